@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+// Mamori: an eBPF-backed EDR sensor for Linux servers.
+// Build through the Makefile (`make build`): it compiles bpf/ and generates the skeleton that
+// the CMamoriBPF target embeds before SwiftPM runs.
+import PackageDescription
+
+let package = Package(
+    name: "Mamori",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mamori", targets: ["mamori"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C layer: libbpf, the shared ABI header, the generated skeleton, syscall shims.
+        .systemLibrary(name: "CLibbpf", pkgConfig: "libbpf",
+                       providers: [.apt(["libbpf-dev", "libelf-dev", "zlib1g-dev"])]),
+        .target(name: "CMamoriABI"),
+        .target(name: "CMamoriBPF", dependencies: ["CLibbpf", "CMamoriABI"],
+                exclude: ["generated"],
+                cSettings: [.headerSearchPath("generated")]),
+        .target(name: "CMamoriSys"),
+
+        // Swift layers, lower never importing higher.
+        .target(name: "MamoriEvents", dependencies: ["CMamoriABI"]),
+        .target(name: "MamoriPipeline", dependencies: [
+            .product(name: "Atomics", package: "swift-atomics"),
+        ]),
+        .target(name: "MamoriProcess", dependencies: ["MamoriEvents"]),
+        .target(name: "MamoriSensor", dependencies: [
+            "CLibbpf", "CMamoriBPF", "CMamoriABI", "CMamoriSys", "MamoriEvents", "MamoriPipeline",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MamoriOutput", dependencies: ["MamoriEvents", "MamoriProcess"]),
+        .executableTarget(name: "mamori", dependencies: [
+            "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriOutput",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MamoriTestSupport", dependencies: ["CMamoriABI", "MamoriEvents"]),
+
+        .testTarget(name: "MamoriEventsTests", dependencies: ["MamoriEvents", "MamoriTestSupport", "CMamoriABI"]),
+        .testTarget(name: "MamoriPipelineTests", dependencies: ["MamoriPipeline"]),
+        .testTarget(name: "MamoriProcessTests", dependencies: ["MamoriProcess", "MamoriEvents", "MamoriTestSupport"]),
+        .testTarget(name: "MamoriOutputTests", dependencies: ["MamoriOutput", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
+        .testTarget(name: "MamoriSensorTests", dependencies: [
+            "MamoriSensor", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+../../../bpf/include/mamori/abi.h

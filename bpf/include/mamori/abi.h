@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Mamori kernel <-> userspace ABI.
+ *
+ * This is the ONLY definition of the records the BPF programs write into the ring buffers and
+ * of the keys/values of the maps userspace writes. It is compiled twice: by `clang -target bpf`
+ * (after vmlinux.h) and by the Swift package through the CMamoriABI C target, so the layout
+ * cannot drift. _Static_asserts below pin every size; Swift tests pin MemoryLayout as well.
+ *
+ * Rules for editing:
+ *  - natural alignment, explicit padding; no packed structs, bitfields, unions, flexible
+ *    over-aligned types (Swift must be able to import every struct);
+ *  - kinds and ops are append-only: a retired value is never reused;
+ *  - any layout change bumps MAMORI_ABI_VERSION.
+ */
+#ifndef MAMORI_ABI_H
+#define MAMORI_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define MAMORI_ABI_VERSION 1
+
+/* Bounds of the variable parts. Must be powers of two (the BPF side masks with them). */
+#define MAMORI_PATH_MAX 4096
+#define MAMORI_ARGS_MAX 4096
+#define MAMORI_COMM_LEN 16
+#define MAMORI_TTY_NAME_LEN 8
+/* Largest record a program may emit (header + fixed part + all variable parts). */
+#define MAMORI_RECORD_MAX (3 * 4096 + 512)
+
+/* Record kinds (mamori_header.kind). Append-only. */
+enum mamori_kind {
+	MAMORI_KIND_NONE = 0,
+	MAMORI_KIND_EXEC = 1,    /* struct mamori_exec */
+	MAMORI_KIND_FORK = 2,    /* struct mamori_fork */
+	MAMORI_KIND_EXIT = 3,    /* struct mamori_exit */
+	MAMORI_KIND_NET = 4,     /* struct mamori_net */
+	MAMORI_KIND_FILE = 5,    /* struct mamori_file */
+	MAMORI_KIND_GAP = 6,     /* struct mamori_gap: records were lost before this point */
+	MAMORI_KIND_COUNT = 7,   /* one past the last kind; sizes the drop counters */
+};
+
+/* Ring buffers ("lanes"). A file storm can never push out a process or network record. */
+enum mamori_lane {
+	MAMORI_LANE_PRIORITY = 0, /* exec, fork, exit, net */
+	MAMORI_LANE_BULK = 1,     /* file */
+	MAMORI_LANE_COUNT = 2,
+};
+
+/* Network operations (mamori_net.op). Append-only. */
+enum mamori_net_op {
+	MAMORI_NET_CONNECT = 1,  /* connect(2) returned; result = return value */
+	MAMORI_NET_ACCEPT = 2,   /* accept(2)/accept4(2) returned a socket */
+	MAMORI_NET_LISTEN = 3,   /* listen(2) returned */
+	MAMORI_NET_SEND = 4,     /* first datagram of a flow sent to an explicit address (UDP) */
+};
+
+/* File operations (mamori_file.op). Append-only. */
+enum mamori_file_op {
+	MAMORI_FILE_CREATE = 1,     /* open(2) created the file */
+	MAMORI_FILE_OPEN_WRITE = 2, /* opened an existing file for writing */
+	MAMORI_FILE_TRUNCATE = 3,   /* opened with O_TRUNC or truncate(2) */
+	MAMORI_FILE_RENAME = 4,     /* path -> path2 */
+	MAMORI_FILE_UNLINK = 5,
+	MAMORI_FILE_CHMOD = 6,      /* mode = new mode */
+	MAMORI_FILE_CHOWN = 7,      /* owner_uid/owner_gid = new owner (-1 = unchanged) */
+	MAMORI_FILE_OPEN_READ = 8,  /* read-only open of a watched file */
+};
+
+/* mamori_exec.flags */
+#define MAMORI_EXEC_ARGS_TRUNCATED (1u << 0) /* argv longer than MAMORI_ARGS_MAX */
+#define MAMORI_EXEC_EXE_TRUNCATED  (1u << 1) /* executable path deeper/longer than the walk bound */
+#define MAMORI_EXEC_CWD_TRUNCATED  (1u << 2)
+#define MAMORI_EXEC_ARGS_FAULT     (1u << 3) /* argv could not be read */
+#define MAMORI_EXEC_HAS_TTY        (1u << 4)
+
+/* mamori_file.flags */
+#define MAMORI_FILE_PATH_TRUNCATED  (1u << 0)
+#define MAMORI_FILE_PATH2_TRUNCATED (1u << 1)
+#define MAMORI_FILE_PATH_RELATIVE   (1u << 2) /* dirfd could not be resolved: path as given */
+#define MAMORI_FILE_PATH2_RELATIVE  (1u << 3)
+#define MAMORI_FILE_WATCHED         (1u << 4) /* matched the in-kernel watch set */
+
+/*
+ * Common header of every record. `size` is the total record size including this header;
+ * readers must check it against the size the ring buffer reports and against the minimum
+ * size of `kind` before touching anything else.
+ */
+struct mamori_header {
+	__u16 kind;             /* enum mamori_kind */
+	__u16 version;          /* MAMORI_ABI_VERSION */
+	__u32 size;             /* total bytes, header included */
+	__u64 ktime_ns;         /* bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME */
+	__u32 tgid;             /* process id (thread group) */
+	__u32 pid;              /* thread id */
+	__u64 start_boottime_ns; /* thread-group leader start (CLOCK_BOOTTIME ns): entity key */
+};
+
+/* Who did it: cheap identity attached to every non-gap record. */
+struct mamori_subject {
+	__u32 ppid;             /* real parent's tgid */
+	__u32 uid;
+	__u32 gid;
+	__u32 euid;
+	__u64 cgroup_id;        /* cgroup v2 id (kernfs inode of the cgroup directory) */
+	char comm[MAMORI_COMM_LEN];
+};
+
+/*
+ * A successful execve/execveat (sched_process_exec). Variable data follows the fixed part,
+ * in this order: exe (exe_len bytes), args (args_len bytes, NUL-separated, argc entries),
+ * cwd (cwd_len bytes). Strings are not NUL-terminated inside data.
+ */
+struct mamori_exec {
+	struct mamori_header hdr;
+	struct mamori_subject subj;
+	__u64 parent_start_boottime_ns;
+	__u64 exe_ino;
+	__u32 exe_dev;          /* kernel dev_t: major << 20 | minor */
+	__u32 flags;            /* MAMORI_EXEC_* */
+	__u32 egid;
+	__u32 loginuid;         /* audit login uid, 0xffffffff = unset */
+	__u32 sid;              /* session id (tgid of the session leader) */
+	__u32 tty_index;
+	char tty_driver[MAMORI_TTY_NAME_LEN];
+	__u32 argc;
+	__u16 exe_len;
+	__u16 args_len;
+	__u16 cwd_len;
+	__u16 _pad0;
+	__u32 _pad1;
+	/* char data[]; */
+};
+
+/* A new thread group (fork/vfork/clone without CLONE_THREAD). Header is the child's. */
+struct mamori_fork {
+	struct mamori_header hdr;
+	struct mamori_subject subj;
+	__u32 parent_tgid;
+	__u32 _pad0;
+	__u64 parent_start_boottime_ns;
+};
+
+/* Thread-group exit (the last thread of the group died). */
+struct mamori_exit {
+	struct mamori_header hdr;
+	struct mamori_subject subj;
+	__u32 exit_code;        /* wait status: (status << 8) | signal */
+	__u32 _pad0;
+};
+
+/* A network operation. Addresses are in network byte order; IPv4 uses the first 4 bytes. */
+struct mamori_net {
+	struct mamori_header hdr;
+	struct mamori_subject subj;
+	__u16 op;               /* enum mamori_net_op */
+	__u16 family;           /* AF_INET (2) or AF_INET6 (10) */
+	__u16 protocol;         /* IPPROTO_TCP (6), IPPROTO_UDP (17), ... */
+	__u16 sock_type;        /* SOCK_STREAM (1), SOCK_DGRAM (2), ... */
+	__s32 result;           /* syscall return value (0 or -errno; fd for accept) */
+	__u16 sport;            /* host byte order */
+	__u16 dport;            /* host byte order */
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+/*
+ * A file change (or a watched read). Variable data: path (path_len bytes) then path2
+ * (path2_len bytes, rename target only). Paths are absolute unless *_RELATIVE is set.
+ */
+struct mamori_file {
+	struct mamori_header hdr;
+	struct mamori_subject subj;
+	__u16 op;               /* enum mamori_file_op */
+	__u16 path_len;
+	__u16 path2_len;
+	__u16 _pad0;
+	__s32 result;           /* 0 or -errno */
+	__u32 flags;            /* MAMORI_FILE_* */
+	__u32 open_flags;       /* O_* as passed to open, 0 for other ops */
+	__u32 mode;             /* chmod: new mode; create: requested mode */
+	__u32 owner_uid;        /* chown: new uid (0xffffffff = unchanged) */
+	__u32 owner_gid;
+	__u64 ino;              /* inode where known (open ops, f* ops), else 0 */
+	__u32 dev;              /* kernel dev_t where known */
+	__u32 _pad1;
+	/* char data[]; */
+};
+
+/*
+ * Records were lost (ring buffer full) on `cpu` in `lane` before this record. `lost[k]` counts
+ * lost records of kind k. Emitted before the next record that fits, so the stream itself
+ * says where the hole is; the per-CPU drop counters map holds the running totals.
+ */
+struct mamori_gap {
+	struct mamori_header hdr;
+	__u32 lane;
+	__u32 cpu;
+	__u64 lost[MAMORI_KIND_COUNT];
+};
+
+/* Value of the single-entry `mamori_config` array map; userspace may rewrite it at any time. */
+struct mamori_config {
+	__u32 self_tgid;        /* the agent: never reported */
+	__u32 flags;            /* MAMORI_CFG_* */
+	/* Wakeup batching per lane: wake the reader when this many bytes are pending, or when
+	 * the last wakeup is older than wake_delay_ns, whichever comes first. */
+	__u64 wake_bytes[MAMORI_LANE_COUNT];
+	__u64 wake_delay_ns[MAMORI_LANE_COUNT];
+	__u64 udp_flow_ttl_ns;  /* report a UDP flow again after this long */
+};
+
+#define MAMORI_CFG_FILE_EVENTS   (1u << 0) /* emit file records */
+#define MAMORI_CFG_NET_EVENTS    (1u << 1)
+#define MAMORI_CFG_REPORT_FAILED (1u << 2) /* report failed file syscalls too */
+
+/* Key of the `mamori_watch` hash map: files whose read-only opens are reported. */
+struct mamori_watch_key {
+	__u32 dev;              /* kernel dev_t */
+	__u32 _pad0;
+	__u64 ino;
+};
+/* Value: what the entry covers. */
+#define MAMORI_WATCH_FILE     (1u << 0) /* the inode itself */
+#define MAMORI_WATCH_CHILDREN (1u << 1) /* any file directly inside this directory */
+
+_Static_assert(sizeof(struct mamori_header) == 32, "mamori_header layout");
+_Static_assert(sizeof(struct mamori_subject) == 40, "mamori_subject layout");
+_Static_assert(sizeof(struct mamori_exec) == 136, "mamori_exec layout");
+_Static_assert(sizeof(struct mamori_fork) == 88, "mamori_fork layout");
+_Static_assert(sizeof(struct mamori_exit) == 80, "mamori_exit layout");
+_Static_assert(sizeof(struct mamori_net) == 120, "mamori_net layout");
+_Static_assert(sizeof(struct mamori_file) == 120, "mamori_file layout");
+_Static_assert(sizeof(struct mamori_gap) == 96, "mamori_gap layout");
+_Static_assert(sizeof(struct mamori_config) == 48, "mamori_config layout");
+_Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout");
+
+#endif /* MAMORI_ABI_H */
