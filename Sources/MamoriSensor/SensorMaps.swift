@@ -1,0 +1,102 @@
+import CLibbpf
+import CMamoriABI
+import Glibc
+
+/// Userspace's view of the kernel maps: runtime config, the read-watch set, muted processes
+/// and the drop counters.
+///
+/// Exists so that interest sets can change while the sensor runs (no reload). Map updates are
+/// single syscalls and safe from any thread; the type holds only file descriptors, which stay
+/// valid as long as the owning `SensorProgram` lives.
+public struct SensorMaps: Sendable {
+    let configFD: Int32
+    let watchFD: Int32
+    let mutedFD: Int32
+    let dropsFD: Int32
+    let priorityRingFD: Int32
+    let bulkRingFD: Int32
+    let cpuCount: Int
+
+    init(object: OpaquePointer?) throws(SensorError) {
+        func fd(_ name: String) throws(SensorError) -> Int32 {
+            guard let m = bpf_object__find_map_by_name(object, name) else { throw .mapMissing(name) }
+            return bpf_map__fd(m)
+        }
+        configFD = try fd("mamori_config_map")
+        watchFD = try fd("mamori_watch")
+        mutedFD = try fd("mamori_muted")
+        dropsFD = try fd("mamori_drops")
+        priorityRingFD = try fd("mamori_rb_priority")
+        bulkRingFD = try fd("mamori_rb_bulk")
+        cpuCount = max(1, Int(libbpf_num_possible_cpus()))
+    }
+
+    /// Rewrite the runtime configuration (takes effect on the next event).
+    public func writeConfig(options: SensorOptions, selfTgid: UInt32) throws(SensorError) {
+        var cfg = mamori_config()
+        cfg.self_tgid = selfTgid
+        var flags: UInt32 = 0
+        if options.fileEvents { flags |= UInt32(MAMORI_CFG_FILE_EVENTS) }
+        if options.networkEvents { flags |= UInt32(MAMORI_CFG_NET_EVENTS) }
+        if options.reportFailedFileOps { flags |= UInt32(MAMORI_CFG_REPORT_FAILED) }
+        cfg.flags = flags
+        cfg.wake_bytes = (options.wakeBytes.priority, options.wakeBytes.bulk)
+        cfg.wake_delay_ns = (options.wakeDelayNs.priority, options.wakeDelayNs.bulk)
+        cfg.udp_flow_ttl_ns = options.udpFlowTTLNs
+        var key: UInt32 = 0
+        if bpf_map_update_elem(configFD, &key, &cfg, UInt64(BPF_ANY)) != 0 {
+            throw .mapWrite(map: "mamori_config_map", errno: errno)
+        }
+    }
+
+    /// Report read-only opens of this file (`children == false`) or of any file directly in
+    /// this directory (`children == true`). Returns false when the path does not exist.
+    @discardableResult
+    public func watch(path: String, children: Bool = false) throws(SensorError) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        var key = mamori_watch_key()
+        key.dev = Self.kernelDev(st.st_dev)
+        key.ino = UInt64(st.st_ino)
+        var value: UInt32 = children ? UInt32(MAMORI_WATCH_CHILDREN) : UInt32(MAMORI_WATCH_FILE)
+        var old: UInt32 = 0
+        if bpf_map_lookup_elem(watchFD, &key, &old) == 0 { value |= old }
+        if bpf_map_update_elem(watchFD, &key, &value, UInt64(BPF_ANY)) != 0 {
+            throw .mapWrite(map: "mamori_watch", errno: errno)
+        }
+        return true
+    }
+
+    /// Stop reporting a process (and only it; its children are reported).
+    public func mute(tgid: UInt32) throws(SensorError) {
+        var k = tgid
+        var v: UInt8 = 1
+        if bpf_map_update_elem(mutedFD, &k, &v, UInt64(BPF_ANY)) != 0 {
+            throw .mapWrite(map: "mamori_muted", errno: errno)
+        }
+    }
+
+    public func unmute(tgid: UInt32) {
+        var k = tgid
+        bpf_map_delete_elem(mutedFD, &k)
+    }
+
+    /// Records the kernel could not write, summed over CPUs, indexed by raw kind.
+    public func dropCounts() -> [UInt64] {
+        var totals = [UInt64](repeating: 0, count: Int(MAMORI_KIND_COUNT.rawValue))
+        var perCPU = [UInt64](repeating: 0, count: cpuCount)
+        for kind in 0..<totals.count {
+            var k = UInt32(kind)
+            if bpf_map_lookup_elem(dropsFD, &k, &perCPU) == 0 { totals[kind] = perCPU.reduce(0, +) }
+        }
+        return totals
+    }
+
+    /// Userspace dev_t (glibc encoding) to the kernel's internal one (major << 20 | minor).
+    static func kernelDev(_ dev: UInt) -> UInt32 {
+        let d = UInt64(dev)
+        let major = ((d >> 8) & 0xfff) | ((d >> 32) & ~UInt64(0xfff))
+        let minor = (d & 0xff) | ((d >> 12) & ~UInt64(0xff))
+        return UInt32(truncatingIfNeeded: (major << 20) | minor)
+    }
+}

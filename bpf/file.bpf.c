@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * File changes: create / open-for-write / truncate, rename, unlink, chmod, chown, truncate(2),
+ * and read-only opens of inodes in the watch set.
+ *
+ * Hooks: syscall tracepoints (enter saves the arguments, exit resolves and emits):
+ *   open, openat, openat2, creat, rename, renameat, renameat2, unlink, unlinkat, chmod, fchmod,
+ *   fchmodat, fchmodat2 (optional), chown, lchown, fchown, fchownat, truncate.
+ * Emits: struct mamori_file into the bulk lane (a file storm cannot displace process records).
+ * Cost: a read-only open costs an argument check at enter and, at exit, a pending-map miss plus
+ *   (only when the watch set is non-empty) one inode lookup: ordinary reads emit nothing.
+ * Paths: opens resolve the opened file itself (canonical); the other ops resolve dirfd/cwd in
+ *   the kernel and append the user string (userspace folds "." and "..").
+ * Known gaps: io_uring file ops bypass syscall tracepoints; writes through an fd opened before
+ *   the agent started are not seen; a racing thread may rewrite the user path between the
+ *   syscall and its exit (TOCTOU of syscall tracing).
+ */
+#include "lib/common.h"
+#include "lib/maps.h"
+#include "lib/emit.h"
+#include "lib/task.h"
+#include "lib/path.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define FILE_DATA_OFF sizeof(struct mamori_file)
+#define OPEN_OP 0x100 /* pending op for the open family (not a file op value) */
+
+MAMORI_ALWAYS bool file_enabled(struct mamori_config **cfg)
+{
+	*cfg = mamori_config();
+	if (!*cfg || !((*cfg)->flags & MAMORI_CFG_FILE_EVENTS))
+		return false;
+	return !mamori_is_muted(*cfg, bpf_get_current_pid_tgid() >> 32);
+}
+
+MAMORI_ALWAYS int save(struct mamori_pending *p)
+{
+	struct mamori_config *cfg;
+	__u64 id = bpf_get_current_pid_tgid();
+	if (!file_enabled(&cfg))
+		return 0;
+	bpf_map_update_elem(&mamori_pending_map, &id, p, BPF_ANY);
+	return 0;
+}
+
+/* ---------- open family ---------- */
+
+MAMORI_ALWAYS int open_enter(int dirfd, __u64 upath, __u32 flags, __u32 mode)
+{
+	/* Read-only opens save nothing: their exit only consults the watch set. */
+	if (!(flags & (MAMORI_O_ACCMODE | MAMORI_O_TRUNC | MAMORI_O_CREAT)))
+		return 0;
+	struct mamori_pending p = {.op = OPEN_OP, .fd1 = dirfd, .ptr1 = upath, .flags = flags, .mode = mode};
+	return save(&p);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int mamori_openat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return open_enter((int)ctx->args[0], ctx->args[1], (__u32)ctx->args[2], (__u32)ctx->args[3]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_open")
+int mamori_open_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return open_enter(MAMORI_AT_FDCWD, ctx->args[0], (__u32)ctx->args[1], (__u32)ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_creat")
+int mamori_creat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return open_enter(MAMORI_AT_FDCWD, ctx->args[0],
+			  MAMORI_O_CREAT | MAMORI_O_WRONLY | MAMORI_O_TRUNC, (__u32)ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat2")
+int mamori_openat2_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct open_how how = {};
+	bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]);
+	return open_enter((int)ctx->args[0], ctx->args[1], (__u32)how.flags, (__u32)how.mode);
+}
+
+/* Is this inode (or its directory) in the watch set? */
+MAMORI_ALWAYS bool watched(struct file *file)
+{
+	struct mamori_watch_key key = {};
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	__u32 *what;
+	key.dev = mamori_inode_dev(inode);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	what = bpf_map_lookup_elem(&mamori_watch, &key);
+	if (what && (*what & MAMORI_WATCH_FILE))
+		return true;
+	key.ino = BPF_CORE_READ(file, f_path.dentry, d_parent, d_inode, i_ino);
+	what = bpf_map_lookup_elem(&mamori_watch, &key);
+	return what && (*what & MAMORI_WATCH_CHILDREN);
+}
+
+MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct mamori_config *cfg = mamori_config();
+	struct task_struct *task;
+	struct mamori_pending *p;
+	struct mamori_file *f;
+	struct file *file;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u16 op;
+	bool cut = false;
+
+	if (!cfg)
+		return 0;
+	p = bpf_map_lookup_elem(&mamori_pending_map, &id);
+	if (p && p->op != OPEN_OP)
+		p = NULL;
+	if (ctx->ret < 0) {
+		if (p)
+			bpf_map_delete_elem(&mamori_pending_map, &id);
+		return 0;
+	}
+	if (!p && !(cfg->flags & MAMORI_CFG_FILE_EVENTS))
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	file = mamori_fd_file(task, (int)ctx->ret);
+	if (!file)
+		goto out;
+	if (p) {
+		if (BPF_CORE_READ(file, f_mode) & MAMORI_FMODE_CREATED)
+			op = MAMORI_FILE_CREATE;
+		else if (p->flags & MAMORI_O_TRUNC)
+			op = MAMORI_FILE_TRUNCATE;
+		else
+			op = MAMORI_FILE_OPEN_WRITE;
+	} else {
+		if (mamori_is_muted(cfg, id >> 32) || !watched(file))
+			return 0;
+		op = MAMORI_FILE_OPEN_READ;
+	}
+	f = mamori_scratch();
+	if (!f)
+		goto out;
+	__builtin_memset(f, 0, sizeof(*f));
+	f->op = op;
+	f->flags = op == MAMORI_FILE_OPEN_READ ? MAMORI_FILE_WATCHED : 0;
+	f->open_flags = p ? p->flags : 0;
+	f->mode = p ? p->mode : 0;
+	f->owner_uid = 0xffffffff;
+	f->owner_gid = 0xffffffff;
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	f->ino = BPF_CORE_READ(inode, i_ino);
+	f->dev = mamori_inode_dev(inode);
+	struct path *fpath = (struct path *)((void *)file + bpf_core_field_offset(struct file, f_path));
+	f->path_len = mamori_copy_path((char *)f + FILE_DATA_OFF, fpath, &cut) & MAMORI_PATH_MASK;
+	if (cut)
+		f->flags |= MAMORI_FILE_PATH_TRUNCATED;
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u32 size = FILE_DATA_OFF + (f->path_len & MAMORI_PATH_MASK);
+	mamori_fill_subject(&f->subj, task);
+	mamori_fill_header(&f->hdr, MAMORI_KIND_FILE, size, task, now);
+	mamori_output(cfg, MAMORI_LANE_BULK, MAMORI_KIND_FILE, f, size, now);
+out:
+	if (p)
+		bpf_map_delete_elem(&mamori_pending_map, &id);
+	return 0;
+}
+
+#define OPEN_EXIT(name) \
+	SEC("tracepoint/syscalls/sys_exit_" #name) \
+	int mamori_##name##_exit(struct trace_event_raw_sys_exit *ctx) { return open_exit(ctx); }
+
+OPEN_EXIT(openat)
+OPEN_EXIT(openat2)
+OPEN_EXIT(open)
+OPEN_EXIT(creat)
+
+/* ---------- path operations: rename, unlink, chmod, chown, truncate ---------- */
+
+#define SAVE(...) ({ struct mamori_pending p = {__VA_ARGS__}; save(&p); })
+
+SEC("tracepoint/syscalls/sys_enter_rename")
+int mamori_rename_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_RENAME, .fd1 = MAMORI_AT_FDCWD, .ptr1 = c->args[0], .fd2 = MAMORI_AT_FDCWD, .ptr2 = c->args[1]); }
+SEC("tracepoint/syscalls/sys_enter_renameat")
+int mamori_renameat_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_RENAME, .fd1 = (int)c->args[0], .ptr1 = c->args[1], .fd2 = (int)c->args[2], .ptr2 = c->args[3]); }
+SEC("tracepoint/syscalls/sys_enter_renameat2")
+int mamori_renameat2_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_RENAME, .fd1 = (int)c->args[0], .ptr1 = c->args[1], .fd2 = (int)c->args[2], .ptr2 = c->args[3]); }
+SEC("tracepoint/syscalls/sys_enter_unlink")
+int mamori_unlink_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_UNLINK, .fd1 = MAMORI_AT_FDCWD, .ptr1 = c->args[0]); }
+SEC("tracepoint/syscalls/sys_enter_unlinkat")
+int mamori_unlinkat_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_UNLINK, .fd1 = (int)c->args[0], .ptr1 = c->args[1], .flags = (__u32)c->args[2]); }
+SEC("tracepoint/syscalls/sys_enter_chmod")
+int mamori_chmod_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_CHMOD, .fd1 = MAMORI_AT_FDCWD, .ptr1 = c->args[0], .mode = (__u32)c->args[1]); }
+SEC("tracepoint/syscalls/sys_enter_fchmodat")
+int mamori_fchmodat_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_CHMOD, .fd1 = (int)c->args[0], .ptr1 = c->args[1], .mode = (__u32)c->args[2]); }
+SEC("tracepoint/syscalls/sys_enter_fchmodat2")
+int mamori_fchmodat2_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_CHMOD, .fd1 = (int)c->args[0], .ptr1 = c->args[1], .mode = (__u32)c->args[2]); }
+SEC("tracepoint/syscalls/sys_enter_fchmod")
+int mamori_fchmod_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_CHMOD, .fd1 = (int)c->args[0], .ptr1 = 0, .mode = (__u32)c->args[1]); }
+SEC("tracepoint/syscalls/sys_enter_chown")
+int mamori_chown_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_CHOWN, .fd1 = MAMORI_AT_FDCWD, .ptr1 = c->args[0], .uid = (__u32)c->args[1], .gid = (__u32)c->args[2]); }
+SEC("tracepoint/syscalls/sys_enter_lchown")
+int mamori_lchown_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_CHOWN, .fd1 = MAMORI_AT_FDCWD, .ptr1 = c->args[0], .uid = (__u32)c->args[1], .gid = (__u32)c->args[2]); }
+SEC("tracepoint/syscalls/sys_enter_fchownat")
+int mamori_fchownat_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_CHOWN, .fd1 = (int)c->args[0], .ptr1 = c->args[1], .uid = (__u32)c->args[2], .gid = (__u32)c->args[3]); }
+SEC("tracepoint/syscalls/sys_enter_fchown")
+int mamori_fchown_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_CHOWN, .fd1 = (int)c->args[0], .ptr1 = 0, .uid = (__u32)c->args[1], .gid = (__u32)c->args[2]); }
+SEC("tracepoint/syscalls/sys_enter_truncate")
+int mamori_truncate_enter(struct trace_event_raw_sys_enter *c)
+{ return SAVE(.op = MAMORI_FILE_TRUNCATE, .fd1 = MAMORI_AT_FDCWD, .ptr1 = c->args[0]); }
+
+/* Exit of every path operation: resolve the saved arguments and emit. */
+MAMORI_ALWAYS int path_op_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	struct mamori_config *cfg = mamori_config();
+	struct task_struct *task;
+	struct mamori_pending *p;
+	struct mamori_file *f;
+	__u64 id = bpf_get_current_pid_tgid();
+	bool cut = false, rel = false;
+	char *data;
+
+	if (!cfg)
+		return 0;
+	p = bpf_map_lookup_elem(&mamori_pending_map, &id);
+	if (!p || p->op == OPEN_OP || p->op < MAMORI_FILE_RENAME || p->op > MAMORI_FILE_CHOWN) {
+		if (!p || p->op != MAMORI_FILE_TRUNCATE)
+			return 0;
+	}
+	if (ctx->ret != 0 && !(cfg->flags & MAMORI_CFG_REPORT_FAILED))
+		goto out;
+	f = mamori_scratch();
+	if (!f)
+		goto out;
+	task = (struct task_struct *)bpf_get_current_task();
+	data = (char *)f + FILE_DATA_OFF;
+	__builtin_memset(f, 0, sizeof(*f));
+	f->op = p->op;
+	f->result = (__s32)ctx->ret;
+	f->mode = p->mode;
+	f->open_flags = 0;
+	f->owner_uid = p->op == MAMORI_FILE_CHOWN ? p->uid : 0xffffffff;
+	f->owner_gid = p->op == MAMORI_FILE_CHOWN ? p->gid : 0xffffffff;
+
+	if (!p->ptr1) {
+		/* fchmod/fchown: the fd itself. */
+		struct file *file = mamori_fd_file(task, p->fd1);
+		if (!file)
+			goto out;
+		struct inode *inode = BPF_CORE_READ(file, f_inode);
+		f->ino = BPF_CORE_READ(inode, i_ino);
+		f->dev = mamori_inode_dev(inode);
+		struct path *fp = (struct path *)((void *)file + bpf_core_field_offset(struct file, f_path));
+		f->path_len = mamori_copy_path(data, fp, &cut) & MAMORI_PATH_MASK;
+	} else {
+		f->path_len = mamori_copy_at_path(data, task, p->fd1, (const char *)p->ptr1, &cut, &rel) &
+			      MAMORI_PATH_MASK;
+	}
+	if (cut)
+		f->flags |= MAMORI_FILE_PATH_TRUNCATED;
+	if (rel)
+		f->flags |= MAMORI_FILE_PATH_RELATIVE;
+	if (p->op == MAMORI_FILE_RENAME) {
+		__u32 off = f->path_len & MAMORI_PATH_MASK;
+		f->path2_len = mamori_copy_at_path(&data[off], task, p->fd2, (const char *)p->ptr2, &cut, &rel) &
+			       MAMORI_PATH_MASK;
+		if (cut)
+			f->flags |= MAMORI_FILE_PATH2_TRUNCATED;
+		if (rel)
+			f->flags |= MAMORI_FILE_PATH2_RELATIVE;
+	}
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u32 size = FILE_DATA_OFF + (f->path_len & MAMORI_PATH_MASK) + (f->path2_len & MAMORI_PATH_MASK);
+	mamori_fill_subject(&f->subj, task);
+	mamori_fill_header(&f->hdr, MAMORI_KIND_FILE, size, task, now);
+	mamori_output(cfg, MAMORI_LANE_BULK, MAMORI_KIND_FILE, f, size, now);
+out:
+	bpf_map_delete_elem(&mamori_pending_map, &id);
+	return 0;
+}
+
+#define PATH_EXIT(name) \
+	SEC("tracepoint/syscalls/sys_exit_" #name) \
+	int mamori_##name##_exit(struct trace_event_raw_sys_exit *ctx) { return path_op_exit(ctx); }
+
+PATH_EXIT(rename)
+PATH_EXIT(renameat)
+PATH_EXIT(renameat2)
+PATH_EXIT(unlink)
+PATH_EXIT(unlinkat)
+PATH_EXIT(chmod)
+PATH_EXIT(fchmodat)
+PATH_EXIT(fchmodat2)
+PATH_EXIT(fchmod)
+PATH_EXIT(chown)
+PATH_EXIT(lchown)
+PATH_EXIT(fchownat)
+PATH_EXIT(fchown)
+PATH_EXIT(truncate)

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Record emission: filtering of the agent's own activity, scratch access, the batched
+ * wakeup policy, and loss accounting (per-CPU drop counters plus in-stream gap records).
+ */
+#ifndef MAMORI_EMIT_H
+#define MAMORI_EMIT_H
+#include "maps.h"
+
+MAMORI_ALWAYS struct mamori_config *mamori_config(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&mamori_config_map, &zero);
+}
+
+/* True when the current process must not be reported (the agent, or a muted tgid). */
+MAMORI_ALWAYS bool mamori_is_muted(struct mamori_config *cfg, __u32 tgid)
+{
+	if (tgid == cfg->self_tgid)
+		return true;
+	return bpf_map_lookup_elem(&mamori_muted, &tgid) != NULL;
+}
+
+MAMORI_ALWAYS void *mamori_scratch(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&mamori_scratch_map, &zero);
+}
+
+MAMORI_ALWAYS void *mamori_lane_ring(__u32 lane)
+{
+	return lane == MAMORI_LANE_BULK ? (void *)&mamori_rb_bulk : (void *)&mamori_rb_priority;
+}
+
+/*
+ * Wake the reader only when enough bytes are pending or the last wakeup is older than the
+ * lane's delay; otherwise submit silently (a default-wakeup submit costs ~10 us here, a silent
+ * one < 1 us). The reader's own poll timeout bounds the latency of a trailing record.
+ */
+MAMORI_ALWAYS __u64 mamori_wake_flags(struct mamori_config *cfg, __u32 lane, void *ring, __u64 now)
+{
+	__u64 *last = bpf_map_lookup_elem(&mamori_last_wake, &lane);
+	__u32 idx = lane & 1;
+	if (!last)
+		return 0;
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= cfg->wake_bytes[idx] ||
+	    now - *last >= cfg->wake_delay_ns[idx]) {
+		*last = now;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+MAMORI_ALWAYS void mamori_count_drop(__u32 lane, __u32 kind)
+{
+	__u32 k = kind < MAMORI_KIND_COUNT ? kind : 0;
+	__u64 *total = bpf_map_lookup_elem(&mamori_drops, &k);
+	struct mamori_pending_gap *gap = bpf_map_lookup_elem(&mamori_gaps, &lane);
+	if (total)
+		*total += 1;
+	if (gap && k < MAMORI_KIND_COUNT) {
+		gap->lost[k] += 1;
+		gap->total += 1;
+	}
+}
+
+/* Announce earlier losses in the stream before the next record; false if it did not fit. */
+MAMORI_ALWAYS bool mamori_flush_gap(__u32 lane, void *ring, __u64 now)
+{
+	struct mamori_pending_gap *pending = bpf_map_lookup_elem(&mamori_gaps, &lane);
+	struct mamori_gap *rec;
+	if (!pending || pending->total == 0)
+		return true;
+	rec = bpf_ringbuf_reserve(ring, sizeof(*rec), 0);
+	if (!rec)
+		return false;
+	__u64 id = bpf_get_current_pid_tgid();
+	rec->hdr.kind = MAMORI_KIND_GAP;
+	rec->hdr.version = MAMORI_ABI_VERSION;
+	rec->hdr.size = sizeof(*rec);
+	rec->hdr.ktime_ns = now;
+	rec->hdr.tgid = id >> 32;
+	rec->hdr.pid = (__u32)id;
+	rec->hdr.start_boottime_ns = 0;
+	rec->lane = lane;
+	rec->cpu = bpf_get_smp_processor_id();
+	for (int i = 0; i < MAMORI_KIND_COUNT; i++) {
+		rec->lost[i] = pending->lost[i];
+		pending->lost[i] = 0;
+	}
+	pending->total = 0;
+	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	return true;
+}
+
+/*
+ * Copy a record built in scratch into its lane at its exact size. `size` must already be
+ * bounded by the caller (<= MAMORI_SCRATCH_SIZE); it is masked again for the verifier.
+ */
+MAMORI_ALWAYS void mamori_output(struct mamori_config *cfg, __u32 lane, __u32 kind,
+				 void *rec, __u64 size, __u64 now)
+{
+	void *ring = mamori_lane_ring(lane);
+	if (!mamori_flush_gap(lane, ring, now)) {
+		mamori_count_drop(lane, kind);
+		return;
+	}
+	size &= (MAMORI_SCRATCH_SIZE - 1);
+	if (size < sizeof(struct mamori_header))
+		return;
+	if (bpf_ringbuf_output(ring, rec, size, mamori_wake_flags(cfg, lane, ring, now)))
+		mamori_count_drop(lane, kind);
+}
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* CO-RE readers for the acting task: identity, credentials, start times, open files. */
+#ifndef MAMORI_TASK_H
+#define MAMORI_TASK_H
+#include "common.h"
+
+/* Start of the thread group (the leader's start_boottime): half of every process key. */
+MAMORI_ALWAYS __u64 mamori_group_start(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, group_leader, start_boottime);
+}
+
+MAMORI_ALWAYS void mamori_fill_header(struct mamori_header *h, __u16 kind, __u32 size,
+				      struct task_struct *task, __u64 now)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	h->kind = kind;
+	h->version = MAMORI_ABI_VERSION;
+	h->size = size;
+	h->ktime_ns = now;
+	h->tgid = id >> 32;
+	h->pid = (__u32)id;
+	h->start_boottime_ns = mamori_group_start(task);
+}
+
+MAMORI_ALWAYS void mamori_fill_subject(struct mamori_subject *s, struct task_struct *task)
+{
+	__u64 ug = bpf_get_current_uid_gid();
+	s->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	s->uid = (__u32)ug;
+	s->gid = ug >> 32;
+	s->euid = BPF_CORE_READ(task, cred, euid.val);
+	s->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(s->comm, sizeof(s->comm));
+}
+
+/* The struct file behind fd in the current task, or NULL (bounds-checked against max_fds). */
+MAMORI_ALWAYS struct file *mamori_fd_file(struct task_struct *task, int fd)
+{
+	struct file **fds;
+	struct file *file = NULL;
+	struct fdtable *fdt;
+	if (fd < 0)
+		return NULL;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+/* The socket's struct sock when fd is a socket (file->private_data of a socket file). */
+MAMORI_ALWAYS struct sock *mamori_fd_sock(struct task_struct *task, int fd)
+{
+	struct file *file = mamori_fd_file(task, fd);
+	struct socket *sock;
+	if (!file)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock)
+		return NULL;
+	/* A socket's file points back at it; anything else is not a socket. */
+	if (BPF_CORE_READ(sock, file) != file)
+		return NULL;
+	return BPF_CORE_READ(sock, sk);
+}
+
+/* Kernel dev_t of the filesystem holding an inode. */
+MAMORI_ALWAYS __u32 mamori_inode_dev(struct inode *inode)
+{
+	return BPF_CORE_READ(inode, i_sb, s_dev);
+}
+
+#endif

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Process lifecycle: exec, fork (new thread groups only) and exit (last thread of a group).
+ *
+ * Hooks: tp_btf/sched_process_exec, tp_btf/sched_process_fork, tp_btf/sched_process_exit
+ *        (BTF-typed raw tracepoints: kernels >= 5.5; no kprobe/fentry needed).
+ * Emits: struct mamori_exec / mamori_fork / mamori_exit into the priority lane.
+ * Bounds: exe and cwd paths walk at most MAMORI_PATH_DEPTH dentries into MAMORI_PATH_MAX bytes;
+ *         argv copies at most MAMORI_ARGS_MAX bytes (flagged when cut).
+ */
+#include "lib/common.h"
+#include "lib/maps.h"
+#include "lib/emit.h"
+#include "lib/task.h"
+#include "lib/path.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define EXEC_DATA_OFF sizeof(struct mamori_exec)
+
+/* Controlling terminal: driver name ("pts", "tty") and index. */
+MAMORI_ALWAYS void exec_fill_tty(struct mamori_exec *e, struct task_struct *task)
+{
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	const char *name;
+	if (!tty)
+		return;
+	e->tty_index = BPF_CORE_READ(tty, index);
+	name = BPF_CORE_READ(tty, driver, name);
+	if (name)
+		bpf_probe_read_kernel_str(e->tty_driver, sizeof(e->tty_driver), name);
+	e->flags |= MAMORI_EXEC_HAS_TTY;
+}
+
+/* Session id as seen from the initial pid namespace (task->signal->pids[PIDTYPE_SID]). */
+MAMORI_ALWAYS __u32 exec_session_id(struct task_struct *task)
+{
+	struct pid *sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID]);
+	if (!sid)
+		return 0;
+	return BPF_CORE_READ(sid, numbers[0].nr);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct mamori_config *cfg = mamori_config();
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct mamori_exec *e;
+	char *data;
+	bool cut = false;
+	__u32 off, len;
+
+	if (!cfg || mamori_is_muted(cfg, bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	e = mamori_scratch();
+	if (!e)
+		return 0;
+	data = (char *)e + EXEC_DATA_OFF;
+
+	mamori_fill_subject(&e->subj, task);
+	e->parent_start_boottime_ns = mamori_group_start(BPF_CORE_READ(task, real_parent));
+	e->flags = 0;
+	e->egid = BPF_CORE_READ(task, cred, egid.val);
+	e->loginuid = 0xffffffff;
+	if (bpf_core_field_exists(task->loginuid))
+		e->loginuid = BPF_CORE_READ(task, loginuid.val);
+	e->sid = exec_session_id(task);
+	e->tty_index = 0;
+	__builtin_memset(e->tty_driver, 0, sizeof(e->tty_driver));
+	exec_fill_tty(e, task);
+	e->argc = BPF_CORE_READ(bprm, argc);
+	e->_pad0 = 0;
+	e->_pad1 = 0;
+
+	/* Executable: the file actually mapped, so a relative or symlinked name is resolved. */
+	struct file *file = BPF_CORE_READ(bprm, file);
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	e->exe_ino = BPF_CORE_READ(inode, i_ino);
+	e->exe_dev = mamori_inode_dev(inode);
+	struct path *fpath = (struct path *)((void *)file + bpf_core_field_offset(struct file, f_path));
+	len = mamori_copy_path(data, fpath, &cut) & MAMORI_PATH_MASK;
+	e->exe_len = len;
+	if (cut)
+		e->flags |= MAMORI_EXEC_EXE_TRUNCATED;
+	off = len;
+
+	/* argv: one bounded copy of the NUL-separated block at the top of the new stack. */
+	unsigned long arg_start = BPF_CORE_READ(task, mm, arg_start);
+	unsigned long arg_end = BPF_CORE_READ(task, mm, arg_end);
+	__u64 alen = arg_end > arg_start ? arg_end - arg_start : 0;
+	if (alen > MAMORI_ARGS_MAX - 1) {
+		alen = MAMORI_ARGS_MAX - 1;
+		e->flags |= MAMORI_EXEC_ARGS_TRUNCATED;
+	}
+	alen &= MAMORI_ARGS_MASK;
+	if (bpf_probe_read_user(&data[off & MAMORI_PATH_MASK], alen, (void *)arg_start)) {
+		alen = 0;
+		e->flags |= MAMORI_EXEC_ARGS_FAULT;
+	}
+	e->args_len = alen;
+	off = (off & MAMORI_PATH_MASK) + alen;
+
+	/* Working directory. */
+	struct path *pwd = (struct path *)((void *)BPF_CORE_READ(task, fs) +
+					   bpf_core_field_offset(struct fs_struct, pwd));
+	len = mamori_copy_path(&data[off & (2 * MAMORI_PATH_MAX - 1)], pwd, &cut) & MAMORI_PATH_MASK;
+	e->cwd_len = len;
+	if (cut)
+		e->flags |= MAMORI_EXEC_CWD_TRUNCATED;
+	off = (off & (2 * MAMORI_PATH_MAX - 1)) + len;
+
+	__u32 size = EXEC_DATA_OFF + off;
+	mamori_fill_header(&e->hdr, MAMORI_KIND_EXEC, size, task, now);
+	mamori_output(cfg, MAMORI_LANE_PRIORITY, MAMORI_KIND_EXEC, e, size, now);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(mamori_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct mamori_config *cfg = mamori_config();
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct mamori_fork f = {};
+	__u32 tgid = BPF_CORE_READ(child, tgid);
+
+	if (!cfg || BPF_CORE_READ(child, pid) != tgid) /* a thread, not a process */
+		return 0;
+	if (mamori_is_muted(cfg, bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	mamori_fill_subject(&f.subj, parent);
+	f.subj.ppid = BPF_CORE_READ(parent, tgid);
+	f.parent_tgid = f.subj.ppid;
+	f.parent_start_boottime_ns = mamori_group_start(parent);
+	f.hdr.kind = MAMORI_KIND_FORK;
+	f.hdr.version = MAMORI_ABI_VERSION;
+	f.hdr.size = sizeof(f);
+	f.hdr.ktime_ns = now;
+	f.hdr.tgid = tgid;
+	f.hdr.pid = tgid;
+	f.hdr.start_boottime_ns = BPF_CORE_READ(child, start_boottime);
+	mamori_output(cfg, MAMORI_LANE_PRIORITY, MAMORI_KIND_FORK, &f, sizeof(f), now);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(mamori_exit, struct task_struct *task)
+{
+	struct mamori_config *cfg = mamori_config();
+	__u64 now = bpf_ktime_get_boot_ns();
+	struct mamori_exit x = {};
+
+	if (!cfg || mamori_is_muted(cfg, bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	/* Only the last thread of the group: signal->live already counts this one out. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	mamori_fill_subject(&x.subj, task);
+	x.exit_code = BPF_CORE_READ(task, exit_code);
+	mamori_fill_header(&x.hdr, MAMORI_KIND_EXIT, sizeof(x), task, now);
+	mamori_output(cfg, MAMORI_LANE_PRIORITY, MAMORI_KIND_EXIT, &x, sizeof(x), now);
+	return 0;
+}
