@@ -1,0 +1,136 @@
+import Atomics
+import CLibbpf
+import Glibc
+import MamoriEvents
+import MamoriPipeline
+
+/// Drains both ring buffers on a dedicated thread, decoding each record in place.
+///
+/// Exists because polling blocks in epoll and must stay off Swift's cooperative pool, and
+/// because the ring memory is only valid inside libbpf's callback: the record is decoded right
+/// there (no copy of the record; strings materialised once) and the typed event pushed into a
+/// bounded lock-free queue. The reader never blocks on the pipeline: a full queue counts a drop.
+/// `start()`/`stop()` may be called from any thread; the decode state belongs to the poller.
+public final class RingReader: @unchecked Sendable {
+    // SAFETY: `ring` and `decoder` are touched only by the poller thread between start() and
+    // the join in stop(); everything shared with other threads is atomic.
+    private var ring: OpaquePointer?
+    private var decoder = RecordDecoder()
+    private let queue: EventQueue<SensorEvent>
+    private let running = ManagedAtomic<Bool>(false)
+    private var thread: pthread_t?
+    private let pollTimeoutMs: Int32
+
+    private let decodedCount = ManagedAtomic<UInt64>(0)
+    private let decodeErrorCount = ManagedAtomic<UInt64>(0)
+    private let queueDropCount = ManagedAtomic<UInt64>(0)
+    private let gapLostCount = ManagedAtomic<UInt64>(0)
+    /// Last decode error text (for diagnostics); written by the poller only.
+    public private(set) var lastDecodeError: String?
+
+    /// - Parameters:
+    ///   - pollTimeoutMs: upper bound on how long a record that did not trigger a wakeup may
+    ///     wait (the kernel batches wakeups; see `SensorOptions.wakeDelayNs`).
+    public init(program: SensorProgram, queue: EventQueue<SensorEvent>, pollTimeoutMs: Int32 = 2) throws(SensorError) {
+        self.queue = queue
+        self.pollTimeoutMs = pollTimeoutMs
+        let fds = program.ringFDs
+        let ctx = Unmanaged.passUnretained(self).toOpaque()
+        guard let rb = ring_buffer__new(fds.priority, RingReader.onRecord, ctx, nil) else {
+            throw .ringBuffer(errno: errno)
+        }
+        if ring_buffer__add(rb, fds.bulk, RingReader.onRecord, ctx) != 0 {
+            let e = errno
+            ring_buffer__free(rb)
+            throw .ringBuffer(errno: e)
+        }
+        ring = rb
+    }
+
+    deinit {
+        stop()
+        if let rb = ring { ring_buffer__free(rb) }
+    }
+
+    /// The libbpf sample callback: non-capturing, recovers the reader from ctx, never throws
+    /// into C. `data` points into the mapped ring and is valid only during this call.
+    private static let onRecord: ring_buffer_sample_fn = { ctx, data, size in
+        guard let ctx, let data else { return 0 }
+        let reader = Unmanaged<RingReader>.fromOpaque(ctx).takeUnretainedValue()
+        reader.handle(UnsafeRawBufferPointer(start: UnsafeRawPointer(data), count: Int(size)))
+        return 0
+    }
+
+    @inline(__always)
+    private func handle(_ record: UnsafeRawBufferPointer) {
+        do {
+            let event = try decoder.decode(record)
+            decodedCount.wrappingIncrement(ordering: .relaxed)
+            if case .gap(let g) = event { gapLostCount.wrappingIncrement(by: g.totalLost, ordering: .relaxed) }
+            if !queue.tryPush(event) { queueDropCount.wrappingIncrement(ordering: .relaxed) }
+        } catch {
+            decodeErrorCount.wrappingIncrement(ordering: .relaxed)
+            lastDecodeError = error.description
+        }
+    }
+
+    /// Start the poller thread. Idempotent.
+    public func start() {
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        let ctx = Unmanaged.passRetained(self).toOpaque()
+        var tid = pthread_t()
+        pthread_create(&tid, nil, { arg in
+            let reader = Unmanaged<RingReader>.fromOpaque(arg!).takeRetainedValue()
+            reader.pollLoop()
+            return nil
+        }, ctx)
+        thread = tid
+    }
+
+    private func pollLoop() {
+        guard let rb = ring else { return }
+        while running.load(ordering: .relaxed) {
+            let n = ring_buffer__poll(rb, pollTimeoutMs)
+            if n == 0 {
+                // Timed out: records submitted without a wakeup are still there.
+                ring_buffer__consume(rb)
+            } else if n < 0 && n != -EINTR {
+                usleep(1000)
+            }
+        }
+        ring_buffer__consume(rb) // drain what is left
+    }
+
+    /// Stop and join the poller (after a final drain). Idempotent.
+    public func stop() {
+        guard running.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged else { return }
+        if let t = thread { pthread_join(t, nil) }
+        thread = nil
+    }
+
+    /// Drain whatever is in the rings right now on the calling thread. Only valid while the
+    /// poller thread is not running (tests, shutdown).
+    @discardableResult
+    public func drainNow() -> Int32 {
+        guard let rb = ring, !running.load(ordering: .acquiring) else { return 0 }
+        return ring_buffer__consume(rb)
+    }
+
+    /// Reader-side counters.
+    public var stats: ReaderStats {
+        ReaderStats(decoded: decodedCount.load(ordering: .relaxed),
+                    decodeErrors: decodeErrorCount.load(ordering: .relaxed),
+                    queueDrops: queueDropCount.load(ordering: .relaxed),
+                    kernelLostAnnounced: gapLostCount.load(ordering: .relaxed))
+    }
+}
+
+/// Counters of the ring reader: what it decoded, rejected and could not queue.
+public struct ReaderStats: Sendable, Equatable {
+    public var decoded: UInt64
+    public var decodeErrors: UInt64
+    /// Events decoded but dropped because the pipeline queue was full.
+    public var queueDrops: UInt64
+    /// Records the kernel announced as lost through gap records.
+    public var kernelLostAnnounced: UInt64
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Glibc
+import MamoriProcess
+import MamoriSensor
+
+/// `mamori doctor`: probe the kernel and say, capability by capability, what works.
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Probe the kernel's BPF capabilities and report what Mamori will use.",
+        discussion: "Exit status: 0 when every required capability is present, 1 otherwise.")
+
+    @Flag(name: .long, help: "One JSON object instead of a table.")
+    var json = false
+
+    func run() throws {
+        _ = try? SystemMounts.ensure()
+        let cgroup = CgroupResolver.discover().mountPoint
+        let probe = KernelProbe.run(cgroup2Mount: cgroup)
+        var uts = utsname()
+        uname(&uts)
+        let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if json {
+            var parts = ["\"version\":\"\(MamoriVersion.string)\"", "\"kernel\":\"\(release)\""]
+            let caps = probe.capabilities.map {
+                "{\"name\":\"\($0.name)\",\"available\":\($0.available),\"required\":\($0.required),\"detail\":\"\(jsonEscape($0.detail))\"}"
+            }
+            parts.append("\"capabilities\":[\(caps.joined(separator: ","))]")
+            parts.append("\"exec_deny\":\"\(execDenyMechanism(probe))\"")
+            print("{" + parts.joined(separator: ",") + "}")
+        } else {
+            print("mamori \(MamoriVersion.string) on Linux \(release)")
+            for c in probe.capabilities {
+                let mark = c.available ? "ok  " : (c.required ? "FAIL" : "no  ")
+                print("  [\(mark)] \(c.name + String(repeating: " ", count: max(1, 21 - c.name.count)))\(c.detail)")
+            }
+            print("  exec deny mechanism: \(execDenyMechanism(probe))")
+        }
+        if probe.capabilities.contains(where: { $0.required && !$0.available }) { throw ExitCode(1) }
+    }
+
+    private func execDenyMechanism(_ p: KernelProbe) -> String {
+        if p.available("bpf_lsm") { return "bpf-lsm (exec fails with EPERM)" }
+        if p.available("bpf_send_signal") && p.available("tp_btf") { return "sigkill-at-exec (process dies before its first instruction)" }
+        return "userspace-kill"
+    }
+}
+
+func jsonEscape(_ s: String) -> String {
+    var out = ""
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        default: out.unicodeScalars.append(ch)
+        }
+    }
+    return out
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `mamori` command: the sensor in the foreground plus operator tools.
+@main
+struct Mamori: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mamori",
+        abstract: "eBPF-backed EDR sensor for Linux servers.",
+        discussion: """
+            Examples:
+              sudo mamori doctor            # what this kernel offers and what Mamori will use
+              sudo mamori watch             # one readable line per kernel event
+              sudo mamori watch --json --kind exec,connect
+              sudo mamori watch --comm curl --pid 1234
+            """,
+        version: MamoriVersion.string,
+        subcommands: [WatchCommand.self, DoctorCommand.self]
+    )
+}
+
+/// Version string shown by `--version` and `doctor`.
+enum MamoriVersion {
+    static let string = "0.1.0"
+}

@@ -1,0 +1,75 @@
+import Glibc
+import MamoriEvents
+import MamoriOutput
+import MamoriProcess
+
+/// The consumer side of `mamori watch`: maintains the process table, filters, formats and
+/// writes. Runs on the thread that calls `process`; owns the table alone.
+struct WatchWorker {
+    let table: ProcessTable
+    let filter: EventFilter
+    let json: Bool
+    var encoder: ECSEncoder
+    let text: TextFormatter
+    var buffer: [UInt8] = []
+
+    init(table: ProcessTable, filter: EventFilter, json: Bool, hostName: String) {
+        self.table = table
+        self.filter = filter
+        self.json = json
+        let clock = ClockOffset.measure()
+        encoder = ECSEncoder(hostName: hostName, clock: clock)
+        text = TextFormatter(clock: clock)
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func process(_ batch: [SensorEvent]) {
+        for event in batch {
+            table.apply(event)
+            guard filter.matches(event) else { continue }
+            let process = table.record(for: event.header.processKey) ?? table.lookup(pid: event.header.tgid)
+            if json {
+                let parent = process?.parentKey.flatMap { table.record(for: $0) }
+                encoder.encode(event, process: process, parent: parent, into: &buffer)
+            } else {
+                buffer.append(contentsOf: text.format(event, process: process).utf8)
+                buffer.append(0x0a)
+            }
+            if buffer.count > 60_000 { flush() }
+        }
+        flush()
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(1, raw.baseAddress! + off, raw.count - off)
+                if n < 0 { if errno == EINTR { continue }; break }
+                off += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// This host's name for `host.name`.
+enum HostName {
+    static var current: String {
+        var buf = [CChar](repeating: 0, count: 256)
+        gethostname(&buf, buf.count)
+        return String(cString: buf)
+    }
+}
+
+/// stderr writes without Foundation.
+enum FileHandle {
+    static let stderr = StandardError()
+    struct StandardError {
+        func write(_ s: String) {
+            var bytes = Array(s.utf8)
+            _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        }
+    }
+}
