@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // C layer: libbpf, the shared ABI header, the generated skeleton, syscall shims.
@@ -24,6 +25,7 @@ let package = Package(
                 exclude: ["generated"],
                 cSettings: [.headerSearchPath("generated")]),
         .target(name: "CMamoriSys"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Swift layers, lower never importing higher.
         .target(name: "MamoriEvents", dependencies: ["CMamoriABI"]),
@@ -36,8 +38,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MamoriOutput", dependencies: ["MamoriEvents", "MamoriProcess"]),
+        .target(name: "MamoriDetection", dependencies: [
+            "MamoriEvents", "MamoriProcess",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "MamoriStore", dependencies: ["CSQLite", "MamoriEvents", "MamoriProcess"]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriOutput",
+            "MamoriDetection", "MamoriStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -47,6 +55,8 @@ let package = Package(
         .testTarget(name: "MamoriPipelineTests", dependencies: ["MamoriPipeline"]),
         .testTarget(name: "MamoriProcessTests", dependencies: ["MamoriProcess", "MamoriEvents", "MamoriTestSupport"]),
         .testTarget(name: "MamoriOutputTests", dependencies: ["MamoriOutput", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
+        .testTarget(name: "MamoriDetectionTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
+        .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
             "MamoriSensor", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
         ]),
