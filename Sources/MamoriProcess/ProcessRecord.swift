@@ -27,6 +27,9 @@ public struct ProcessRecord: Sendable, Equatable {
     public var comm: String
     /// Raw wait status once the process has exited.
     public var exitStatus: UInt32?
+    /// CLOCK_BOOTTIME ns of the exit record (ECS `process.end`); `nil` while running or when the
+    /// exit was inferred (pid reuse) rather than reported.
+    public var endBoottimeNs: UInt64? = nil
     /// Where the record came from: a kernel exec, a fork inherited from the parent, or /proc.
     public var origin: Origin
 
