@@ -25,7 +25,7 @@ MAMORI_ALWAYS void exec_fill_tty(struct mamori_exec *e, struct task_struct *task
 	const char *name;
 	if (!tty)
 		return;
-	e->tty_index = BPF_CORE_READ(tty, index);
+	e->tty_index = BPF_CORE_READ(tty, index) + BPF_CORE_READ(tty, driver, name_base);
 	name = BPF_CORE_READ(tty, driver, name);
 	if (name)
 		bpf_probe_read_kernel_str(e->tty_driver, sizeof(e->tty_driver), name);
@@ -70,8 +70,10 @@ int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__builtin_memset(e->tty_driver, 0, sizeof(e->tty_driver));
 	exec_fill_tty(e, task);
 	e->argc = BPF_CORE_READ(bprm, argc);
-	e->_pad0 = 0;
-	e->_pad1 = 0;
+	for (int fd = 0; fd < 3; fd++) {
+		struct file *f = mamori_fd_file(task, fd);
+		e->stdio_type[fd] = f ? (BPF_CORE_READ(f, f_inode, i_mode) >> 12) & 0xf : 0;
+	}
 
 	/* Executable: the file actually mapped, so a relative or symlinked name is resolved. */
 	struct file *file = BPF_CORE_READ(bprm, file);

@@ -17,16 +17,19 @@ public struct ExecEvent: Sendable, Equatable {
     public var sessionId: UInt32
     /// Controlling terminal such as "pts/3", `nil` when the process has none.
     public var tty: String?
+    /// What fds 0, 1 and 2 were at exec (a shell reading from a socket is a reverse shell).
+    public var stdio: StdioTypes
 
     public init(header: EventHeader, subject: Subject, parentStartBoottimeNs: UInt64,
                 executable: String, args: [String], cwd: String, exeInode: UInt64,
                 exeDevice: UInt32, flags: ExecFlags, egid: UInt32, loginUid: UInt32?,
-                sessionId: UInt32, tty: String?) {
+                sessionId: UInt32, tty: String?, stdio: StdioTypes = StdioTypes()) {
         self.header = header; self.subject = subject
         self.parentStartBoottimeNs = parentStartBoottimeNs
         self.executable = executable; self.args = args; self.cwd = cwd
         self.exeInode = exeInode; self.exeDevice = exeDevice; self.flags = flags
         self.egid = egid; self.loginUid = loginUid; self.sessionId = sessionId; self.tty = tty
+        self.stdio = stdio
     }
 
     /// The parent process's identity.
@@ -93,4 +96,35 @@ public struct GapEvent: Sendable, Equatable {
     }
 
     public var totalLost: UInt64 { lost.reduce(0, +) }
+}
+
+/// File type behind a standard descriptor at exec (`mamori_exec.stdio_type`, S_IFMT >> 12).
+public enum FileType: UInt16, Sendable, CustomStringConvertible {
+    case closed = 0, fifo = 0x1, characterDevice = 0x2, directory = 0x4, regular = 0x8,
+         symlink = 0xa, socket = 0xc, other = 0xff
+
+    public init(kernelType: UInt16) { self = FileType(rawValue: kernelType) ?? .other }
+
+    /// Words used by rules (`StdinType: socket`): socket, pipe, tty, file, closed, other.
+    public var description: String {
+        switch self {
+        case .closed: return "closed"
+        case .fifo: return "pipe"
+        case .characterDevice: return "tty"
+        case .regular: return "file"
+        case .socket: return "socket"
+        case .directory, .symlink, .other: return "other"
+        }
+    }
+}
+
+/// The three standard descriptors of a process at exec.
+public struct StdioTypes: Sendable, Equatable {
+    public var stdin: FileType
+    public var stdout: FileType
+    public var stderr: FileType
+
+    public init(stdin: FileType = .closed, stdout: FileType = .closed, stderr: FileType = .closed) {
+        self.stdin = stdin; self.stdout = stdout; self.stderr = stderr
+    }
 }

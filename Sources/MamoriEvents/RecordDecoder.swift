@@ -130,7 +130,10 @@ public struct RecordDecoder: Sendable {
             cwd: rec.string(at: cwdOff, length: cwdLen),
             exeInode: rec.u64(L.exeIno), exeDevice: rec.u32(L.exeDev), flags: flags,
             egid: rec.u32(L.egid), loginUid: loginUid == UInt32.max ? nil : loginUid,
-            sessionId: rec.u32(L.sid), tty: tty)
+            sessionId: rec.u32(L.sid), tty: tty,
+            stdio: StdioTypes(stdin: FileType(kernelType: rec.u16(L.stdio)),
+                              stdout: FileType(kernelType: rec.u16(L.stdio + 2)),
+                              stderr: FileType(kernelType: rec.u16(L.stdio + 4))))
     }
 
     static func decodeFork(_ rec: UnsafeRawBufferPointer, _ header: EventHeader) -> ForkEvent {
@@ -329,6 +332,7 @@ enum ExecLayout {
     static let ttyDriver = offset(\mamori_exec.tty_driver)
     static let ttyDriverLength = MemoryLayout.size(ofValue: mamori_exec().tty_driver)
     static let argc = offset(\mamori_exec.argc)
+    static let stdio = offset(\mamori_exec.stdio_type)
     static let exeLen = offset(\mamori_exec.exe_len)
     static let argsLen = offset(\mamori_exec.args_len)
     static let cwdLen = offset(\mamori_exec.cwd_len)

@@ -65,7 +65,8 @@ public enum RecordBuilder {
         parentStartBoottimeNs: UInt64 = 100_000_000, exe: String = "/usr/bin/true",
         args: [String] = ["true"], cwd: String = "/", exeInode: UInt64 = 1234, exeDevice: UInt32 = 0x0080_0001,
         flags: ExecFlags = [], egid: UInt32 = 1000, loginUid: UInt32 = UInt32.max, sessionId: UInt32 = 0,
-        tty: (driver: String, index: UInt32)? = nil, argc: UInt32? = nil, rawArgs: [UInt8]? = nil
+        tty: (driver: String, index: UInt32)? = nil, argc: UInt32? = nil, rawArgs: [UInt8]? = nil,
+        stdio: StdioTypes = StdioTypes()
     ) -> [UInt8] {
         let exeBytes = Array(exe.utf8), cwdBytes = Array(cwd.utf8)
         let argBytes = rawArgs ?? args.flatMap { Array($0.utf8) + [0] }
@@ -83,6 +84,7 @@ public enum RecordBuilder {
             copy(tty.driver, into: &r.tty_driver)
         }
         r.argc = argc ?? UInt32(args.count)
+        r.stdio_type = (stdio.stdin.rawValue, stdio.stdout.rawValue, stdio.stderr.rawValue)
         r.exe_len = UInt16(truncatingIfNeeded: exeBytes.count)
         r.args_len = UInt16(truncatingIfNeeded: argBytes.count)
         r.cwd_len = UInt16(truncatingIfNeeded: cwdBytes.count)

@@ -40,6 +40,32 @@ struct ProcessEventsTests {
         #expect(e.subject.cgroupId != 0)
     }
 
+    @Test("the file types of stdin/stdout/stderr are reported at exec (socket stdin = reverse shell)")
+    func stdioTypes() throws {
+        let h = try SensorHarness.get()
+        h.reset()
+        var pair: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        defer { close(pair[0]) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "exit 0"]
+        p.standardInput = FileHandle(fileDescriptor: pair[1], closeOnDealloc: true)
+        p.standardOutput = FileHandle.nullDevice
+        let tmp = try makeTempDir("stdio")
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        touch(tmp + "/err")
+        p.standardError = FileHandle(forWritingAtPath: tmp + "/err")
+        try p.run()
+        p.waitUntilExit()
+        let pid = UInt32(p.processIdentifier)
+        let found = h.first { if case .exec(let e) = $0 { return e.header.tgid == pid } else { return false } }
+        guard case .exec(let e)? = found else { Issue.record("no exec event"); return }
+        #expect(e.stdio.stdin == .socket)
+        #expect(e.stdio.stdout == .characterDevice)
+        #expect(e.stdio.stderr == .regular)
+    }
+
     @Test("long argv is cut at the bound and flagged, never silently")
     func argvTruncation() throws {
         let h = try SensorHarness.get()

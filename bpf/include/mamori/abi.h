@@ -123,16 +123,25 @@ struct mamori_exec {
 	__u32 egid;
 	__u32 loginuid;         /* audit login uid, 0xffffffff = unset */
 	__u32 sid;              /* session id (tgid of the session leader) */
-	__u32 tty_index;
+	__u32 tty_index;        /* tty->index + driver->name_base: "tty1" is index 1 */
 	char tty_driver[MAMORI_TTY_NAME_LEN];
 	__u32 argc;
 	__u16 exe_len;
 	__u16 args_len;
 	__u16 cwd_len;
-	__u16 _pad0;
-	__u32 _pad1;
+	/* File type (i_mode >> 12: MAMORI_FT_*) behind fds 0, 1, 2 at exec; 0 = closed. A shell
+	 * whose stdin/stdout is a socket is the classic reverse shell. */
+	__u16 stdio_type[3];
 	/* char data[]; */
 };
+
+/* mamori_exec.stdio_type values (S_IFMT >> 12). */
+#define MAMORI_FT_FIFO 0x1
+#define MAMORI_FT_CHR  0x2
+#define MAMORI_FT_DIR  0x4
+#define MAMORI_FT_REG  0x8
+#define MAMORI_FT_LNK  0xa
+#define MAMORI_FT_SOCK 0xc
 
 /* A new thread group (fork/vfork/clone without CLONE_THREAD). Header is the child's. */
 struct mamori_fork {
