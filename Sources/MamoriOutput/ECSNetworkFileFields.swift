@@ -1,0 +1,85 @@
+import MamoriEvents
+
+/// `source`, `destination`, `network`, `file` and `mamori.gap`: the per-kind objects.
+///
+/// Network records carry the socket's local end in `source`/`sourcePort` and the remote end in
+/// `destination`/`destinationPort` (see bpf/network.bpf.c). ECS instead calls the side that
+/// initiated the connection the source, so an accepted connection is written remote → local;
+/// a listen has only the local address, written as `source`.
+extension ECSEncoder {
+    func writeNetwork(_ e: NetworkEvent, to writer: inout JSONWriter) {
+        switch e.op {
+        case .connect, .send:
+            writeEndpoint("source", e.source, e.sourcePort, to: &writer)
+            writeEndpoint("destination", e.destination, e.destinationPort, to: &writer)
+        case .accept:
+            writeEndpoint("source", e.destination, e.destinationPort, to: &writer)
+            writeEndpoint("destination", e.source, e.sourcePort, to: &writer)
+        case .listen:
+            writeEndpoint("source", e.source, e.sourcePort, to: &writer)
+        }
+        writer.beginObject("network")
+        writer.string("transport", e.transport)
+        writer.decimalString("iana_number", UInt64(e.proto))
+        switch e.family {
+        case .inet: writer.literal("type", "ipv4")
+        case .inet6: writer.literal("type", "ipv6")
+        }
+        switch e.op {
+        case .connect, .send: writer.literal("direction", "egress")
+        case .accept: writer.literal("direction", "ingress")
+        case .listen: break
+        }
+        writer.endObject()
+    }
+
+    private func writeEndpoint(_ key: StaticString, _ address: IPAddress, _ port: UInt16,
+                               to writer: inout JSONWriter) {
+        writer.beginObject(key)
+        writer.string("ip", address.description)
+        writer.number("port", port)
+        writer.endObject()
+    }
+
+    func writeFile(_ e: FileEvent, to writer: inout JSONWriter) {
+        writer.beginObject("file")
+        writer.string("path", e.path)
+        if let name = ProcessFields.baseName(e.path) { writer.string("name", name) }
+        if let target = e.targetPath { writer.string("target_path", target) }
+        if e.inode != 0 { writer.decimalString("inode", e.inode) }
+        switch e.op {
+        case .chmod:
+            writer.octalString("mode", e.mode & 0o7777)
+        case .create where e.mode != 0:
+            writer.octalString("mode", e.mode & 0o7777)
+        case .chown:
+            if let uid = e.ownerUid { writer.decimalString("uid", UInt64(uid)) }
+            if let gid = e.ownerGid { writer.decimalString("gid", UInt64(gid)) }
+        default:
+            break
+        }
+        writer.endObject()
+    }
+
+    /// `mamori.gap`: where records were lost and how many of each kind.
+    func writeGap(_ e: GapEvent, to writer: inout JSONWriter) {
+        writer.beginObject("gap")
+        if let lane = ECSVocabulary.laneName(e.lane) {
+            writer.literal("lane", lane)
+        } else {
+            writer.decimalString("lane", UInt64(e.lane))
+        }
+        writer.number("cpu", e.cpu)
+        writer.number("lost", e.totalLost)
+        writer.beginObject("lost_by_kind")
+        for (index, count) in e.lost.enumerated() where count != 0 {
+            if index <= Int(UInt16.max), let kind = EventKind(rawValue: UInt16(index)) {
+                writer.number(ECSVocabulary.kindName(kind), count)
+            } else {
+                writer.number(dynamicKey: "kind_\(index)", count)
+            }
+        }
+        writer.endObject()
+        writer.endObject()
+    }
+}
