@@ -149,6 +149,11 @@ public struct ECSEncoder: Sendable {
             if e.flags.contains(.argsFault) { writer.bool("args_unreadable", true) }
             if let loginUid = e.loginUid { writer.number("login_uid", loginUid) }
             writer.number("exe_inode", e.exeInode)
+            writer.beginObject("stdio")
+            writer.string("stdin", e.stdio.stdin.description)
+            writer.string("stdout", e.stdio.stdout.description)
+            writer.string("stderr", e.stdio.stderr.description)
+            writer.endObject()
         case .fork, .network, .file, .exit:
             if let loginUid = process?.loginUid { writer.number("login_uid", loginUid) }
         case .gap:

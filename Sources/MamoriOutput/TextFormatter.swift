@@ -38,6 +38,10 @@ public struct TextFormatter: Sendable {
             if !e.args.isEmpty { line += " " + TerminalText.joinArgs(e.args) }
             if !e.cwd.isEmpty { line += "  cwd=" + TerminalText.sanitize(e.cwd) }
             if let tty = e.tty { line += " tty=" + TerminalText.sanitize(tty) }
+            if [e.stdio.stdin, e.stdio.stdout, e.stdio.stderr].contains(.socket) {
+                // A shell whose standard streams are a socket is the reverse-shell signature.
+                line += " stdio=\(e.stdio.stdin),\(e.stdio.stdout),\(e.stdio.stderr)"
+            }
             if !e.flags.isDisjoint(with: [.argsTruncated, .exeTruncated, .cwdTruncated]) { line += " [truncated]" }
             return line
         case .fork(let e):

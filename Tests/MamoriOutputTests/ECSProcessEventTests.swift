@@ -58,6 +58,9 @@ import Testing
         #expect(line.string("mamori.unit") == "sshd.service")
         #expect(line.int("mamori.login_uid") == 1000)
         #expect(line.int("mamori.exe_inode") == 777)
+        #expect(line.string("mamori.stdio.stdin") == "tty")
+        #expect(line.string("mamori.stdio.stdout") == "pipe")
+        #expect(line.string("mamori.stdio.stderr") == "tty")
         #expect(!line.has("mamori.truncated"))
         #expect(!line.has("mamori.result"))
         #expect(line.keys("") == ["@timestamp", "event", "process", "user", "group", "host", "ecs", "mamori"])
@@ -91,6 +94,15 @@ import Testing
         #expect(line.bool("mamori.truncated") == true)
         #expect(line.bool("mamori.args_unreadable") == true)
         #expect(!line.has("mamori.unit"))
+    }
+
+    @Test func execFromASocketShowsInStdio() throws {
+        var encoder = Fixture.encoder()
+        let exec = Fixture.exec(stdio: StdioTypes(stdin: .socket, stdout: .socket, stderr: .closed))
+        let line = try ParsedLine(encoder.encodeLine(.exec(exec)))
+        #expect(line.string("mamori.stdio.stdin") == "socket")
+        #expect(line.string("mamori.stdio.stdout") == "socket")
+        #expect(line.string("mamori.stdio.stderr") == "closed")
     }
 
     @Test func forkDescribesTheChild() throws {

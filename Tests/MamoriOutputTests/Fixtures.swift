@@ -34,11 +34,13 @@ enum Fixture {
     }
 
     static func exec(args: [String] = ["curl", "-s", "http://x"], flags: ExecFlags = [.hasTTY],
-                     tty: String? = "pts/3") -> ExecEvent {
+                     tty: String? = "pts/3",
+                     stdio: StdioTypes = StdioTypes(stdin: .characterDevice, stdout: .fifo, stderr: .characterDevice)
+    ) -> ExecEvent {
         ExecEvent(header: header(.exec), subject: subject(), parentStartBoottimeNs: parentStart,
                   executable: "/usr/bin/curl", args: args, cwd: "/root", exeInode: 777,
                   exeDevice: 0x800001, flags: flags, egid: 1000, loginUid: 1000, sessionId: 1100,
-                  tty: tty)
+                  tty: tty, stdio: stdio)
     }
 
     static func record(pid: UInt32 = 1234) -> ProcessRecord {

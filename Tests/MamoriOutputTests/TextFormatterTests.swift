@@ -14,6 +14,10 @@ import Testing
         let truncated = Fixture.exec(args: ["ls", "my file", ""], flags: [.argsTruncated], tty: nil)
         #expect(formatter.format(.exec(truncated))
                 == time + "exec     pid=1234 ppid=1200 uid=1000 /usr/bin/curl ls 'my file' ''  cwd=/root [truncated]")
+        let reverse = Fixture.exec(args: ["sh", "-i"], tty: nil,
+                                   stdio: StdioTypes(stdin: .socket, stdout: .socket, stderr: .socket))
+        #expect(formatter.format(.exec(reverse))
+                == time + "exec     pid=1234 ppid=1200 uid=1000 /usr/bin/curl sh -i  cwd=/root stdio=socket,socket,socket")
     }
 
     @Test func forkAndExit() {
