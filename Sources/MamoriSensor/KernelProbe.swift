@@ -59,7 +59,7 @@ public struct KernelProbe: Sendable {
         let kprobes = access("/sys/kernel/tracing/kprobe_events", F_OK) == 0
             || access("/sys/kernel/debug/tracing/kprobe_events", F_OK) == 0
         p.add("kprobes", kprobes, kprobes ? "kprobes available (not needed)" : "no kprobes: not needed, tracepoints are used", required: false)
-        let signal = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACING, BPF_FUNC_send_signal, nil) == 1
+        let signal = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_send_signal, nil) == 1
         p.add("bpf_send_signal", signal, signal ? "in-kernel SIGKILL at exec possible" : "bpf_send_signal unavailable: kills happen from userspace", required: false)
         let cg = cgroup2Mount != nil
         p.add("cgroup_v2", cg, cgroup2Mount.map { "cgroup v2 mounted at \($0) (UDP flow hooks, egress policy)" }

@@ -1,10 +1,11 @@
 import Glibc
 
 /// Makes sure the pseudo filesystems the sensor needs are mounted (bpffs for pins, tracefs
-/// for tracepoint ids), mounting them when absent. Call once at start, from any thread.
+/// for tracepoint ids, securityfs for the active LSM list), mounting them when absent. Call once at start, from any thread.
 public enum SystemMounts {
     public static let bpffs = "/sys/fs/bpf"
     public static let tracefs = "/sys/kernel/tracing"
+    public static let securityfs = "/sys/kernel/security"
 
     /// Mount bpffs and tracefs where missing. Returns what it mounted.
     @discardableResult
@@ -12,6 +13,8 @@ public enum SystemMounts {
         var mounted: [String] = []
         if try mountIfNeeded(fstype: "bpf", target: bpffs) { mounted.append(bpffs) }
         if try mountIfNeeded(fstype: "tracefs", target: tracefs) { mounted.append(tracefs) }
+        // securityfs tells which LSMs are active (BPF LSM); optional, so failures are ignored.
+        if (try? mountIfNeeded(fstype: "securityfs", target: securityfs)) == true { mounted.append(securityfs) }
         return mounted
     }
 

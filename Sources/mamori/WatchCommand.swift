@@ -77,6 +77,7 @@ struct WatchCommand: ParsableCommand {
         _ = try? seeder.seed(into: table)
         FileHandle.stderr.write("mamori: sensor attached (\(session.program.attached.count) hooks); Ctrl-C to stop\n")
 
+        let startedNs = monotonicNs()
         var worker = WatchWorker(table: table, filter: filter, json: json, hostName: HostName.current)
         var batch: [SensorEvent] = []
         batch.reserveCapacity(1024)
@@ -94,7 +95,9 @@ struct WatchCommand: ParsableCommand {
             batch.removeAll(keepingCapacity: true)
         }
         let s = session.stats
-        FileHandle.stderr.write("mamori: stopped; decoded \(s.reader.decoded), kernel drops \(s.totalKernelDrops), queue drops \(s.reader.queueDrops), decode errors \(s.reader.decodeErrors)\n")
+        let seconds = Double(monotonicNs() - startedNs) / 1e9
+        let rate = seconds > 0 ? Int(Double(s.reader.decoded) / seconds) : 0
+        FileHandle.stderr.write("mamori: stopped after \(Int(seconds)) s; decoded \(s.reader.decoded) (\(rate)/s), kernel drops \(s.kernelDrops) by kind, queue drops \(s.reader.queueDrops), decode errors \(s.reader.decodeErrors)\n")
     }
 }
 
@@ -108,4 +111,11 @@ enum DefaultWatchSet {
 struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+func monotonicNs() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
