@@ -102,40 +102,43 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct mamori_config *cfg = mamori_config();
 	struct task_struct *task;
-	struct mamori_pending *p;
+	struct mamori_pending *p = NULL;
 	struct mamori_file *f;
 	struct file *file;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u16 op;
 	bool cut = false;
 
-	if (!cfg)
+	if (!cfg || !(cfg->flags & MAMORI_CFG_FILE_EVENTS))
 		return 0;
-	p = bpf_map_lookup_elem(&mamori_pending_map, &id);
-	if (p && p->op != OPEN_OP)
-		p = NULL;
 	if (ctx->ret < 0) {
-		if (p)
+		/* A failed write-open left its arguments behind. */
+		if (bpf_map_lookup_elem(&mamori_pending_map, &id))
 			bpf_map_delete_elem(&mamori_pending_map, &id);
 		return 0;
 	}
-	if (!p && !(cfg->flags & MAMORI_CFG_FILE_EVENTS))
-		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
 	file = mamori_fd_file(task, (int)ctx->ret);
 	if (!file)
 		goto out;
-	if (p) {
+	/*
+	 * Hot path: a read-only open (the vast majority) never touches the pending map; it costs
+	 * the fd lookup and, only while watches exist, the watch-set lookups.
+	 */
+	if (!(BPF_CORE_READ(file, f_mode) & MAMORI_FMODE_WRITE)) {
+		if (!(cfg->flags & MAMORI_CFG_HAS_WATCHES) || !watched(file) || mamori_is_muted(cfg, id >> 32))
+			return 0;
+		op = MAMORI_FILE_OPEN_READ;
+	} else {
+		p = bpf_map_lookup_elem(&mamori_pending_map, &id);
+		if (!p || p->op != OPEN_OP)
+			return 0; /* muted, or opened before we attached */
 		if (BPF_CORE_READ(file, f_mode) & MAMORI_FMODE_CREATED)
 			op = MAMORI_FILE_CREATE;
 		else if (p->flags & MAMORI_O_TRUNC)
 			op = MAMORI_FILE_TRUNCATE;
 		else
 			op = MAMORI_FILE_OPEN_WRITE;
-	} else {
-		if (mamori_is_muted(cfg, id >> 32) || !watched(file))
-			return 0;
-		op = MAMORI_FILE_OPEN_READ;
 	}
 	f = mamori_scratch();
 	if (!f)

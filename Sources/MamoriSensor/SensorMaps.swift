@@ -39,7 +39,7 @@ public struct SensorMaps: Sendable {
         if options.fileEvents { flags |= UInt32(MAMORI_CFG_FILE_EVENTS) }
         if options.networkEvents { flags |= UInt32(MAMORI_CFG_NET_EVENTS) }
         if options.reportFailedFileOps { flags |= UInt32(MAMORI_CFG_REPORT_FAILED) }
-        cfg.flags = flags
+        cfg.flags = flags | (readConfig().flags & UInt32(MAMORI_CFG_HAS_WATCHES))
         cfg.wake_bytes = (options.wakeBytes.priority, options.wakeBytes.bulk)
         cfg.wake_delay_ns = (options.wakeDelayNs.priority, options.wakeDelayNs.bulk)
         cfg.udp_flow_ttl_ns = options.udpFlowTTLNs
@@ -64,7 +64,24 @@ public struct SensorMaps: Sendable {
         if bpf_map_update_elem(watchFD, &key, &value, UInt64(BPF_ANY)) != 0 {
             throw .mapWrite(map: "mamori_watch", errno: errno)
         }
+        // The read path skips the watch lookups entirely until the first watch exists.
+        var cfg = readConfig()
+        if cfg.flags & UInt32(MAMORI_CFG_HAS_WATCHES) == 0 {
+            cfg.flags |= UInt32(MAMORI_CFG_HAS_WATCHES)
+            var zero: UInt32 = 0
+            if bpf_map_update_elem(configFD, &zero, &cfg, UInt64(BPF_ANY)) != 0 {
+                throw .mapWrite(map: "mamori_config_map", errno: errno)
+            }
+        }
         return true
+    }
+
+    /// The configuration currently in the kernel (zeroed if unreadable).
+    func readConfig() -> mamori_config {
+        var cfg = mamori_config()
+        var zero: UInt32 = 0
+        _ = bpf_map_lookup_elem(configFD, &zero, &cfg)
+        return cfg
     }
 
     /// Stop reporting a process (and only it; its children are reported).

@@ -18,6 +18,7 @@
 #define MAMORI_O_RDWR 00000002
 #define MAMORI_O_CREAT 00000100
 #define MAMORI_O_TRUNC 00001000
+#define MAMORI_FMODE_WRITE 0x2
 #define MAMORI_FMODE_CREATED 0x100000 /* (1 << 20) since 4.19 */
 
 /* Walk bound for dentry chains: deeper paths are cut and flagged. */

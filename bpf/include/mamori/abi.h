@@ -224,6 +224,7 @@ struct mamori_config {
 #define MAMORI_CFG_FILE_EVENTS   (1u << 0) /* emit file records */
 #define MAMORI_CFG_NET_EVENTS    (1u << 1)
 #define MAMORI_CFG_REPORT_FAILED (1u << 2) /* report failed file syscalls too */
+#define MAMORI_CFG_HAS_WATCHES   (1u << 3) /* mamori_watch is non-empty (set by SensorMaps.watch) */
 
 /* Key of the `mamori_watch` hash map: files whose read-only opens are reported. */
 struct mamori_watch_key {
