@@ -1,0 +1,96 @@
+import MamoriEvents
+import MamoriProcess
+
+extension EventRow {
+    /// Flattens a sensor event into a row.
+    ///
+    /// - Parameters:
+    ///   - process: the enrichment record of the acting process (after the exec for exec).
+    ///   - parentEntityId: the parent's entity id, when the process tree knows it.
+    ///   - realtimeOffsetNs: CLOCK_REALTIME − CLOCK_BOOTTIME (`ClockOffset.realtimeMinusBoottimeNs`).
+    ///   - ecsJSON: the event's ECS JSON line (without the trailing newline), when encoded.
+    public init(_ event: SensorEvent, process: ProcessRecord?, parentEntityId: String?,
+                realtimeOffsetNs: Int64, ecsJSON: String? = nil) {
+        let header = event.header
+        self.init(tsNs: header.ktimeNs,
+                  tsUnixNs: Int64(truncatingIfNeeded: header.ktimeNs) &+ realtimeOffsetNs,
+                  kind: Self.kindName(event.kind), action: Self.action(event), pid: header.tgid,
+                  ppid: event.subject?.ppid, entityId: process?.entityId, parentEntityId: parentEntityId,
+                  executable: process?.executable.nilIfEmpty, commandLine: process?.commandLine.nilIfEmpty,
+                  uid: event.subject?.uid, unit: process?.unit, ecsJSON: ecsJSON)
+        switch event {
+        case .exec(let e):
+            executable = e.executable
+            commandLine = e.args.joined(separator: " ")
+            path = e.executable
+        case .fork(let e):
+            ppid = e.parentTgid
+        case .exit(let e):
+            result = e.signal != 0 ? 128 + e.signal : e.exitCode
+        case .network(let e):
+            srcIP = e.source.description
+            srcPort = e.sourcePort
+            dstIP = e.destination.description
+            dstPort = e.destinationPort
+            transport = e.transport
+            result = e.result
+        case .file(let e):
+            path = e.path
+            targetPath = e.targetPath
+            result = e.result
+        case .gap(let e):
+            result = Int32(clamping: e.totalLost)
+            commandLine = "lane \(e.lane) cpu \(e.cpu)"
+        }
+    }
+
+    /// The `events.kind` word of a record kind (filters use the same words).
+    public static func kindName(_ kind: EventKind) -> String {
+        switch kind {
+        case .exec: return "exec"
+        case .fork: return "fork"
+        case .exit: return "exit"
+        case .network: return "network"
+        case .file: return "file"
+        case .gap: return "gap"
+        }
+    }
+
+    /// `event.action` as the ECS exporter writes it.
+    static func action(_ event: SensorEvent) -> String {
+        switch event {
+        case .exec: return "exec"
+        case .fork: return "fork"
+        case .exit: return "exit"
+        case .network(let e): return e.op.description
+        case .file(let e): return e.op.description
+        case .gap: return "gap"
+        }
+    }
+}
+
+extension ProcessRow {
+    /// The row for a process-table record.
+    ///
+    /// - Parameters:
+    ///   - parentEntityId: the parent's entity id (the table maps `parentKey` to it).
+    ///   - sessionLeaderEntityId: the session leader's entity id, when known.
+    ///   - seenUnixNs: wall clock now.
+    public init(_ record: ProcessRecord, parentEntityId: String?, sessionLeaderEntityId: String? = nil,
+                seenUnixNs: Int64) {
+        var exitCode: Int32?
+        if let status = record.exitStatus {
+            let signal = Int32(status & 0x7f)
+            exitCode = signal != 0 ? 128 + signal : Int32((status >> 8) & 0xff)
+        }
+        self.init(entityId: record.entityId, pid: record.pid, ppid: record.parentKey?.pid,
+                  parentEntityId: parentEntityId, executable: record.executable.nilIfEmpty,
+                  commandLine: record.commandLine.nilIfEmpty, cwd: record.cwd.nilIfEmpty, uid: record.uid,
+                  startNs: record.startBoottimeNs, exitNs: record.endBoottimeNs, exitCode: exitCode,
+                  unit: record.unit, sessionLeaderEntityId: sessionLeaderEntityId, seenUnixNs: seenUnixNs)
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
