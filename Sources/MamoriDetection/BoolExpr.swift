@@ -1,0 +1,209 @@
+/// A detection's logic at compile time: field tests combined with and/or/not.
+///
+/// Exists to simplify (flatten, fold constants), reorder (cheapest test first), analyse (the
+/// image-name prefilter, degraded rules) and finally emit the flat `Op` program that the
+/// engine runs. Build-time only; any thread.
+indirect enum BoolExpr: Equatable {
+    case test(Int32)
+    case and([BoolExpr])
+    case or([BoolExpr])
+    case not(BoolExpr)
+    case constant(Bool)
+
+    /// Flattens nested and/or and folds constants.
+    func simplified() -> BoolExpr {
+        switch self {
+        case .test, .constant: return self
+        case .not(let inner):
+            switch inner.simplified() {
+            case .constant(let b): return .constant(!b)
+            case .not(let x): return x
+            case let x: return .not(x)
+            }
+        case .and(let children):
+            var out: [BoolExpr] = []
+            for child in children {
+                switch child.simplified() {
+                case .constant(true): continue
+                case .constant(false): return .constant(false)
+                case .and(let nested): out.append(contentsOf: nested)
+                case let x: out.append(x)
+                }
+            }
+            return out.isEmpty ? .constant(true) : out.count == 1 ? out[0] : .and(out)
+        case .or(let children):
+            var out: [BoolExpr] = []
+            for child in children {
+                switch child.simplified() {
+                case .constant(false): continue
+                case .constant(true): return .constant(true)
+                case .or(let nested): out.append(contentsOf: nested)
+                case let x: out.append(x)
+                }
+            }
+            return out.isEmpty ? .constant(false) : out.count == 1 ? out[0] : .or(out)
+        }
+    }
+
+    /// Children of and/or sorted cheapest first (evaluation is free of side effects, so the
+    /// order does not change the result, only how soon it short-circuits).
+    func reordered(_ tables: MatchTables) -> BoolExpr {
+        switch self {
+        case .test, .constant: return self
+        case .not(let x): return .not(x.reordered(tables))
+        case .and(let c): return .and(BoolExpr.sortByCost(c.map { $0.reordered(tables) }, tables))
+        case .or(let c): return .or(BoolExpr.sortByCost(c.map { $0.reordered(tables) }, tables))
+        }
+    }
+
+    private static func sortByCost(_ children: [BoolExpr], _ tables: MatchTables) -> [BoolExpr] {
+        children.enumerated()
+            .sorted { a, b in
+                let ca = a.element.cost(tables), cb = b.element.cost(tables)
+                return ca != cb ? ca < cb : a.offset < b.offset
+            }
+            .map(\.element)
+    }
+
+    /// A rough relative evaluation cost.
+    func cost(_ tables: MatchTables) -> Int {
+        switch self {
+        case .constant: return 0
+        case .not(let x): return x.cost(tables)
+        case .and(let c), .or(let c): return c.reduce(0) { $0 + $1.cost(tables) }
+        case .test(let i):
+            let test = tables.tests[Int(i)]
+            var fieldCost: Int
+            switch test.field.kind {
+            case .number, .ip: fieldCost = 1
+            case .ancestors: fieldCost = 16
+            case .keywords: fieldCost = 12
+            case .unavailable: fieldCost = 0
+            case .text: fieldCost = (test.field == .commandLine || test.field == .parentCommandLine) ? 4 : 2
+            }
+            var patternCost = 0
+            for k in 0..<Int(test.patternCount) {
+                switch tables.patterns[Int(test.patternStart) + k].kind {
+                case .regex: patternCost += 200
+                case .glob: patternCost += 8
+                case .contains: patternCost += 4
+                case .fieldContains: patternCost += 4
+                default: patternCost += 1
+                }
+            }
+            return fieldCost + patternCost
+        }
+    }
+
+    /// Image base names (case-folded) of which the event's image must have one for this
+    /// expression to hold, or `nil` when there is no such necessary condition.
+    func requiredImageNames(_ tables: MatchTables) -> Set<[UInt8]>? {
+        switch self {
+        case .constant(let b): return b ? nil : []
+        case .not: return nil
+        case .and(let children):
+            var best: Set<[UInt8]>?
+            for child in children {
+                if let names = child.requiredImageNames(tables), best == nil || names.count < best!.count {
+                    best = names
+                }
+            }
+            return best
+        case .or(let children):
+            var union: Set<[UInt8]> = []
+            for child in children {
+                guard let names = child.requiredImageNames(tables) else { return nil }
+                union.formUnion(names)
+            }
+            return union
+        case .test(let i):
+            let test = tables.tests[Int(i)]
+            guard test.field == .image, !test.matchAll || test.patternCount == 1 else { return nil }
+            var names: Set<[UInt8]> = []
+            for k in 0..<Int(test.patternCount) {
+                let p = tables.patterns[Int(test.patternStart) + k]
+                guard !p.cased, p.kind == .exact || p.kind == .suffix else { return nil }
+                let bytes = Array(tables.pool[Int(p.start)..<Int(p.start + p.count)])
+                guard let name = ImageName.baseName(bytes, isSuffix: p.kind == .suffix), !name.isEmpty else { return nil }
+                names.insert(name)
+            }
+            return names
+        }
+    }
+
+    /// Tests reachable without an odd number of `not`s above them.
+    func positiveTests() -> [Int32] {
+        switch self {
+        case .test(let i): return [i]
+        case .constant, .not: return []
+        case .and(let c), .or(let c): return c.flatMap { $0.positiveTests() }
+        }
+    }
+
+    /// Appends the short-circuit program for this expression to `ops`.
+    func emit(into ops: inout [Op]) {
+        switch self {
+        case .test(let i): ops.append(Op(code: .test, arg: i))
+        case .constant(let b): ops.append(Op(code: .constant, arg: b ? 1 : 0))
+        case .not(let x):
+            x.emit(into: &ops)
+            ops.append(Op(code: .not, arg: 0))
+        case .and(let children), .or(let children):
+            let jump: Op.Code
+            if case .and = self { jump = .jumpIfFalse } else { jump = .jumpIfTrue }
+            var patches: [Int] = []
+            for (k, child) in children.enumerated() {
+                child.emit(into: &ops)
+                if k < children.count - 1 {
+                    patches.append(ops.count)
+                    ops.append(Op(code: jump, arg: 0))
+                }
+            }
+            for p in patches { ops[p].arg = Int32(ops.count) }
+        }
+    }
+}
+
+/// One instruction of a rule program: a single accumulator, tests set it, jumps short-circuit.
+struct Op: Sendable {
+    enum Code: UInt8, Sendable { case test, jumpIfFalse, jumpIfTrue, not, constant }
+    var code: Code
+    var arg: Int32
+}
+
+/// Where a rule's program lives in its category's op array, and what a match means.
+struct RuleProgram: Sendable {
+    var opStart: Int32
+    var opEnd: Int32
+    /// Index of the rule in `CompiledRuleSet.rules`.
+    var rule: Int32
+    /// For sequence rules, the step this program matches; -1 otherwise.
+    var step: Int32
+}
+
+/// The executable base name used by the image prefilter.
+enum ImageName {
+    /// For an exact image path, its last component; for an `endswith` suffix, the last
+    /// component only when the suffix contains a `/` (otherwise the name is not determined).
+    static func baseName(_ bytes: [UInt8], isSuffix: Bool) -> [UInt8]? {
+        if let slash = bytes.lastIndex(of: UInt8(ascii: "/")) { return Array(bytes[(slash + 1)...]) }
+        return isSuffix ? nil : bytes
+    }
+
+    /// FNV-1a of the bytes after the last `/` of `value`.
+    static func hashOfBaseName(_ value: Span<UInt8>) -> UInt64 {
+        var start = value.count
+        while start > 0 && value[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        return hash(value, from: start)
+    }
+
+    static func hash(_ bytes: Span<UInt8>, from: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = from
+        while i < bytes.count {
+            h = (h ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01b3
+            i += 1
+        }
+        return h
+    }
+}

@@ -1,0 +1,175 @@
+import MamoriEvents
+import MamoriProcess
+
+/// Evaluates compiled rules against enriched events and keeps threshold and sequence state.
+///
+/// Exists as the detection stage of the pipeline: for each event it evaluates only the rules
+/// of the event's categories (skipping, through the image-name index, rules that require another
+/// executable), and turns matches into `RuleHit`s. Single-threaded by design: it lives on the
+/// pipeline worker, which also owns the process table; it is a value type with no locks. The
+/// no-hit path does not allocate once the field arena has grown to its working size.
+public struct DetectionEngine {
+    /// Injected dependencies.
+    public struct Configuration: Sendable {
+        /// uid → user name for `User`/`ParentUser` (default: `getpwuid_r`).
+        public var userNames: UserNameLookup
+        /// Descriptor kinds of an exec for `StdinType`/`StdoutType`/`StderrType`.
+        public var stdio: StdioReader
+
+        public init(userNames: @escaping UserNameLookup = SystemUserNames.lookup,
+                    stdio: @escaping StdioReader = { _ in nil }) {
+            self.userNames = userNames; self.stdio = stdio
+        }
+    }
+
+    /// Evaluation counters (cumulative).
+    public struct Counters: Sendable, Equatable {
+        public var events: UInt64 = 0
+        public var programsRun: UInt64 = 0
+        public var hits: UInt64 = 0
+    }
+
+    public private(set) var rules: CompiledRuleSet
+    public private(set) var counters = Counters()
+    private var fields: EventFields
+    private var thresholds = ThresholdTracker()
+    private var sequences = SequenceTracker()
+    private var pendingSteps: [(rule: Int32, step: Int32, category: RuleCategory)] = []
+
+    public init(rules: CompiledRuleSet, configuration: Configuration = Configuration()) {
+        self.rules = rules
+        self.fields = EventFields(userNames: configuration.userNames, stdio: configuration.stdio)
+        pendingSteps.reserveCapacity(16)
+    }
+
+    /// Swaps in a new rule set. Threshold and sequence state is kept for rules whose id and
+    /// window definition are unchanged, and dropped for the others.
+    public mutating func replaceRules(_ new: CompiledRuleSet) {
+        var mapping: [Int: Int] = [:]
+        var newIndex: [String: Int] = [:]
+        for (i, rule) in new.rules.enumerated() { newIndex[rule.id] = i }
+        for (old, rule) in rules.rules.enumerated() {
+            guard let n = newIndex[rule.id], rules.thresholds[old] == new.thresholds[n],
+                  rules.sequences[old] == new.sequences[n] else { continue }
+            mapping[old] = n
+        }
+        thresholds.remap(mapping)
+        sequences.remap(mapping)
+        rules = new
+    }
+
+    /// Pending threshold keys and sequence partials (diagnostics).
+    public var pendingState: (thresholdKeys: Int, sequencePartials: Int) {
+        (thresholds.pendingKeys, sequences.pendingPartials)
+    }
+
+    /// Evaluates one event; appends hits to `hits` (which the caller may reuse between events
+    /// to avoid allocation).
+    /// - Parameters:
+    ///   - process: the acting process's record (for exec events, the record after the exec).
+    ///   - parent: its parent's record.
+    ///   - ancestry: the ancestors, parent first (`ProcessTable.ancestry(of:)`).
+    public mutating func evaluate(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                                  ancestry: [ProcessRecord], into hits: inout [RuleHit]) {
+        let categories = EventCategories(event)
+        guard let first = categories.first else { return }
+        counters.events &+= 1
+        fields.reset(event, process: process, parent: parent, ancestry: ancestry)
+        evaluate(category: first, &hits)
+        if let second = categories.second { evaluate(category: second, &hits) }
+        if !pendingSteps.isEmpty { advanceSequences(&hits) }
+    }
+
+    /// Convenience form returning the hits.
+    public mutating func evaluate(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                                  ancestry: [ProcessRecord]) -> [RuleHit] {
+        var hits: [RuleHit] = []
+        evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
+        return hits
+    }
+
+    private mutating func evaluate(category: RuleCategory, _ hits: inout [RuleHit]) {
+        let program = rules.categories[category.index]
+        guard !program.programs.isEmpty else { return }
+        fields.category = category
+        var candidates: [Int32]? = nil
+        if !program.anchored.isEmpty, let image = fields.text(.image, folded: true) {
+            candidates = program.anchored[ImageName.hashOfBaseName(fields.arena.span.extracting(image))]
+        }
+        let unanchored = program.unanchored
+        var i = 0, j = 0
+        let anchoredCount = candidates?.count ?? 0
+        while i < unanchored.count || j < anchoredCount {
+            let next: Int32
+            if j >= anchoredCount || (i < unanchored.count && unanchored[i] < candidates![j]) {
+                next = unanchored[i]; i += 1
+            } else {
+                next = candidates![j]; j += 1
+            }
+            counters.programsRun &+= 1
+            if program.run(Int(next), &fields) {
+                matched(program.programs[Int(next)], category: category, &hits)
+            }
+        }
+    }
+
+    private mutating func matched(_ program: RuleProgram, category: RuleCategory, _ hits: inout [RuleHit]) {
+        let ruleIndex = Int(program.rule)
+        if program.step >= 0 {
+            pendingSteps.append((program.rule, program.step, category))
+            return
+        }
+        let header = fields.header
+        if let spec = rules.thresholds[ruleIndex] {
+            let key = groupKey(spec.by)
+            var contribution = ContributingEvent(timestampNs: header.ktimeNs, process: header.processKey, category: category)
+            if let field = spec.distinct { contribution.value = fields.string(field) ?? "" }
+            guard let events = thresholds.record(rule: ruleIndex, spec: spec, key: key, event: contribution) else { return }
+            append(ruleIndex, category: category, key: key, events: events, &hits)
+            return
+        }
+        append(ruleIndex, category: category, key: nil, events: [], &hits)
+    }
+
+    private mutating func advanceSequences(_ hits: inout [RuleHit]) {
+        let header = fields.header
+        pendingSteps.sort { ($0.rule, $0.step) < ($1.rule, $1.step) }
+        var k = 0
+        while k < pendingSteps.count {
+            let rule = pendingSteps[k].rule
+            let category = pendingSteps[k].category
+            var steps: [Int] = []
+            while k < pendingSteps.count && pendingSteps[k].rule == rule {
+                if steps.last != Int(pendingSteps[k].step) { steps.append(Int(pendingSteps[k].step)) }
+                k += 1
+            }
+            guard let spec = rules.sequences[Int(rule)] else { continue }
+            let key = groupKey(spec.by)
+            let event = ContributingEvent(timestampNs: header.ktimeNs, process: header.processKey, category: category)
+            var fields = self.fields
+            let completions = sequences.advance(rule: Int(rule), spec: spec, key: key, steps: steps, event: event) { field in
+                guard let range = fields.text(field, folded: false) else { return nil }
+                return Array(fields.arena[range])
+            }
+            self.fields = fields
+            for events in completions {
+                append(Int(rule), category: category, key: key, events: events, &hits)
+            }
+        }
+        pendingSteps.removeAll(keepingCapacity: true)
+    }
+
+    private func groupKey(_ by: GroupBy) -> GroupKey {
+        LineageKeys.key(by, header: fields.header, subject: fields.subject, exec: fields.exec,
+                        process: fields.process, ancestry: fields.ancestry)
+    }
+
+    private mutating func append(_ ruleIndex: Int, category: RuleCategory, key: GroupKey?,
+                                 events: [ContributingEvent], _ hits: inout [RuleHit]) {
+        counters.hits &+= 1
+        let header = fields.header
+        hits.append(RuleHit(rule: rules.rules[ruleIndex], ruleIndex: ruleIndex, category: category,
+                            timestampNs: header.ktimeNs, process: header.processKey, groupKey: key,
+                            contributing: events))
+    }
+}

@@ -1,0 +1,230 @@
+import Yams
+
+/// What threshold and sequence state is grouped by.
+///
+/// Immutable; any thread may use it.
+public enum GroupBy: String, Sendable, CaseIterable {
+    /// The acting process (pid + start time).
+    case process
+    /// The root of the incident: the nearest session leader or systemd service main process.
+    case lineage
+    /// The audit session id.
+    case session
+    /// The effective uid.
+    case user
+    /// Everything on this host together.
+    case host
+}
+
+/// `mamori: threshold:` — fire when the detection matches `count` times (or `count` distinct
+/// values of `distinct`) within `window` for the same key.
+struct ThresholdSpec: Equatable, Sendable {
+    var count: Int
+    var windowNs: UInt64
+    var by: GroupBy
+    var distinct: RuleField?
+}
+
+/// One step of `mamori: sequence:`.
+struct SequenceStep: Equatable, Sendable {
+    /// How a `match:` compares the event's field with the captured value.
+    enum Comparison: String, Equatable, Sendable { case equals, contains, startswith, endswith }
+
+    var title: String?
+    var category: RuleCategory
+    /// Captured names and the field whose raw value they take.
+    var captures: [(name: String, field: RuleField)]
+    /// Fields that must relate to values captured by earlier steps (compared case-sensitively).
+    var matches: [(field: RuleField, name: String, comparison: Comparison)]
+
+    static func == (a: SequenceStep, b: SequenceStep) -> Bool {
+        a.title == b.title && a.category == b.category
+            && a.captures.map(\.name) == b.captures.map(\.name) && a.captures.map(\.field) == b.captures.map(\.field)
+            && a.matches.map(\.name) == b.matches.map(\.name) && a.matches.map(\.field) == b.matches.map(\.field)
+            && a.matches.map(\.comparison) == b.matches.map(\.comparison)
+    }
+}
+
+/// `mamori: sequence:` — steps in order within `window` for the same key.
+struct SequenceSpec: Equatable, Sendable {
+    var windowNs: UInt64
+    var by: GroupBy
+    var steps: [SequenceStep]
+}
+
+/// The parsed `mamori:` block of a rule.
+///
+/// Exists to keep Mamori's extensions (response, confidence, thresholds, sequences) out of
+/// Sigma's own keys, so SigmaHQ tooling still reads our rules. Build-time only; any thread.
+struct MamoriSettings {
+    var response: ResponseAction = .none
+    var actAtLevel: Int?
+    var confidence: RuleConfidence = .medium
+    var threshold: ThresholdSpec?
+    var sequence: SequenceSpec?
+    /// The `detection` node of each sequence step, in order.
+    var stepDetections: [Node] = []
+
+    init() {}
+
+    init(_ node: Node, category: RuleCategory?) throws(RuleIssue) {
+        for (key, keyNode, value) in try YAMLNodes.pairs(node, "mamori") {
+            switch key {
+            case "response":
+                let word = try YAMLNodes.string(value, "response")
+                guard let r = ResponseAction(rawValue: word.lowercased()) else {
+                    throw RuleIssue(YAMLNodes.textPosition(value), "unknown response '\(word)'; use none, kill, kill-tree or freeze")
+                }
+                response = r
+            case "act_at_level":
+                guard let n = Int(try YAMLNodes.string(value, "act_at_level")), n >= 0 else {
+                    throw RuleIssue(YAMLNodes.textPosition(value), "act_at_level must be a non-negative integer")
+                }
+                actAtLevel = n
+            case "confidence":
+                let word = try YAMLNodes.string(value, "confidence")
+                guard let c = RuleConfidence(rawValue: word.lowercased()) else {
+                    throw RuleIssue(YAMLNodes.textPosition(value), "unknown confidence '\(word)'; use low, medium or high")
+                }
+                confidence = c
+            case "threshold":
+                guard let category else {
+                    throw RuleIssue(YAMLNodes.position(keyNode), "a rule cannot have both 'threshold' and 'sequence'")
+                }
+                threshold = try MamoriSettings.threshold(value, category: category)
+            case "sequence":
+                let (spec, detections) = try MamoriSettings.sequence(value)
+                sequence = spec
+                stepDetections = detections
+            default:
+                throw RuleIssue(YAMLNodes.position(keyNode), "unknown mamori setting '\(key)'; supported: response, act_at_level, confidence, threshold, sequence")
+            }
+        }
+        if threshold != nil && sequence != nil {
+            throw RuleIssue(YAMLNodes.position(node), "a rule cannot have both 'threshold' and 'sequence'")
+        }
+    }
+
+    private static func groupBy(_ node: Node) throws(RuleIssue) -> GroupBy {
+        let word = try YAMLNodes.string(node, "by")
+        guard let by = GroupBy(rawValue: word.lowercased()) else {
+            throw RuleIssue(YAMLNodes.textPosition(node), "unknown 'by' value '\(word)'; use process, lineage, session, user or host")
+        }
+        return by
+    }
+
+    private static func threshold(_ node: Node, category: RuleCategory) throws(RuleIssue) -> ThresholdSpec {
+        var count: Int?, window: UInt64?, by = GroupBy.process, distinct: RuleField?
+        for (key, keyNode, value) in try YAMLNodes.pairs(node, "threshold") {
+            switch key {
+            case "count":
+                guard let n = Int(try YAMLNodes.string(value, "count")), n >= 1 else {
+                    throw RuleIssue(YAMLNodes.textPosition(value), "threshold count must be an integer >= 1")
+                }
+                count = n
+            case "window": window = try YAMLNodes.duration(value, "threshold window")
+            case "by": by = try groupBy(value)
+            case "distinct":
+                let name = try YAMLNodes.string(value, "distinct")
+                switch RuleField.resolve(name, in: category) {
+                case .success(let f) where f.kind != .unavailable && f.kind != .keywords:
+                    distinct = f
+                case .success:
+                    throw RuleIssue(YAMLNodes.textPosition(value), "field '\(name)' has no value on Linux and cannot be counted")
+                case .failure(let e): throw RuleIssue(YAMLNodes.textPosition(value), e.message)
+                }
+            default:
+                throw RuleIssue(YAMLNodes.position(keyNode), "unknown threshold setting '\(key)'; supported: count, window, by, distinct")
+            }
+        }
+        guard let count else { throw RuleIssue(YAMLNodes.position(node), "threshold needs 'count'") }
+        guard let window else { throw RuleIssue(YAMLNodes.position(node), "threshold needs 'window' (e.g. 60s)") }
+        return ThresholdSpec(count: count, windowNs: window, by: by, distinct: distinct)
+    }
+
+    private static func sequence(_ node: Node) throws(RuleIssue) -> (SequenceSpec, [Node]) {
+        var window: UInt64?, by = GroupBy.lineage, stepsNode: Node?
+        for (key, keyNode, value) in try YAMLNodes.pairs(node, "sequence") {
+            switch key {
+            case "window": window = try YAMLNodes.duration(value, "sequence window")
+            case "by": by = try groupBy(value)
+            case "steps": stepsNode = value
+            default:
+                throw RuleIssue(YAMLNodes.position(keyNode), "unknown sequence setting '\(key)'; supported: window, by, steps")
+            }
+        }
+        guard let window else { throw RuleIssue(YAMLNodes.position(node), "sequence needs 'window' (e.g. 60s)") }
+        guard let stepsNode, case .sequence(let list) = stepsNode, list.count >= 2 else {
+            throw RuleIssue(YAMLNodes.position(stepsNode ?? node), "sequence needs 'steps': a list of at least two steps")
+        }
+        var steps: [SequenceStep] = []
+        var detections: [Node] = []
+        var captured: Set<String> = []
+        for stepNode in list {
+            var title: String?, category: RuleCategory?, detection: Node?
+            var captures: [(String, RuleField)] = [], matchNodes: [(String, Node, Node)] = []
+            var captureNodes: [(String, Node)] = []
+            for (key, keyNode, value) in try YAMLNodes.pairs(stepNode, "a sequence step") {
+                switch key {
+                case "title": title = try YAMLNodes.string(value, "title")
+                case "category":
+                    let word = try YAMLNodes.string(value, "category")
+                    guard let c = RuleCategory(rawValue: word) else {
+                        throw RuleIssue(YAMLNodes.textPosition(value), "unsupported step category '\(word)'; supported: \(RuleCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    category = c
+                case "detection": detection = value
+                case "capture":
+                    for (name, _, fieldNode) in try YAMLNodes.pairs(value, "capture") {
+                        captureNodes.append((name, fieldNode))
+                    }
+                case "match":
+                    for (fieldKey, fieldKeyNode, nameNode) in try YAMLNodes.pairs(value, "match") {
+                        matchNodes.append((fieldKey, fieldKeyNode, nameNode))
+                    }
+                default:
+                    throw RuleIssue(YAMLNodes.position(keyNode), "unknown step setting '\(key)'; supported: title, category, detection, capture, match")
+                }
+            }
+            guard let category else { throw RuleIssue(YAMLNodes.position(stepNode), "sequence step needs 'category'") }
+            guard let detection else { throw RuleIssue(YAMLNodes.position(stepNode), "sequence step needs 'detection'") }
+            for (name, fieldNode) in captureNodes {
+                let fieldName = try YAMLNodes.string(fieldNode, "a captured field")
+                switch RuleField.resolve(fieldName, in: category) {
+                case .success(let f) where f.kind != .unavailable && f.kind != .keywords && f.kind != .ancestors:
+                    captures.append((name, f))
+                case .success:
+                    throw RuleIssue(YAMLNodes.textPosition(fieldNode), "field '\(fieldName)' cannot be captured")
+                case .failure(let e): throw RuleIssue(YAMLNodes.textPosition(fieldNode), e.message)
+                }
+            }
+            var matches: [(RuleField, String, SequenceStep.Comparison)] = []
+            for (fieldKey, fieldKeyNode, nameNode) in matchNodes {
+                let parts = fieldKey.split(separator: "|").map(String.init)
+                let comparison: SequenceStep.Comparison
+                if parts.count == 1 { comparison = .equals }
+                else if parts.count == 2, let c = SequenceStep.Comparison(rawValue: parts[1]), c != .equals { comparison = c }
+                else {
+                    throw RuleIssue(YAMLNodes.textPosition(fieldKeyNode), "match keys take at most one modifier: contains, startswith or endswith")
+                }
+                let field: RuleField
+                switch RuleField.resolve(parts[0], in: category) {
+                case .success(let f) where f.kind != .unavailable && f.kind != .keywords && f.kind != .ancestors: field = f
+                case .success: throw RuleIssue(YAMLNodes.textPosition(fieldKeyNode), "field '\(parts[0])' cannot be matched")
+                case .failure(let e): throw RuleIssue(YAMLNodes.textPosition(fieldKeyNode), e.message)
+                }
+                let name = try YAMLNodes.string(nameNode, "a match name")
+                guard captured.contains(name) else {
+                    throw RuleIssue(YAMLNodes.textPosition(nameNode), "'\(name)' is not captured by an earlier step")
+                }
+                matches.append((field, name, comparison))
+            }
+            for (name, _) in captures { captured.insert(name) }
+            steps.append(SequenceStep(title: title, category: category,
+                                      captures: captures.map { (name: $0.0, field: $0.1) },
+                                      matches: matches.map { (field: $0.0, name: $0.1, comparison: $0.2) }))
+            detections.append(detection)
+        }
+        return (SequenceSpec(windowNs: window, by: by, steps: steps), detections)
+    }
+}

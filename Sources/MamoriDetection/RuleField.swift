@@ -1,0 +1,168 @@
+/// Every field name a rule may use, resolved once at compile time so the matcher switches on a
+/// small integer instead of comparing names per event.
+///
+/// Sigma's Linux field names (Sysmon for Linux schema) plus Mamori's extensions. Fields of that
+/// schema that Linux cannot provide (`OriginalFileName`, `DestinationHostname`, ...) are known
+/// but `unavailable`: they never match, and a rule that needs one is loaded as degraded.
+/// Immutable; any thread may use it.
+enum RuleField: UInt8, CaseIterable, Sendable {
+    // Process fields, available in every category (non-exec events take them from the process
+    // record of the acting process).
+    case image, commandLine, parentImage, parentCommandLine, currentDirectory, user, logonId
+    case processId, parentProcessId, parentUser
+    // Mamori extensions.
+    case ancestorImage, ancestorCommandLine, processUnit, ancestorUnit
+    case stdinType, stdoutType, stderrType
+    // network_connection.
+    case destinationIp, destinationPort, sourceIp, sourcePort, initiated, networkProtocol
+    case sourceIsIpv6, destinationIsIpv6
+    // file_*.
+    case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
+    // Known to Sigma, not observable by the sensor.
+    case originalFileName, product, fileDescription, company, fileVersion, hashes, integrityLevel
+    case logonGuid, terminalSessionId, processGuid, parentProcessGuid, utcTime
+    case destinationHostname, sourceHostname, destinationPortName, sourcePortName, creationUtcTime
+    /// Pseudo field of keyword selections: any string field of the category.
+    case keywords
+
+    static let count = RuleField.allCases.count
+
+    /// How the value of a field is produced and compared.
+    enum Kind {
+        /// Text, matched with string patterns (case-folded unless `cased`).
+        case text
+        /// An unsigned integer; string patterns see its decimal text.
+        case number
+        /// An IP address; `cidr` and exact addresses compare bytes, other patterns see its text.
+        case ip
+        /// One text value per ancestor; the test holds when any ancestor's value matches.
+        case ancestors
+        /// Never has a value on Linux.
+        case unavailable
+        /// Expands to every text field of the category.
+        case keywords
+    }
+
+    var kind: Kind {
+        switch self {
+        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort: return .number
+        case .destinationIp, .sourceIp: return .ip
+        case .ancestorImage, .ancestorCommandLine, .ancestorUnit: return .ancestors
+        case .originalFileName, .product, .fileDescription, .company, .fileVersion, .hashes,
+             .integrityLevel, .logonGuid, .terminalSessionId, .processGuid, .parentProcessGuid,
+             .utcTime, .destinationHostname, .sourceHostname, .destinationPortName,
+             .sourcePortName, .creationUtcTime:
+            return .unavailable
+        case .keywords: return .keywords
+        default: return .text
+        }
+    }
+
+    /// The Sigma name, as written in rules.
+    var name: String {
+        switch self {
+        case .image: return "Image"
+        case .commandLine: return "CommandLine"
+        case .parentImage: return "ParentImage"
+        case .parentCommandLine: return "ParentCommandLine"
+        case .currentDirectory: return "CurrentDirectory"
+        case .user: return "User"
+        case .logonId: return "LogonId"
+        case .processId: return "ProcessId"
+        case .parentProcessId: return "ParentProcessId"
+        case .parentUser: return "ParentUser"
+        case .ancestorImage: return "AncestorImage"
+        case .ancestorCommandLine: return "AncestorCommandLine"
+        case .processUnit: return "ProcessUnit"
+        case .ancestorUnit: return "AncestorUnit"
+        case .stdinType: return "StdinType"
+        case .stdoutType: return "StdoutType"
+        case .stderrType: return "StderrType"
+        case .destinationIp: return "DestinationIp"
+        case .destinationPort: return "DestinationPort"
+        case .sourceIp: return "SourceIp"
+        case .sourcePort: return "SourcePort"
+        case .initiated: return "Initiated"
+        case .networkProtocol: return "Protocol"
+        case .sourceIsIpv6: return "SourceIsIpv6"
+        case .destinationIsIpv6: return "DestinationIsIpv6"
+        case .targetFilename: return "TargetFilename"
+        case .sourceFilename: return "SourceFilename"
+        case .fileOperation: return "FileOperation"
+        case .fileMode: return "FileMode"
+        case .fileExecutable: return "FileExecutable"
+        case .originalFileName: return "OriginalFileName"
+        case .product: return "Product"
+        case .fileDescription: return "Description"
+        case .company: return "Company"
+        case .fileVersion: return "FileVersion"
+        case .hashes: return "Hashes"
+        case .integrityLevel: return "IntegrityLevel"
+        case .logonGuid: return "LogonGuid"
+        case .terminalSessionId: return "TerminalSessionId"
+        case .processGuid: return "ProcessGuid"
+        case .parentProcessGuid: return "ParentProcessGuid"
+        case .utcTime: return "UtcTime"
+        case .destinationHostname: return "DestinationHostname"
+        case .sourceHostname: return "SourceHostname"
+        case .destinationPortName: return "DestinationPortName"
+        case .sourcePortName: return "SourcePortName"
+        case .creationUtcTime: return "CreationUtcTime"
+        case .keywords: return "(keywords)"
+        }
+    }
+
+    private static let byName: [String: RuleField] = {
+        var map: [String: RuleField] = [:]
+        for field in RuleField.allCases where field != .keywords { map[field.name] = field }
+        return map
+    }()
+
+    /// Resolves a field name for a category: `.success` with the field, `.failure` with the
+    /// reason it cannot be used there.
+    static func resolve(_ name: String, in category: RuleCategory) -> Result<RuleField, FieldError> {
+        guard let field = byName[name] else { return .failure(.unknown(name, category)) }
+        return field.isUsable(in: category) ? .success(field) : .failure(.wrongCategory(field, category))
+    }
+
+    /// Whether rules of `category` may name this field.
+    func isUsable(in category: RuleCategory) -> Bool {
+        switch self {
+        case .destinationIp, .destinationPort, .sourceIp, .sourcePort, .initiated, .networkProtocol,
+             .sourceIsIpv6, .destinationIsIpv6, .destinationHostname, .sourceHostname,
+             .destinationPortName, .sourcePortName:
+            return category == .networkConnection
+        case .targetFilename, .sourceFilename, .fileOperation, .fileMode, .fileExecutable,
+             .creationUtcTime:
+            return category.isFile
+        default:
+            return true
+        }
+    }
+
+    /// Text fields searched by keyword selections, per category.
+    static func keywordFields(for category: RuleCategory) -> [RuleField] {
+        let process: [RuleField] = [.image, .commandLine, .parentImage, .parentCommandLine,
+                                    .currentDirectory, .user]
+        switch category {
+        case .processCreation: return process
+        case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .user]
+        default: return [.targetFilename, .sourceFilename, .image, .commandLine, .user]
+        }
+    }
+
+    /// Why a field name was refused.
+    enum FieldError: Error {
+        case unknown(String, RuleCategory)
+        case wrongCategory(RuleField, RuleCategory)
+
+        var message: String {
+            switch self {
+            case .unknown(let name, let category):
+                return "unknown field '\(name)' for \(category) (see docs/rules.md for the supported fields)"
+            case .wrongCategory(let field, let category):
+                return "field '\(field.name)' is not available in \(category) rules"
+            }
+        }
+    }
+}

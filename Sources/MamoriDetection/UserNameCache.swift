@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// uid → user name for the `User` and `ParentUser` fields, resolved once per uid.
+///
+/// Exists because `getpwuid_r` may read files or ask NSS (sssd, LDAP): far too slow per event.
+/// Bounded (cleared when full, so an attacker cycling uids cannot grow it); an unresolvable uid
+/// is cached and shown as its decimal number. Owned by one `DetectionEngine` on the pipeline
+/// worker thread.
+struct UserNameCache {
+    private var names: [UInt32: String] = [:]
+    private let lookup: UserNameLookup
+    private let capacity = 1024
+
+    init(lookup: @escaping UserNameLookup) { self.lookup = lookup }
+
+    mutating func name(for uid: UInt32) -> String {
+        if let cached = names[uid] { return cached }
+        let name = lookup(uid) ?? String(uid)
+        if names.count >= capacity { names.removeAll(keepingCapacity: true) }
+        names[uid] = name
+        return name
+    }
+
+    mutating func removeAll() { names.removeAll() }
+}
+
+/// Resolves one uid to a user name; `nil` when the uid has no entry.
+public typealias UserNameLookup = @Sendable (UInt32) -> String?
+
+/// The system user database lookup (`getpwuid_r`, thread-safe).
+public enum SystemUserNames {
+    public static let lookup: UserNameLookup = { uid in
+        var size = 1024
+        while size <= 1 << 20 {
+            var entry = passwd()
+            var result: UnsafeMutablePointer<passwd>? = nil
+            // SAFETY: the buffer outlives the call and the String copy of pw_name, which
+            // points into it; it is freed on every path by the defer.
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+            defer { buffer.deallocate() }
+            let status = getpwuid_r(uid_t(uid), &entry, buffer, size, &result)
+            if status == ERANGE { size *= 2; continue }
+            guard status == 0, result != nil, let name = entry.pw_name else { return nil }
+            return String(cString: name)
+        }
+        return nil
+    }
+}
