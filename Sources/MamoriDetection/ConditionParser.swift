@@ -51,7 +51,7 @@ struct ConditionParser {
             if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
             if c == "(" { tokens.append((.open, i)); i += 1; continue }
             if c == ")" { tokens.append((.close, i)); i += 1; continue }
-            if c == "|" { tokens.append((.pipe, i)); i += 1; continue }
+            if c == "|" { tokens.append((.pipe, i)); break }   // the rest is an aggregation
             let start = i
             var word = ""
             while i < scalars.count, isWordScalar(scalars[i]) { word.unicodeScalars.append(scalars[i]); i += 1 }
