@@ -194,3 +194,32 @@ public enum StoreItem: Sendable, Equatable {
     case audit(AuditRow)
     case command(CommandObservation)
 }
+
+extension StoreItem {
+    /// Approximate memory held by the item: its inline size plus its strings' UTF-8 bytes.
+    /// Cheap (`utf8.count` is O(1) for native strings); used for the writer's byte bound.
+    var estimatedBytes: Int {
+        func n(_ s: String?) -> Int { s?.utf8.count ?? 0 }
+        var total = MemoryLayout<StoreItem>.stride
+        switch self {
+        case .event(let e):
+            total += n(e.kind) + n(e.action) + n(e.entityId) + n(e.parentEntityId) + n(e.executable)
+                + n(e.commandLine) + n(e.path) + n(e.targetPath) + n(e.srcIP) + n(e.dstIP) + n(e.transport)
+                + n(e.unit) + n(e.ecsJSON)
+        case .process(let p):
+            total += n(p.entityId) + n(p.parentEntityId) + n(p.executable) + n(p.commandLine) + n(p.cwd)
+                + n(p.unit) + n(p.sessionLeaderEntityId)
+        case .alert(let a):
+            total += n(a.alertUUID) + n(a.dedupKey) + n(a.ruleId) + n(a.ruleName) + n(a.severity)
+                + n(a.entityId) + n(a.incidentUUID) + n(a.response) + n(a.ecsJSON)
+                + a.tacticIds.reduce(0) { $0 + n($1) + 16 } + a.techniqueIds.reduce(0) { $0 + n($1) + 16 }
+        case .incident(let i):
+            total += n(i.incidentUUID) + n(i.rootEntityId) + n(i.title) + n(i.status)
+        case .audit(let a):
+            total += n(a.action) + n(a.fromValue) + n(a.toValue) + n(a.reason)
+        case .command(let c):
+            total += n(c.shape.executable) + n(c.example) + c.shape.shapedArgs.reduce(0) { $0 + n($1) + 16 }
+        }
+        return total
+    }
+}

@@ -11,8 +11,8 @@ import Glibc
 /// `batchSize` items are waiting or `flushInterval` has passed. It also runs the retention
 /// policy every `retention.interval`.
 ///
-/// Back-pressure is a counted drop: when buffer plus in-flight rows reach `capacity`,
-/// `enqueue` returns false and `stats.dropped` grows (memory stays bounded). When the disk is
+/// Back-pressure is a counted drop: when buffer plus in-flight rows reach `capacity` items
+/// or `capacityBytes`, `enqueue` returns false and `stats.dropped` grows (memory stays bounded). When the disk is
 /// full (SQLITE_FULL: ENOSPC, or the `hardLimitBytes` cap) or the database stays locked, the
 /// failed batch is rolled back and counted in `stats.unstored`; the writer keeps running,
 /// runs retention at once to make room, and retries the rest after `retryInterval`. Every
@@ -26,6 +26,9 @@ public final class StoreWriter: Sendable {
         public var path: String
         /// Items held in memory (buffered plus being written) before `enqueue` drops.
         public var capacity: Int
+        /// Approximate bytes those items may hold (strings included) before `enqueue` drops:
+        /// long command lines and ECS documents cannot stretch the memory bound.
+        public var capacityBytes: Int
         /// Items per transaction.
         public var batchSize: Int
         /// Longest time an item waits in the buffer before a (partial) batch is written.
@@ -38,11 +41,12 @@ public final class StoreWriter: Sendable {
         public var hardLimitBytes: Int64?
         public var busyTimeoutMs: Int32
 
-        public init(path: String, capacity: Int = 65_536, batchSize: Int = 1_000,
+        public init(path: String, capacity: Int = 65_536, capacityBytes: Int = 64 << 20, batchSize: Int = 4_096,
                     flushInterval: Duration = .milliseconds(250), retryInterval: Duration = .seconds(5),
                     retention: RetentionPolicy = RetentionPolicy(), hardLimitBytes: Int64? = nil,
                     busyTimeoutMs: Int32 = 5_000) {
-            self.path = path; self.capacity = capacity; self.batchSize = batchSize
+            self.path = path; self.capacity = capacity; self.capacityBytes = capacityBytes
+            self.batchSize = batchSize
             self.flushInterval = flushInterval; self.retryInterval = retryInterval
             self.retention = retention; self.hardLimitBytes = hardLimitBytes; self.busyTimeoutMs = busyTimeoutMs
         }
@@ -55,8 +59,8 @@ public final class StoreWriter: Sendable {
     /// Opens (creating and migrating) the database on the calling thread, so that a bad path
     /// or a too-new schema fails here, then starts the writer thread.
     public init(configuration: Configuration) throws {
-        guard configuration.capacity > 0, configuration.batchSize > 0 else {
-            throw StoreError.invalidArgument("capacity and batchSize must be positive")
+        guard configuration.capacity > 0, configuration.capacityBytes > 0, configuration.batchSize > 0 else {
+            throw StoreError.invalidArgument("capacity, capacityBytes and batchSize must be positive")
         }
         self.configuration = configuration
         let store = try EventStore(path: configuration.path, busyTimeoutMs: configuration.busyTimeoutMs)
@@ -117,7 +121,7 @@ public final class StoreWriter: Sendable {
 
     /// Counters and state, consistent with each other (read under the lock).
     public var stats: StoreWriterStats {
-        state.lock.withLock { state.stats(pending: state.pending.count + state.inFlight) }
+        state.lock.withLock { state.stats() }
     }
 
     /// Test hook: while held, the writer takes nothing from the buffer (to fill it on purpose).
@@ -147,8 +151,9 @@ public struct StoreWriterStats: Sendable, Equatable {
     public var diskFullCount: UInt64 = 0
     /// True from a disk-full failure until the next successful commit.
     public var isDiskFull = false
-    /// Items buffered or being written.
+    /// Items buffered or being written, and their approximate size.
     public var pending = 0
+    public var pendingBytes = 0
     public var retentionPasses: UInt64 = 0
     public var retentionDeletedRows: UInt64 = 0
     /// The last write or retention error, for `mamori doctor`.

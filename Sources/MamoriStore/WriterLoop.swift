@@ -5,10 +5,13 @@
 final class WriterState: @unchecked Sendable {
     let lock = ConditionLock()
     let capacity: Int
+    let capacityBytes: Int
     let batchSize: Int
     var pending: [StoreItem] = []
     /// Items taken by the writer and not yet committed or counted: they still use capacity.
     var inFlight = 0
+    /// Approximate bytes of `pending` plus in-flight items.
+    var heldBytes = 0
     var acceptedSeq: UInt64 = 0
     var processedSeq: UInt64 = 0
     var flushTarget: UInt64 = 0
@@ -20,15 +23,19 @@ final class WriterState: @unchecked Sendable {
 
     init(configuration: StoreWriter.Configuration) {
         capacity = configuration.capacity
+        capacityBytes = configuration.capacityBytes
         batchSize = configuration.batchSize
     }
 
     func acceptLocked(_ item: StoreItem) -> Bool {
-        guard !closing, pending.count + inFlight < capacity else {
+        let bytes = item.estimatedBytes
+        guard !closing, pending.count + inFlight < capacity,
+              heldBytes + bytes <= capacityBytes || pending.count + inFlight == 0 else {
             counters.dropped += 1
             return false
         }
         pending.append(item)
+        heldBytes += bytes
         acceptedSeq += 1
         counters.enqueued += 1
         // Wake the writer for the first item (to start the flush-interval clock), a full
@@ -39,9 +46,10 @@ final class WriterState: @unchecked Sendable {
         return true
     }
 
-    func stats(pending: Int) -> StoreWriterStats {
+    func stats() -> StoreWriterStats {
         var s = counters
-        s.pending = pending
+        s.pending = pending.count + inFlight
+        s.pendingBytes = heldBytes
         return s
     }
 }
@@ -142,8 +150,10 @@ final class WriterLoop {
             let stored = chunk.count - rejected
             let diskFull = failure?.isDiskFull ?? false
             let backOff = rejected == chunk.count && (diskFull || failure?.isBusy == true) && !closing
+            let chunkBytes = chunk.reduce(0) { $0 + $1.estimatedBytes }
             state.lock.withLock {
                 state.inFlight -= chunk.count
+                state.heldBytes -= chunkBytes
                 state.processedSeq += UInt64(chunk.count)
                 state.counters.written += UInt64(stored)
                 state.counters.unstored += UInt64(rejected)

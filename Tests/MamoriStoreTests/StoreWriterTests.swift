@@ -3,11 +3,11 @@ import Testing
 @testable import MamoriStore
 
 @Suite struct StoreWriterTests {
-    static func config(_ dir: TempDir, capacity: Int = 10_000, batchSize: Int = 100,
+    static func config(_ dir: TempDir, capacity: Int = 10_000, capacityBytes: Int = 64 << 20, batchSize: Int = 100,
                        flushInterval: Duration = .seconds(3_600), retryInterval: Duration = .seconds(3_600),
                        retention: RetentionPolicy = .keepEverything,
                        hardLimitBytes: Int64? = nil) -> StoreWriter.Configuration {
-        StoreWriter.Configuration(path: dir.dbPath, capacity: capacity, batchSize: batchSize,
+        StoreWriter.Configuration(path: dir.dbPath, capacity: capacity, capacityBytes: capacityBytes, batchSize: batchSize,
                                   flushInterval: flushInterval, retryInterval: retryInterval,
                                   retention: retention, hardLimitBytes: hardLimitBytes)
     }
@@ -58,6 +58,22 @@ import Testing
         writer.close()
         #expect(!writer.enqueue(.event(Rows.event(1))))
         #expect(writer.stats.dropped == 18)
+    }
+
+    @Test func byteBoundDropsLargeRows() throws {
+        let dir = TempDir()
+        let writer = try StoreWriter(configuration: Self.config(dir, capacityBytes: 50_000))
+        writer.hold(true)
+        var accepted = 0
+        for n in 0..<200 where writer.enqueue(.event(Rows.event(n, json: Rows.json(2_000)))) { accepted += 1 }
+        let stats = writer.stats
+        #expect(accepted > 10 && accepted < 25)  // ~2.5 KB each
+        #expect(stats.pendingBytes <= 50_000 && stats.dropped == UInt64(200 - accepted))
+        #expect(writer.enqueue(.audit(AuditRow(tsUnixNs: 1, action: "x"))))  // small items still fit
+        writer.hold(false)
+        writer.flush()
+        #expect(writer.stats.pendingBytes == 0 && writer.stats.written == UInt64(accepted + 1))
+        writer.close()
     }
 
     @Test func diskFullKeepsRunningCountsAndRecovers() throws {
@@ -138,7 +154,7 @@ import Testing
         let dir = TempDir()
         try Connection(path: dir.dbPath).execute("PRAGMA user_version = 999")
         #expect(throws: StoreError.self) { try StoreWriter(configuration: Self.config(dir)) }
-        #expect(throws: StoreError.invalidArgument("capacity and batchSize must be positive")) {
+        #expect(throws: StoreError.invalidArgument("capacity, capacityBytes and batchSize must be positive")) {
             try StoreWriter(configuration: Self.config(TempDir(), capacity: 0))
         }
     }
