@@ -80,7 +80,8 @@ public final class StoreWriter: Sendable {
     /// buffer is full or the writer is closed.
     @discardableResult
     public func enqueue(_ item: StoreItem) -> Bool {
-        state.lock.withLock { state.acceptLocked(item) }
+        let bytes = item.estimatedBytes  // outside the lock
+        return state.lock.withLock { state.acceptLocked(item, bytes: bytes) }
     }
 
     /// Queues several items under one lock acquisition; returns how many were accepted (the
@@ -89,7 +90,7 @@ public final class StoreWriter: Sendable {
     public func enqueue<S: Sequence>(contentsOf items: S) -> Int where S.Element == StoreItem {
         state.lock.withLock {
             var accepted = 0
-            for item in items where state.acceptLocked(item) { accepted += 1 }
+            for item in items where state.acceptLocked(item, bytes: item.estimatedBytes) { accepted += 1 }
             return accepted
         }
     }

@@ -27,8 +27,7 @@ final class WriterState: @unchecked Sendable {
         batchSize = configuration.batchSize
     }
 
-    func acceptLocked(_ item: StoreItem) -> Bool {
-        let bytes = item.estimatedBytes
+    func acceptLocked(_ item: StoreItem, bytes: Int) -> Bool {
         guard !closing, pending.count + inFlight < capacity,
               heldBytes + bytes <= capacityBytes || pending.count + inFlight == 0 else {
             counters.dropped += 1

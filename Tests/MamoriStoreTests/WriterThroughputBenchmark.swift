@@ -47,6 +47,24 @@ import Testing
         return (Double(rows) / seconds, stats)
     }
 
+    @Test(.enabled(if: enabled)) func enqueueCost() throws {
+        let dir = TempDir()
+        let writer = try StoreWriter(configuration: StoreWriter.Configuration(
+            path: dir.dbPath, capacity: 65_536, capacityBytes: 1 << 30, retention: .keepEverything))
+        let items = (0..<60_000).map { StoreItem.event(Self.realistic($0)) }
+        for _ in 0..<2 {  // warm up: after two swaps both buffers keep their capacity
+            for item in items { writer.enqueue(item) }
+            writer.flush()
+        }
+        writer.hold(true)  // measure the buffer alone, the writer takes nothing
+        let start = DispatchTime.now().uptimeNanoseconds
+        for item in items { writer.enqueue(item) }
+        let perItem = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(items.count)
+        writer.hold(false)
+        writer.close()
+        print("store writer: enqueue \(Int(perItem)) ns per item (steady state, writer held)")
+    }
+
     @Test(.enabled(if: enabled)) func sustainedInsertRate() throws {
         for (batch, json) in [(4_096, true), (4_096, false), (1_000, true), (100, true)] {
             let (rate, stats) = try Self.measure(rows: 200_000, batchSize: batch, withJSON: json)
