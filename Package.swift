@@ -43,9 +43,10 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MamoriStore", dependencies: ["CSQLite", "MamoriEvents", "MamoriProcess"]),
+        .target(name: "MamoriInvestigation", dependencies: ["MamoriStore", "MamoriEvents"]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriOutput",
-            "MamoriDetection", "MamoriStore",
+            "MamoriDetection", "MamoriStore", "MamoriInvestigation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,6 +57,8 @@ let package = Package(
         .testTarget(name: "MamoriProcessTests", dependencies: ["MamoriProcess", "MamoriEvents", "MamoriTestSupport"]),
         .testTarget(name: "MamoriOutputTests", dependencies: ["MamoriOutput", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriDetectionTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
+        .testTarget(name: "MamoriInvestigationTests", dependencies: ["MamoriInvestigation", "MamoriStore", "MamoriEvents"]),
+        .testTarget(name: "MamoriRulePackTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
             "MamoriSensor", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
