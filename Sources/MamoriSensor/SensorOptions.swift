@@ -3,9 +3,9 @@
 /// A value type handed to `SensorProgram.load`; later updates go through `SensorMaps`.
 public struct SensorOptions: Sendable, Equatable {
     /// Bytes of the priority lane (exec/fork/exit/network). Power of two, multiple of the page size.
-    public var priorityRingBytes: UInt32 = 16 << 20
+    public var priorityRingBytes: UInt32 = 4 << 20
     /// Bytes of the bulk lane (file records).
-    public var bulkRingBytes: UInt32 = 16 << 20
+    public var bulkRingBytes: UInt32 = 4 << 20
     /// Wake the reader once this many bytes are pending in a lane...
     public var wakeBytes: (priority: UInt64, bulk: UInt64) = (64 << 10, 256 << 10)
     /// ...or when the lane's last wakeup is older than this (bounds kernel-to-user latency).

@@ -17,7 +17,7 @@ public final class SensorSession {
     /// - Parameters:
     ///   - cgroupRoot: the cgroup v2 mount point (from /proc/mounts), for the cgroup hooks.
     ///   - selfTgid: the process whose activity is never reported (the agent itself).
-    public init(options: SensorOptions = SensorOptions(), queueCapacity: Int = 1 << 16,
+    public init(options: SensorOptions = SensorOptions(), queueCapacity: Int = 1 << 14,
                 cgroupRoot: String?, selfTgid: UInt32 = UInt32(getpid())) throws(SensorError) {
         try SystemMounts.ensure()
         program = try SensorProgram(options: options, selfTgid: selfTgid)

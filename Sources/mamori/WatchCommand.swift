@@ -53,6 +53,7 @@ struct WatchCommand: ParsableCommand {
         var options = SensorOptions()
         options.fileEvents = !noFiles
         options.verboseLibbpf = verbose
+        StopSignal.install()
         let cgroups = CgroupResolver.discover()
         let session: SensorSession
         do {
@@ -67,7 +68,6 @@ struct WatchCommand: ParsableCommand {
         for dir in DefaultWatchSet.directories {
             _ = try? session.program.maps.watch(path: dir, children: true)
         }
-        StopSignal.install()
         session.start()
 
         let entityIds = EntityIdGenerator.forThisHost()

@@ -125,3 +125,11 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_exec>.size + Int(MAMORI_PATH_MAX) * 2 + Int(MAMORI_ARGS_MAX) <= recordMax)
     }
 }
+
+/// The queue holds SensorEvent values inline: their size drives the queue's memory budget
+/// (docs/memory.md). Fails loudly if a change makes events much bigger.
+@Test("SensorEvent stays small enough for the queue budget")
+func sensorEventSize() {
+    print("MemoryLayout<SensorEvent>.size = \(MemoryLayout<SensorEvent>.size), stride \(MemoryLayout<SensorEvent?>.stride)")
+    #expect(MemoryLayout<SensorEvent?>.stride <= 256)
+}
