@@ -1,31 +1,83 @@
-/// The compiled programs of one category, with the image-name index that lets an event skip
-/// rules whose every branch names an executable it does not have.
-struct CategoryProgram: Sendable {
-    var tables = MatchTables()
-    var ops: [Op] = []
-    var programs: [RuleProgram] = []
-    /// FNV-1a of a folded image base name → programs that require that name (ascending).
-    var anchored: [UInt64: [Int32]] = [:]
-    /// Programs evaluated for every event of the category (ascending).
-    var unanchored: [Int32] = []
+/// The compiled programs of one category, with the two prefilters that let an event skip
+/// programs it cannot satisfy: the image-name index (every branch names executables) and the
+/// literal gates (every branch needs one of a few literals in some field).
+///
+/// A final class with constant properties: shared by reference, read by the worker.
+final class CategoryProgram: Sendable {
+    let tables: MatchTables
+    let ops: [Op]
+    let programs: [RuleProgram]
+    /// FNV-1a of a folded image base name → programs that require that name.
+    let anchored: [UInt64: [Int32]]
+    /// Programs that run for every event of the category.
+    let always: [Int32]
+    /// Programs that run only when one of their literals was found:
+    /// literal ids `gateLiterals[gateStart[k] ..< gateStart[k + 1]]` gate program `gated[k]`.
+    let gated: [Int32]
+    let gateStart: [Int32]
+    let gateLiterals: [Int32]
+    /// One scanner per field that gating literals live in.
+    let scanners: [(field: RuleField, scanner: LiteralScanner)]
+    /// Number of distinct gating literals (size of the hit bitset, in bits).
+    let literalCount: Int
 
-    init() {}
+    init() {
+        tables = MatchTables(); ops = []; programs = []; anchored = [:]; always = []
+        gated = []; gateStart = [0]; gateLiterals = []; scanners = []; literalCount = 0
+    }
 
     init(_ builder: TableBuilder) {
         tables = builder.tables
         ops = builder.ops
         programs = builder.programs
-        for (index, names) in builder.anchors.enumerated() {
-            guard let names else { unanchored.append(Int32(index)); continue }
-            var hashes: Set<UInt64> = []
-            for name in names { hashes.insert(name.withSpanHash()) }
-            for h in hashes { anchored[h, default: []].append(Int32(index)) }
+        var anchored: [UInt64: [Int32]] = [:], always: [Int32] = [], gated: [Int32] = []
+        var gateStart: [Int32] = [0], gateLiterals: [Int32] = []
+        var ids: [LiteralGate.Literal: Int32] = [:]
+        for index in builder.programs.indices {
+            if let names = builder.anchors[index] {
+                for h in Set(names.map { ImageName.hash($0.span, from: 0) }) { anchored[h, default: []].append(Int32(index)) }
+            } else if let gate = builder.gates[index] {
+                if gate.literals.isEmpty { continue }   // can never hold (e.g. only unavailable fields)
+                gated.append(Int32(index))
+                for literal in gate.literals.sorted(by: { a, b in
+                    a.field != b.field ? a.field.rawValue < b.field.rawValue : a.bytes.lexicographicallyPrecedes(b.bytes)
+                }) {
+                    if ids[literal] == nil { ids[literal] = Int32(ids.count) }
+                    gateLiterals.append(ids[literal]!)
+                }
+                gateStart.append(Int32(gateLiterals.count))
+            } else {
+                always.append(Int32(index))
+            }
         }
+        var byField: [RuleField: [(id: Int32, bytes: [UInt8])]] = [:]
+        for (literal, id) in ids { byField[literal.field, default: []].append((id, literal.bytes)) }
+        scanners = byField.keys.sorted { $0.rawValue < $1.rawValue }
+            .map { (field: $0, scanner: LiteralScanner(byField[$0]!.sorted { $0.id < $1.id })) }
+        self.anchored = anchored
+        self.always = always
+        self.gated = gated
+        self.gateStart = gateStart
+        self.gateLiterals = gateLiterals
+        literalCount = ids.count
+    }
+
+    /// Whether any literal gating program `gated[k]` was found.
+    @inline(__always)
+    func gateOpen(_ k: Int, _ bits: [UInt64]) -> Bool {
+        var i = Int(gateStart[k])
+        let end = Int(gateStart[k + 1])
+        while i < end {
+            let id = Int(gateLiterals[i])
+            if bits[id >> 6] & (1 << UInt64(id & 63)) != 0 { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Runs program `index` against the event.
     @inline(__always)
-    func run(_ index: Int, _ ctx: inout EventFields) -> Bool {
+    func run(_ index: Int, _ ctx: inout EventFields, _ input: EventInput) -> Bool {
         let program = programs[index]
         var pc = Int(program.opStart)
         let end = Int(program.opEnd)
@@ -34,7 +86,7 @@ struct CategoryProgram: Sendable {
             let op = ops[pc]
             switch op.code {
             case .test:
-                acc = tables.evaluate(test: Int(op.arg), &ctx)
+                acc = tables.evaluate(test: Int(op.arg), &ctx, input)
                 pc += 1
             case .jumpIfFalse:
                 pc = acc ? pc + 1 : Int(op.arg)
@@ -52,10 +104,6 @@ struct CategoryProgram: Sendable {
     }
 }
 
-private extension Array where Element == UInt8 {
-    func withSpanHash() -> UInt64 { ImageName.hash(span, from: 0) }
-}
-
 /// An immutable, compiled set of rules, indexed by category.
 ///
 /// Exists so that rule loading (slow, may fail) is separated from evaluation: the loader builds
@@ -70,7 +118,7 @@ public struct CompiledRuleSet: Sendable {
 
     /// An empty set: evaluates nothing.
     public static let empty = CompiledRuleSet(rules: [], thresholds: [], sequences: [],
-                                              categories: [CategoryProgram](repeating: CategoryProgram(), count: RuleCategory.count))
+                                              categories: (0..<RuleCategory.count).map { _ in CategoryProgram() })
 
     init(rules: [RuleMetadata], thresholds: [ThresholdSpec?], sequences: [SequenceSpec?], categories: [CategoryProgram]) {
         self.rules = rules; self.thresholds = thresholds; self.sequences = sequences; self.categories = categories
@@ -84,6 +132,23 @@ public struct CompiledRuleSet: Sendable {
         var out: [RuleCategory: Int] = [:]
         for c in RuleCategory.allCases { out[c] = categories[c.index].programs.count }
         return out
+    }
+
+    /// Per category: programs reached only through the image-name index, and programs
+    /// evaluated for every event of the category (diagnostics, docs/rules.md).
+    public var prefilterCounts: [RuleCategory: (imageIndexed: Int, literalGated: Int, always: Int)] {
+        var out: [RuleCategory: (imageIndexed: Int, literalGated: Int, always: Int)] = [:]
+        for c in RuleCategory.allCases {
+            let p = categories[c.index]
+            let indexed = Set(p.anchored.values.flatMap { $0 }).count
+            out[c] = (indexed, p.gated.count, p.always.count)
+        }
+        return out
+    }
+
+    /// Titles of the programs of `category` evaluated for every event (diagnostics).
+    public func unindexedTitles(_ category: RuleCategory) -> [String] {
+        categories[category.index].always.map { rules[Int(categories[category.index].programs[Int($0)].rule)].title }
     }
 
     /// The rule with this id, if loaded.

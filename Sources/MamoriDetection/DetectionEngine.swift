@@ -35,6 +35,11 @@ public struct DetectionEngine {
     private var thresholds = ThresholdTracker()
     private var sequences = SequenceTracker()
     private var pendingSteps: [(rule: Int32, step: Int32, category: RuleCategory)] = []
+    /// Hit bitset of the literal prefilter, reused across events.
+    private var literalBits: [UInt64] = []
+    /// Event time of the last sweep of expired threshold and sequence state.
+    private var lastSweepNs: UInt64 = 0
+    static let sweepIntervalNs: UInt64 = 5_000_000_000
 
     public init(rules: CompiledRuleSet, configuration: Configuration = Configuration()) {
         self.rules = rules
@@ -53,8 +58,8 @@ public struct DetectionEngine {
                   rules.sequences[old] == new.sequences[n] else { continue }
             mapping[old] = n
         }
-        thresholds.remap(mapping)
-        sequences.remap(mapping)
+        thresholds.remap(mapping, ruleCount: new.count)
+        sequences.remap(mapping, ruleCount: new.count)
         rules = new
     }
 
@@ -74,10 +79,17 @@ public struct DetectionEngine {
         let categories = EventCategories(event)
         guard let first = categories.first else { return }
         counters.events &+= 1
-        fields.reset(event, process: process, parent: parent, ancestry: ancestry)
-        evaluate(category: first, &hits)
-        if let second = categories.second { evaluate(category: second, &hits) }
-        if !pendingSteps.isEmpty { advanceSequences(&hits) }
+        fields.reset()
+        let input = EventInput(event: event, process: process, parent: parent, ancestry: ancestry)
+        evaluate(category: first, input, &hits)
+        if let second = categories.second { evaluate(category: second, input, &hits) }
+        if !pendingSteps.isEmpty { advanceSequences(input, &hits) }
+        let now = input.header.ktimeNs
+        if now > lastSweepNs &+ DetectionEngine.sweepIntervalNs {
+            lastSweepNs = now
+            thresholds.sweep(now: now, specs: rules.thresholds)
+            sequences.sweep(now: now, specs: rules.sequences)
+        }
     }
 
     /// Convenience form returning the hits.
@@ -88,51 +100,69 @@ public struct DetectionEngine {
         return hits
     }
 
-    private mutating func evaluate(category: RuleCategory, _ hits: inout [RuleHit]) {
+    private mutating func evaluate(category: RuleCategory, _ input: EventInput, _ hits: inout [RuleHit]) {
         let program = rules.categories[category.index]
         guard !program.programs.isEmpty else { return }
         fields.category = category
-        var candidates: [Int32]? = nil
-        if !program.anchored.isEmpty, let image = fields.text(.image, folded: true) {
-            candidates = program.anchored[ImageName.hashOfBaseName(fields.arena.span.extracting(image))]
+        for index in program.always {
+            runProgram(program, Int(index), category, input, &hits)
         }
-        let unanchored = program.unanchored
-        var i = 0, j = 0
-        let anchoredCount = candidates?.count ?? 0
-        while i < unanchored.count || j < anchoredCount {
-            let next: Int32
-            if j >= anchoredCount || (i < unanchored.count && unanchored[i] < candidates![j]) {
-                next = unanchored[i]; i += 1
-            } else {
-                next = candidates![j]; j += 1
+        if !program.gated.isEmpty {
+            let words = (program.literalCount + 63) >> 6
+            var bits: [UInt64] = []
+            swap(&bits, &literalBits)   // a local, so scanning can borrow the arena meanwhile
+            if bits.count < words { bits = [UInt64](repeating: 0, count: words) }
+            for w in 0..<words { bits[w] = 0 }
+            for scanner in program.scanners {
+                guard let range = fields.text(scanner.field, folded: true, input) else { continue }
+                scanner.scanner.scan(fields.arena.span.extracting(range), into: &bits)
             }
-            counters.programsRun &+= 1
-            if program.run(Int(next), &fields) {
-                matched(program.programs[Int(next)], category: category, &hits)
+            for k in program.gated.indices where program.gateOpen(k, bits) {
+                runProgram(program, Int(program.gated[k]), category, input, &hits)
+            }
+            swap(&bits, &literalBits)
+        }
+        if !program.anchored.isEmpty, let image = fields.text(.image, folded: true, input),
+           let candidates = program.anchored[ImageName.hashOfBaseName(fields.arena.span.extracting(image))] {
+            for index in candidates {
+                runProgram(program, Int(index), category, input, &hits)
             }
         }
     }
 
-    private mutating func matched(_ program: RuleProgram, category: RuleCategory, _ hits: inout [RuleHit]) {
+    @inline(__always)
+    private mutating func runProgram(_ program: CategoryProgram, _ index: Int, _ category: RuleCategory,
+                                     _ input: EventInput, _ hits: inout [RuleHit]) {
+        let step = program.programs[index].step
+        // A later sequence step cannot advance anything while its rule has no partial match.
+        if step > 0 && !sequences.hasPartials(rule: Int(program.programs[index].rule)) { return }
+        counters.programsRun &+= 1
+        if program.run(index, &fields, input) {
+            matched(program.programs[index], category: category, input, &hits)
+        }
+    }
+
+    private mutating func matched(_ program: RuleProgram, category: RuleCategory, _ input: EventInput,
+                                  _ hits: inout [RuleHit]) {
         let ruleIndex = Int(program.rule)
         if program.step >= 0 {
             pendingSteps.append((program.rule, program.step, category))
             return
         }
-        let header = fields.header
+        let header = input.header
         if let spec = rules.thresholds[ruleIndex] {
-            let key = groupKey(spec.by)
+            let key = groupKey(spec.by, input)
             var contribution = ContributingEvent(timestampNs: header.ktimeNs, process: header.processKey, category: category)
-            if let field = spec.distinct { contribution.value = fields.string(field) ?? "" }
+            if let field = spec.distinct { contribution.value = fields.string(field, input) ?? "" }
             guard let events = thresholds.record(rule: ruleIndex, spec: spec, key: key, event: contribution) else { return }
-            append(ruleIndex, category: category, key: key, events: events, &hits)
+            append(ruleIndex, category: category, key: key, events: events, input, &hits)
             return
         }
-        append(ruleIndex, category: category, key: nil, events: [], &hits)
+        append(ruleIndex, category: category, key: nil, events: [], input, &hits)
     }
 
-    private mutating func advanceSequences(_ hits: inout [RuleHit]) {
-        let header = fields.header
+    private mutating func advanceSequences(_ input: EventInput, _ hits: inout [RuleHit]) {
+        let header = input.header
         pendingSteps.sort { ($0.rule, $0.step) < ($1.rule, $1.step) }
         var k = 0
         while k < pendingSteps.count {
@@ -144,30 +174,32 @@ public struct DetectionEngine {
                 k += 1
             }
             guard let spec = rules.sequences[Int(rule)] else { continue }
-            let key = groupKey(spec.by)
+            // Nothing to advance and nothing to start: the common case for late steps.
+            if steps.first != 0 && !sequences.hasPartials(rule: Int(rule)) { continue }
+            let key = groupKey(spec.by, input)
             let event = ContributingEvent(timestampNs: header.ktimeNs, process: header.processKey, category: category)
-            var fields = self.fields
-            let completions = sequences.advance(rule: Int(rule), spec: spec, key: key, steps: steps, event: event) { field in
-                guard let range = fields.text(field, folded: false) else { return nil }
-                return Array(fields.arena[range])
+            var tracker = SequenceTracker()
+            swap(&tracker, &sequences)   // a local, so the capture closure may read the fields
+            let completions = tracker.advance(rule: Int(rule), spec: spec, key: key, steps: steps, event: event) { field in
+                guard let range = self.fields.text(field, folded: false, input) else { return nil }
+                return Array(self.fields.arena[range])
             }
-            self.fields = fields
+            swap(&tracker, &sequences)
             for events in completions {
-                append(Int(rule), category: category, key: key, events: events, &hits)
+                append(Int(rule), category: category, key: key, events: events, input, &hits)
             }
         }
         pendingSteps.removeAll(keepingCapacity: true)
     }
 
-    private func groupKey(_ by: GroupBy) -> GroupKey {
-        LineageKeys.key(by, header: fields.header, subject: fields.subject, exec: fields.exec,
-                        process: fields.process, ancestry: fields.ancestry)
+    private func groupKey(_ by: GroupBy, _ input: EventInput) -> GroupKey {
+        LineageKeys.key(by, input)
     }
 
     private mutating func append(_ ruleIndex: Int, category: RuleCategory, key: GroupKey?,
-                                 events: [ContributingEvent], _ hits: inout [RuleHit]) {
+                                 events: [ContributingEvent], _ input: EventInput, _ hits: inout [RuleHit]) {
         counters.hits &+= 1
-        let header = fields.header
+        let header = input.header
         hits.append(RuleHit(rule: rules.rules[ruleIndex], ruleIndex: ruleIndex, category: category,
                             timestampNs: header.ktimeNs, process: header.processKey, groupKey: key,
                             contributing: events))

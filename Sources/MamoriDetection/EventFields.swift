@@ -1,6 +1,42 @@
 import MamoriEvents
 import MamoriProcess
 
+/// The inputs of one evaluation: the event and its enrichment.
+///
+/// Built on the stack by `DetectionEngine.evaluate` and passed down by borrow, never stored:
+/// storing would retain every string of the event and of three process records per event.
+struct EventInput {
+    let event: SensorEvent
+    let process: ProcessRecord?
+    let parent: ProcessRecord?
+    let ancestry: [ProcessRecord]
+
+    var header: EventHeader { event.header }
+
+    /// Effective uid and parent pid of the acting task (`nil` for gap records).
+    var euid: UInt32? {
+        switch event {
+        case .exec(let e): return e.subject.euid
+        case .network(let n): return n.subject.euid
+        case .file(let f): return f.subject.euid
+        case .fork(let f): return f.subject.euid
+        case .exit(let x): return x.subject.euid
+        case .gap: return nil
+        }
+    }
+
+    var ppid: UInt32? {
+        switch event {
+        case .exec(let e): return e.subject.ppid
+        case .network(let n): return n.subject.ppid
+        case .file(let f): return f.subject.ppid
+        case .fork(let f): return f.subject.ppid
+        case .exit(let x): return x.subject.ppid
+        case .gap: return nil
+        }
+    }
+}
+
 /// The field values of the event being evaluated, produced lazily and at most once per event.
 ///
 /// Exists so that a rule pays only for the fields it reads: the first read of a field writes
@@ -14,15 +50,6 @@ struct EventFields {
     private var slotGeneration: [UInt32]
     private var slotValue: [Int]
     private var generation: UInt32 = 1
-
-    private(set) var header = EventHeader(kind: 0, version: 0, size: 0, ktimeNs: 0, tgid: 0, tid: 0, startBoottimeNs: 0)
-    private(set) var subject: Subject?
-    private(set) var exec: ExecEvent?
-    private(set) var network: NetworkEvent?
-    private(set) var file: FileEvent?
-    private(set) var process: ProcessRecord?
-    private(set) var parent: ProcessRecord?
-    private(set) var ancestry: [ProcessRecord] = []
     /// The category being evaluated (keyword selections search its text fields).
     var category: RuleCategory = .processCreation
 
@@ -38,33 +65,20 @@ struct EventFields {
     }
 
     /// Starts a new event: forgets every cached value.
-    mutating func reset(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
-                        ancestry: [ProcessRecord]) {
+    mutating func reset() {
         generation &+= 1
         if generation == 0 {
             for i in slotGeneration.indices { slotGeneration[i] = 0 }
             generation = 1
         }
         arena.removeAll(keepingCapacity: true)
-        exec = nil; network = nil; file = nil
-        switch event {
-        case .exec(let e): exec = e; header = e.header; subject = e.subject
-        case .network(let n): network = n; header = n.header; subject = n.subject
-        case .file(let f): file = f; header = f.header; subject = f.subject
-        case .fork(let f): header = f.header; subject = f.subject
-        case .exit(let x): header = x.header; subject = x.subject
-        case .gap(let g): header = g.header; subject = nil
-        }
-        self.process = process
-        self.parent = parent
-        self.ancestry = ancestry
     }
 
     // MARK: - Text values
 
     /// The range of the field's bytes in `arena` (case-folded when `folded`), `nil` when the
     /// event has no value for it.
-    mutating func text(_ field: RuleField, folded: Bool) -> Range<Int>? {
+    mutating func text(_ field: RuleField, folded: Bool, _ input: EventInput) -> Range<Int>? {
         let slot = Int(field.rawValue) &* 2 &+ (folded ? 1 : 0)
         if slotGeneration[slot] == generation {
             let packed = slotValue[slot]
@@ -73,7 +87,7 @@ struct EventFields {
             return start..<(start + (packed & 0xffff_ffff))
         }
         let start = arena.count
-        let present = appendValue(field)
+        let present = appendValue(field, input)
         if present && folded { foldTail(from: start) }
         slotGeneration[slot] = generation
         if !present {
@@ -86,23 +100,22 @@ struct EventFields {
     }
 
     /// The raw value as a String (regex input); allocates.
-    mutating func string(_ field: RuleField) -> String? {
-        guard let range = text(field, folded: false) else { return nil }
+    mutating func string(_ field: RuleField, _ input: EventInput) -> String? {
+        guard let range = text(field, folded: false, input) else { return nil }
         return String(decoding: arena[range], as: UTF8.self)
     }
 
     /// The value of `field` for the ancestor at `index` (parent first), appended after every
     /// cached value; the caller truncates with `truncate(to:)` when done.
-    mutating func ancestorText(_ field: RuleField, index: Int, folded: Bool) -> Range<Int>? {
+    mutating func ancestorText(_ field: RuleField, index: Int, folded: Bool, _ input: EventInput) -> Range<Int>? {
         let start = arena.count
-        let record = ancestry[index]
         switch field {
         case .ancestorImage:
-            guard !record.executable.isEmpty else { return nil }
-            arena.append(contentsOf: record.executable.utf8)
-        case .ancestorCommandLine: appendJoined(record.args)
+            guard !input.ancestry[index].executable.isEmpty else { return nil }
+            arena.append(contentsOf: input.ancestry[index].executable.utf8)
+        case .ancestorCommandLine: appendJoined(input.ancestry[index].args)
         case .ancestorUnit:
-            guard let unit = record.unit else { return nil }
+            guard let unit = input.ancestry[index].unit else { return nil }
             arena.append(contentsOf: unit.utf8)
         default: return nil
         }
@@ -118,121 +131,128 @@ struct EventFields {
 
     // MARK: - Typed values
 
-    mutating func number(_ field: RuleField) -> UInt64? {
+    func number(_ field: RuleField, _ input: EventInput) -> UInt64? {
         switch field {
-        case .processId: return subject == nil ? nil : UInt64(header.tgid)
-        case .parentProcessId: return subject.map { UInt64($0.ppid) }
+        case .processId: return input.euid == nil ? nil : UInt64(input.header.tgid)
+        case .parentProcessId: return input.ppid.map { UInt64($0) }
         case .logonId:
-            if let e = exec { return UInt64(e.loginUid ?? UInt32.max) }
-            guard let p = process else { return nil }
+            if case .exec(let e) = input.event { return UInt64(e.loginUid ?? UInt32.max) }
+            guard let p = input.process else { return nil }
             return UInt64(p.loginUid ?? UInt32.max)
-        case .destinationPort: return network.map { UInt64($0.destinationPort) }
-        case .sourcePort: return network.map { UInt64($0.sourcePort) }
+        case .destinationPort:
+            if case .network(let n) = input.event { return UInt64(n.destinationPort) }
+            return nil
+        case .sourcePort:
+            if case .network(let n) = input.event { return UInt64(n.sourcePort) }
+            return nil
         default: return nil
         }
     }
 
-    func ip(_ field: RuleField) -> IPAddress? {
+    func ip(_ field: RuleField, _ input: EventInput) -> IPAddress? {
+        guard case .network(let n) = input.event else { return nil }
         switch field {
-        case .destinationIp: return network?.destination
-        case .sourceIp: return network?.source
+        case .destinationIp: return n.destination
+        case .sourceIp: return n.source
         default: return nil
         }
     }
 
     /// Whether the event has a value for the field (`exists`).
-    mutating func exists(_ field: RuleField) -> Bool {
+    mutating func exists(_ field: RuleField, _ input: EventInput) -> Bool {
         switch field.kind {
-        case .number: return number(field) != nil
-        case .ip: return ip(field) != nil
+        case .number: return number(field, input) != nil
+        case .ip: return ip(field, input) != nil
         case .unavailable, .keywords: return false
         case .ancestors:
-            for i in ancestry.indices {
+            for i in input.ancestry.indices {
                 let mark = arena.count
                 defer { truncate(to: mark) }
-                if ancestorText(field, index: i, folded: false) != nil { return true }
+                if ancestorText(field, index: i, folded: false, input) != nil { return true }
             }
             return false
-        case .text: return text(field, folded: false) != nil
+        case .text: return text(field, folded: false, input) != nil
         }
     }
 
     /// Sigma `null`: no value, or an empty one.
-    mutating func isNull(_ field: RuleField) -> Bool {
+    mutating func isNull(_ field: RuleField, _ input: EventInput) -> Bool {
         switch field.kind {
-        case .text: return text(field, folded: false)?.isEmpty ?? true
-        default: return !exists(field)
+        case .text: return text(field, folded: false, input)?.isEmpty ?? true
+        default: return !exists(field, input)
         }
     }
 
     // MARK: - Producing values
 
-    private mutating func appendValue(_ field: RuleField) -> Bool {
+    private mutating func appendValue(_ field: RuleField, _ input: EventInput) -> Bool {
         switch field {
         case .image:
-            if let e = exec { return appendNonEmpty(e.executable) }
-            return appendNonEmpty(process?.executable)
+            if case .exec(let e) = input.event { return appendNonEmpty(e.executable) }
+            return appendNonEmpty(input.process?.executable)
         case .commandLine:
-            if let e = exec { appendJoined(e.args); return true }
-            guard let p = process else { return false }
-            appendJoined(p.args)
+            if case .exec(let e) = input.event { appendJoined(e.args); return true }
+            guard input.process != nil else { return false }
+            appendJoined(input.process!.args)
             return true
-        case .parentImage: return appendNonEmpty(parent?.executable)
+        case .parentImage: return appendNonEmpty(input.parent?.executable)
         case .parentCommandLine:
-            guard let p = parent else { return false }
-            appendJoined(p.args)
+            guard input.parent != nil else { return false }
+            appendJoined(input.parent!.args)
             return true
         case .currentDirectory:
-            if let e = exec { return appendNonEmpty(e.cwd) }
-            return appendNonEmpty(process?.cwd)
+            if case .exec(let e) = input.event { return appendNonEmpty(e.cwd) }
+            return appendNonEmpty(input.process?.cwd)
         case .user:
-            guard let s = subject else { return false }
-            arena.append(contentsOf: users.name(for: s.euid).utf8)
+            guard let euid = input.euid else { return false }
+            arena.append(contentsOf: users.name(for: euid).utf8)
             return true
         case .parentUser:
-            guard let p = parent else { return false }
-            arena.append(contentsOf: users.name(for: p.euid).utf8)
+            guard let euid = input.parent?.euid else { return false }
+            arena.append(contentsOf: users.name(for: euid).utf8)
             return true
-        case .processUnit: return appendNonEmpty(process?.unit)
+        case .processUnit: return appendNonEmpty(input.process?.unit)
         case .stdinType, .stdoutType, .stderrType:
-            guard let e = exec, let kinds = stdioReader(e) else { return false }
+            guard case .exec(let e) = input.event, let kinds = stdioReader(e) else { return false }
             let kind = field == .stdinType ? kinds.stdin : field == .stdoutType ? kinds.stdout : kinds.stderr
             arena.append(contentsOf: kind.rawValue.utf8)
             return true
         case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort:
-            guard let n = number(field) else { return false }
+            guard let n = number(field, input) else { return false }
             appendDecimal(n)
             return true
         case .destinationIp, .sourceIp:
-            guard let address = ip(field) else { return false }
+            guard let address = ip(field, input) else { return false }
             appendAddress(address)
             return true
         case .initiated:
-            guard let n = network else { return false }
+            guard case .network(let n) = input.event else { return false }
             return appendNonEmpty(n.op == .accept ? "false" : "true")
-        case .networkProtocol: return appendNonEmpty(network?.transport)
+        case .networkProtocol:
+            guard case .network(let n) = input.event else { return false }
+            return appendNonEmpty(n.transport)
         case .sourceIsIpv6, .destinationIsIpv6:
-            guard let n = network else { return false }
+            guard case .network(let n) = input.event else { return false }
             let family = field == .sourceIsIpv6 ? n.source.family : n.destination.family
             return appendNonEmpty(family == .inet6 ? "true" : "false")
         case .targetFilename:
-            guard let f = file else { return false }
+            guard case .file(let f) = input.event else { return false }
             return appendNonEmpty(f.op == .rename ? (f.targetPath ?? f.path) : f.path)
         case .sourceFilename:
-            guard let f = file, f.op == .rename else { return false }
+            guard case .file(let f) = input.event, f.op == .rename else { return false }
             return appendNonEmpty(f.path)
         case .fileOperation:
-            guard let f = file else { return false }
+            guard case .file(let f) = input.event else { return false }
             return appendNonEmpty(EventFields.operationWord(f.op))
         case .fileMode:
-            guard let f = file, f.op == .chmod || f.op == .create else { return false }
+            guard case .file(let f) = input.event, f.op == .chmod || f.op == .create else { return false }
             let mode = f.mode & 0o7777
             for shift in stride(from: 9, through: 0, by: -3) {
                 arena.append(UInt8(ascii: "0") + UInt8((mode >> UInt32(shift)) & 7))
             }
             return true
         case .fileExecutable:
-            guard let f = file, f.op == .chmod || f.op == .create else { return false }
+            guard case .file(let f) = input.event, f.op == .chmod || f.op == .create else { return false }
             return appendNonEmpty(f.mode & 0o111 != 0 ? "true" : "false")
         default:
             return false

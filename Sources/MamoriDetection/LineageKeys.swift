@@ -10,28 +10,26 @@ import MamoriProcess
 /// service, shares a key. When the table knows no such process, the oldest known ancestor (or
 /// the process itself) is used. Pure; any thread.
 enum LineageKeys {
-    static func key(_ by: GroupBy, header: EventHeader, subject: Subject?, exec: ExecEvent?,
-                    process: ProcessRecord?, ancestry: [ProcessRecord]) -> GroupKey {
+    static func key(_ by: GroupBy, _ input: EventInput) -> GroupKey {
         switch by {
-        case .process: return .process(header.processKey)
+        case .process: return .process(input.header.processKey)
         case .host: return .host
-        case .user: return .user(subject?.euid ?? 0)
-        case .session: return .session(exec?.sessionId ?? process?.sessionId ?? 0)
-        case .lineage: return .lineage(lineageRoot(header: header, process: process, ancestry: ancestry))
+        case .user: return .user(input.euid ?? 0)
+        case .session:
+            if case .exec(let e) = input.event { return .session(e.sessionId) }
+            return .session(input.process?.sessionId ?? 0)
+        case .lineage: return .lineage(lineageRoot(input))
         }
     }
 
-    static func lineageRoot(header: EventHeader, process: ProcessRecord?, ancestry: [ProcessRecord]) -> ProcessKey {
-        guard let process else { return ancestry.first?.key ?? header.processKey }
-        var current = process
-        var index = 0
-        while true {
-            let parent: ProcessRecord? = index < ancestry.count ? ancestry[index] : nil
-            if isRoot(current, parent: parent) { return current.key }
-            guard let parent else { return current.key }
-            current = parent
-            index += 1
+    static func lineageRoot(_ input: EventInput) -> ProcessKey {
+        guard let process = input.process else { return input.ancestry.first?.key ?? input.header.processKey }
+        if isRoot(process, parent: input.ancestry.first) { return process.key }
+        for i in input.ancestry.indices {
+            let parent: ProcessRecord? = i + 1 < input.ancestry.count ? input.ancestry[i + 1] : nil
+            if isRoot(input.ancestry[i], parent: parent) || parent == nil { return input.ancestry[i].key }
         }
+        return process.key
     }
 
     static func isRoot(_ record: ProcessRecord, parent: ProcessRecord?) -> Bool {

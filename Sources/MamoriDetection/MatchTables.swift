@@ -54,82 +54,84 @@ struct MatchTables: Sendable {
 
     // MARK: - Evaluation
 
-    func evaluate(test index: Int, _ ctx: inout EventFields) -> Bool {
+    func evaluate(test index: Int, _ ctx: inout EventFields, _ input: EventInput) -> Bool {
         let test = tests[index]
         switch test.field.kind {
         case .ancestors:
             let mark = ctx.arenaCount
             defer { ctx.truncate(to: mark) }
-            if ctx.ancestry.isEmpty { return evaluatePatterns(test, field: test.field, ancestor: nil, &ctx) }
-            for i in ctx.ancestry.indices where evaluatePatterns(test, field: test.field, ancestor: i, &ctx) {
+            if input.ancestry.isEmpty { return evaluatePatterns(test, field: test.field, ancestor: nil, &ctx, input) }
+            for i in input.ancestry.indices where evaluatePatterns(test, field: test.field, ancestor: i, &ctx, input) {
                 return true
             }
             return false
         case .keywords:
             for field in RuleField.keywordFields(for: ctx.category)
-            where evaluatePatterns(test, field: field, ancestor: nil, &ctx) {
+            where evaluatePatterns(test, field: field, ancestor: nil, &ctx, input) {
                 return true
             }
             return false
         default:
-            return evaluatePatterns(test, field: test.field, ancestor: nil, &ctx)
+            return evaluatePatterns(test, field: test.field, ancestor: nil, &ctx, input)
         }
     }
 
     private func evaluatePatterns(_ test: FieldTest, field: RuleField, ancestor: Int?,
-                                  _ ctx: inout EventFields) -> Bool {
+                                  _ ctx: inout EventFields, _ input: EventInput) -> Bool {
         let start = Int(test.patternStart), end = start + Int(test.patternCount)
         var i = start
         if test.matchAll {
             while i < end {
-                if !matches(i, field: field, ancestor: ancestor, &ctx) { return false }
+                if !matches(i, field: field, ancestor: ancestor, &ctx, input) { return false }
                 i += 1
             }
             return true
         }
         while i < end {
-            if matches(i, field: field, ancestor: ancestor, &ctx) { return true }
+            if matches(i, field: field, ancestor: ancestor, &ctx, input) { return true }
             i += 1
         }
         return false
     }
 
-    private func value(_ field: RuleField, ancestor: Int?, folded: Bool, _ ctx: inout EventFields) -> Range<Int>? {
-        if let ancestor { return ctx.ancestorText(field, index: ancestor, folded: folded) }
-        return ctx.text(field, folded: folded)
+    private func value(_ field: RuleField, ancestor: Int?, folded: Bool, _ ctx: inout EventFields,
+                       _ input: EventInput) -> Range<Int>? {
+        if let ancestor { return ctx.ancestorText(field, index: ancestor, folded: folded, input) }
+        return ctx.text(field, folded: folded, input)
     }
 
-    private func matches(_ index: Int, field: RuleField, ancestor: Int?, _ ctx: inout EventFields) -> Bool {
+    private func matches(_ index: Int, field: RuleField, ancestor: Int?, _ ctx: inout EventFields,
+                         _ input: EventInput) -> Bool {
         let p = patterns[index]
         switch p.kind {
         case .exact, .prefix, .suffix, .contains, .glob, .any:
-            guard let range = value(field, ancestor: ancestor, folded: !p.cased, &ctx) else { return false }
+            guard let range = value(field, ancestor: ancestor, folded: !p.cased, &ctx, input) else { return false }
             return matchText(p, ctx.arena.span.extracting(range))
         case .null:
-            if ancestor != nil { return value(field, ancestor: ancestor, folded: false, &ctx)?.isEmpty ?? true }
-            return ctx.isNull(field)
+            if ancestor != nil { return value(field, ancestor: ancestor, folded: false, &ctx, input)?.isEmpty ?? true }
+            return ctx.isNull(field, input)
         case .exists, .notExists:
             let present = ancestor != nil
-                ? value(field, ancestor: ancestor, folded: false, &ctx) != nil : ctx.exists(field)
+                ? value(field, ancestor: ancestor, folded: false, &ctx, input) != nil : ctx.exists(field, input)
             return present == (p.kind == .exists)
         case .never:
             return false
         case .regex:
             let matcher = regexes[Int(p.start)]
             let filter = matcher.prefilter
-            guard let range = value(field, ancestor: ancestor, folded: filter.literalFolded, &ctx) else { return false }
+            guard let range = value(field, ancestor: ancestor, folded: filter.literalFolded, &ctx, input) else { return false }
             if range.count < filter.minimumLength { return false }
             if !filter.literal.isEmpty {
                 if !ByteSearch.contains(ctx.arena.span.extracting(range), filter.literal.span) { return false }
             }
-            let raw = filter.literalFolded ? value(field, ancestor: ancestor, folded: false, &ctx) : range
+            let raw = filter.literalFolded ? value(field, ancestor: ancestor, folded: false, &ctx, input) : range
             guard let raw else { return false }
             return matcher.matches(String(decoding: ctx.arena[raw], as: UTF8.self))
         case .cidr:
-            guard ancestor == nil, let address = ctx.ip(field) else { return false }
+            guard ancestor == nil, let address = ctx.ip(field, input) else { return false }
             return networks[Int(p.start)].contains(address)
         case .numberEquals, .numberLess, .numberLessOrEqual, .numberGreater, .numberGreaterOrEqual:
-            guard ancestor == nil, let n = ctx.number(field) else { return false }
+            guard ancestor == nil, let n = ctx.number(field, input) else { return false }
             let v = Int64(clamping: n)
             switch p.kind {
             case .numberEquals: return v == p.number
@@ -140,8 +142,8 @@ struct MatchTables: Sendable {
             }
         case .fieldEquals, .fieldPrefix, .fieldSuffix, .fieldContains:
             let other = RuleField(rawValue: UInt8(p.start))!
-            guard let needle = ctx.text(other, folded: !p.cased),
-                  let hay = value(field, ancestor: ancestor, folded: !p.cased, &ctx) else { return false }
+            guard let needle = ctx.text(other, folded: !p.cased, input),
+                  let hay = value(field, ancestor: ancestor, folded: !p.cased, &ctx, input) else { return false }
             let span = ctx.arena.span
             let h = span.extracting(hay), n = span.extracting(needle)
             switch p.kind {

@@ -70,5 +70,6 @@ extension TableBuilder {
         expr.emit(into: &ops)
         programs.append(RuleProgram(opStart: start, opEnd: Int32(ops.count), rule: rule, step: step))
         anchors.append(expr.requiredImageNames(tables))
+        gates.append(expr.literalGate(tables))
     }
 }

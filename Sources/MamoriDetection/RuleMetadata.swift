@@ -97,28 +97,29 @@ public struct AttackReferences: Sendable, Hashable {
 /// and Mamori's response settings.
 ///
 /// Exists so that hits, reports and the prevention layer can describe a rule without holding
-/// its compiled form. Immutable; any thread may use it.
-public struct RuleMetadata: Sendable, Hashable {
+/// its compiled form. An immutable final class, so a `RuleHit` shares it instead of copying a
+/// dozen strings per hit. Any thread may use it.
+public final class RuleMetadata: Sendable, Hashable {
     /// Sigma `id`, or `<file>#<document>` when the rule has none.
-    public var id: String
-    public var title: String
-    public var description: String?
-    public var status: String?
-    public var author: String?
-    public var level: RuleLevel
-    public var tags: [String]
-    public var attack: AttackReferences
-    public var references: [String]
-    public var falsePositives: [String]
+    public let id: String
+    public let title: String
+    public let description: String?
+    public let status: String?
+    public let author: String?
+    public let level: RuleLevel
+    public let tags: [String]
+    public let attack: AttackReferences
+    public let references: [String]
+    public let falsePositives: [String]
     /// The categories the rule evaluates (a sequence has one per step).
-    public var categories: [RuleCategory]
-    public var kind: RuleKind
-    public var response: ResponseAction
+    public let categories: [RuleCategory]
+    public let kind: RuleKind
+    public let response: ResponseAction
     /// Prevention level at which `response` applies; `nil` means the prevention default.
-    public var actAtLevel: Int?
-    public var confidence: RuleConfidence
+    public let actAtLevel: Int?
+    public let confidence: RuleConfidence
     /// The file the rule came from.
-    public var source: String
+    public let source: String
 
     /// Numeric risk base of the level.
     public var riskBase: Int { level.riskBase }
@@ -137,5 +138,17 @@ public struct RuleMetadata: Sendable, Hashable {
         self.references = references; self.falsePositives = falsePositives
         self.categories = categories; self.kind = kind; self.response = response
         self.actAtLevel = actAtLevel; self.confidence = confidence; self.source = source
+    }
+
+    public static func == (a: RuleMetadata, b: RuleMetadata) -> Bool {
+        a === b || (a.id == b.id && a.title == b.title && a.level == b.level && a.tags == b.tags
+                    && a.categories == b.categories && a.kind == b.kind && a.response == b.response
+                    && a.actAtLevel == b.actAtLevel && a.confidence == b.confidence && a.source == b.source
+                    && a.description == b.description && a.status == b.status && a.author == b.author)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(source)
     }
 }

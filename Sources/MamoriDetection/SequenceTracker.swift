@@ -17,33 +17,37 @@ struct SequenceTracker {
         var events: [ContributingEvent]
     }
 
-    private var rules: [Int: [GroupKey: [Partial]]] = [:]
+    /// Per rule index: partial matches per key.
+    private var rules: [[GroupKey: [Partial]]] = []
 
     /// Applies one event that matched `steps` (ascending) of `rule`. `captureValue` returns the
     /// raw value of a field of the event; returns the contributing events of every completion.
     mutating func advance(rule: Int, spec: SequenceSpec, key: GroupKey, steps: [Int], event: ContributingEvent,
                           captureValue: (RuleField) -> [UInt8]?) -> [[ContributingEvent]] {
         let now = event.timestampNs
-        var keys = rules[rule] ?? [:]
-        var partials = (keys[key] ?? []).filter { now < $0.startNs || now - $0.startNs <= spec.windowNs }
         var completed: [[ContributingEvent]] = []
-        var survivors: [Partial] = []
-        for var partial in partials {
-            let step = partial.nextStep
-            if steps.contains(step), satisfies(spec.steps[step], partial.captures, captureValue) {
+        if rule >= rules.count { rules += Array(repeating: [:], count: rule + 1 - rules.count) }
+        var partials = rules[rule].removeValue(forKey: key) ?? []
+        if let oldest = partials.first, now > oldest.startNs, now - oldest.startNs > spec.windowNs {
+            partials.removeAll { now > $0.startNs && now - $0.startNs > spec.windowNs }
+        }
+        var k = 0
+        while k < partials.count {
+            let step = partials[k].nextStep
+            if steps.contains(step), satisfies(spec.steps[step], partials[k].captures, captureValue) {
                 var contribution = event
                 contribution.step = step
-                partial.events.append(contribution)
-                for (name, field) in spec.steps[step].captures { partial.captures[name] = captureValue(field) ?? [] }
-                partial.nextStep += 1
-                if partial.nextStep == spec.steps.count {
-                    completed.append(partial.events)
+                partials[k].events.append(contribution)
+                for (name, field) in spec.steps[step].captures { partials[k].captures[name] = captureValue(field) ?? [] }
+                partials[k].nextStep += 1
+                if partials[k].nextStep == spec.steps.count {
+                    completed.append(partials[k].events)
+                    partials.remove(at: k)
                     continue
                 }
             }
-            survivors.append(partial)
+            k += 1
         }
-        partials = survivors
         if steps.first == 0 {
             var contribution = event
             contribution.step = 0
@@ -54,12 +58,11 @@ struct SequenceTracker {
                 partials.removeFirst(partials.count - SequenceTracker.maxPartialsPerKey)
             }
         }
-        keys[key] = partials.isEmpty ? nil : partials
-        if keys.count > SequenceTracker.maxKeysPerRule {
-            keys = keys.filter { $0.value.contains { now - min(now, $0.startNs) <= spec.windowNs } }
-            if keys.count > SequenceTracker.maxKeysPerRule { keys.removeAll() }
+        if !partials.isEmpty { rules[rule][key] = partials }
+        if rules[rule].count > SequenceTracker.maxKeysPerRule {
+            sweep(rule: rule, now: now, windowNs: spec.windowNs)
+            if rules[rule].count > SequenceTracker.maxKeysPerRule { rules[rule].removeAll() }
         }
-        rules[rule] = keys
         return completed
     }
 
@@ -79,13 +82,37 @@ struct SequenceTracker {
         return true
     }
 
+    /// Whether `rule` has any partial match waiting (lets the engine skip later steps cheaply
+    /// while nothing has started).
+    @inline(__always)
+    func hasPartials(rule: Int) -> Bool {
+        rule < rules.count && !rules[rule].isEmpty
+    }
+
+    /// Drops partial matches older than their rule's window.
+    mutating func sweep(now: UInt64, specs: [SequenceSpec?]) {
+        for rule in rules.indices where !rules[rule].isEmpty {
+            guard rule < specs.count, let spec = specs[rule] else { rules[rule].removeAll(); continue }
+            sweep(rule: rule, now: now, windowNs: spec.windowNs)
+        }
+    }
+
+    private mutating func sweep(rule: Int, now: UInt64, windowNs: UInt64) {
+        rules[rule] = rules[rule].compactMapValues { partials in
+            let alive = partials.filter { now <= $0.startNs || now - $0.startNs <= windowNs }
+            return alive.isEmpty ? nil : alive
+        }
+    }
+
     /// Number of pending partial matches (diagnostics and tests).
-    var pendingPartials: Int { rules.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } } }
+    var pendingPartials: Int { rules.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } } }
 
     /// Keeps only the state of rules present in `mapping` (old index → new index).
-    mutating func remap(_ mapping: [Int: Int]) {
-        var next: [Int: [GroupKey: [Partial]]] = [:]
-        for (old, state) in rules { if let new = mapping[old] { next[new] = state } }
+    mutating func remap(_ mapping: [Int: Int], ruleCount: Int) {
+        var next = [[GroupKey: [Partial]]](repeating: [:], count: ruleCount)
+        for (old, state) in rules.enumerated() where !state.isEmpty {
+            if let new = mapping[old] { next[new] = state }
+        }
         rules = next
     }
 }

@@ -30,6 +30,8 @@ final class TableBuilder {
     var programs: [RuleProgram] = []
     /// Per program: image base names one of which the event must have, or nil.
     var anchors: [Set<[UInt8]>?] = []
+    /// Per program: literals one of which the event must contain, or nil.
+    var gates: [LiteralGate?] = []
 
     /// Appends one field test; returns its index.
     func addTest(field: RuleField, matchAll: Bool, _ specs: [PatternSpec]) -> Int32 {

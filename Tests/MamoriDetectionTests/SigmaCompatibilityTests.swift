@@ -5,9 +5,7 @@ import MamoriDetection
 /// Loads every SigmaHQ Linux rule of the categories Mamori evaluates (from `../shared/sigma`,
 /// relative to the package root) and requires all of them to load.
 @Suite struct SigmaCompatibilityTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let sigmaDirectory = packageRoot.appendingPathComponent("../shared/sigma").standardizedFileURL.path
+    static let sigmaDirectory = BenchmarkWorkload.sigmaDirectory
     static let categories: Set<String> = ["process_creation", "network_connection", "file_event",
                                           "file_delete", "file_rename", "file_change"]
 
