@@ -44,9 +44,15 @@ let package = Package(
         ]),
         .target(name: "MamoriStore", dependencies: ["CSQLite", "MamoriEvents", "MamoriProcess"]),
         .target(name: "MamoriInvestigation", dependencies: ["MamoriStore", "MamoriEvents"]),
+        .target(name: "MamoriTriage", dependencies: ["MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriOutput"]),
+        .target(name: "MamoriAgent", dependencies: [
+            "MamoriSensor", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
+            "MamoriTriage", "MamoriStore", "MamoriOutput", "CMamoriSys",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriOutput",
-            "MamoriDetection", "MamoriStore", "MamoriInvestigation",
+            "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -59,6 +65,8 @@ let package = Package(
         .testTarget(name: "MamoriDetectionTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriInvestigationTests", dependencies: ["MamoriInvestigation", "MamoriStore", "MamoriEvents"]),
         .testTarget(name: "MamoriRulePackTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
+        .testTarget(name: "MamoriTriageTests", dependencies: ["MamoriTriage", "MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriOutput"]),
+        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
             "MamoriSensor", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",

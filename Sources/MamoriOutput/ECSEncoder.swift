@@ -40,6 +40,19 @@ public struct ECSEncoder: Sendable {
     ///   - parent: the record of the acting process's parent, when known.
     public mutating func encode(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
                                 into buffer: inout [UInt8]) {
+        encode(event, process: process, parent: parent, alert: nil, into: &buffer)
+    }
+
+    /// Appends one ECS alert line: the triggering event's document with `event.kind: "alert"`,
+    /// `event.severity`/`event.risk_score`, `rule.*`, `threat.*`, `process.Ext`-style ancestry
+    /// and the incident (see docs/alerts.md).
+    public mutating func encodeAlert(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                                     alert: AlertFields, into buffer: inout [UInt8]) {
+        encode(event, process: process, parent: parent, alert: alert, into: &buffer)
+    }
+
+    private mutating func encode(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                                 alert: AlertFields?, into buffer: inout [UInt8]) {
         var writer = JSONWriter(bytes: [])
         swap(&writer.bytes, &buffer)  // write in place: no copy of the caller's storage
         defer { swap(&writer.bytes, &buffer) }
@@ -47,7 +60,8 @@ public struct ECSEncoder: Sendable {
         let header = event.header
         writer.beginObject()
         writer.timestamp("@timestamp", unixNanoseconds: clock.unixNanoseconds(boottimeNs: header.ktimeNs))
-        writeEventObject(event, to: &writer)
+        writeEventObject(event, alert: alert, to: &writer)
+        if let alert { writeAlertObjects(alert, to: &writer) }
 
         switch event {
         case .exec(let e):
@@ -83,7 +97,7 @@ public struct ECSEncoder: Sendable {
         writer.beginObject("ecs")
         writer.literal("version", Self.ecsVersion)
         writer.endObject()
-        writeMamoriObject(event, process: process, to: &writer)
+        writeMamoriObject(event, process: process, alert: alert, to: &writer)
         writer.endObject()
         writer.endLine()
     }
@@ -98,9 +112,16 @@ public struct ECSEncoder: Sendable {
 
     // MARK: event.*
 
-    private func writeEventObject(_ event: SensorEvent, to writer: inout JSONWriter) {
+    private func writeEventObject(_ event: SensorEvent, alert: AlertFields?, to writer: inout JSONWriter) {
         writer.beginObject("event")
-        writer.literal("kind", "event")
+        if let alert {
+            writer.literal("kind", "alert")
+            writer.number("severity", UInt64(alert.riskScore))
+            writer.number("risk_score", UInt64(alert.riskScore))
+            writer.string("id", alert.alertId)
+        } else {
+            writer.literal("kind", "event")
+        }
         if let category = ECSVocabulary.category(event) {
             writer.beginArray("category")
             writer.element(category)
@@ -136,8 +157,10 @@ public struct ECSEncoder: Sendable {
 
     // MARK: mamori.*
 
-    private func writeMamoriObject(_ event: SensorEvent, process: ProcessRecord?, to writer: inout JSONWriter) {
+    private func writeMamoriObject(_ event: SensorEvent, process: ProcessRecord?, alert: AlertFields?,
+                                   to writer: inout JSONWriter) {
         writer.beginObject("mamori")
+        if let alert { writeAlertMamoriFields(alert, to: &writer) }
         writer.literal("kind", ECSVocabulary.kindName(event.kind))
         if let subject = event.subject { writer.number("cgroup_id", subject.cgroupId) }
         if let unit = process?.unit { writer.string("unit", unit) }
