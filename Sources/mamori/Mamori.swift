@@ -8,13 +8,15 @@ struct Mamori: ParsableCommand {
         abstract: "eBPF-backed EDR sensor for Linux servers.",
         discussion: """
             Examples:
+              sudo mamori agent             # sensor + detection: alerts and history
               sudo mamori doctor            # what this kernel offers and what Mamori will use
               sudo mamori watch             # one readable line per kernel event
               sudo mamori watch --json --kind exec,connect
               sudo mamori watch --comm curl --pid 1234
             """,
         version: MamoriVersion.string,
-        subcommands: [WatchCommand.self, DoctorCommand.self]
+        subcommands: [AgentCommand.self, WatchCommand.self, DoctorCommand.self, RulesCommand.self,
+                      EventsCommand.self, AlertsCommand.self, IncidentsCommand.self, StoryCommand.self]
     )
 }
 

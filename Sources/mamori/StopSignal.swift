@@ -13,7 +13,7 @@ enum StopSignal {
         sigemptyset(&set)
         for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        for sig in [SIGINT, SIGTERM] {
             signal(sig) { _ in StopSignal.requested.store(true, ordering: .relaxed) }
         }
         signal(SIGPIPE, SIG_IGN)

@@ -1,0 +1,37 @@
+import MamoriSensor
+
+/// Where the agent reads rules and writes alerts and history, and how hard it works.
+///
+/// The embedded defaults run with no file at all; `mamori agent --rules/--alerts/--db`
+/// override them. A value type built once at start (and again on reload).
+public struct AgentConfiguration: Sendable {
+    /// Directory of rule files (*.yml); the default pack lives in `rules/` of the source tree
+    /// and is installed to /etc/mamori/rules.
+    public var rulesDirectory: String
+    /// ECS JSON alert lines are appended here.
+    public var alertsPath: String
+    /// SQLite store; nil disables the store (alerts still go to the alert log).
+    public var databasePath: String?
+    /// Store every event (not only those behind alerts).
+    public var storeEvents = true
+    /// Paths whose read-only opens are reported (credential stores, keys).
+    public var watchFiles = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/security/opasswd"]
+    /// Directories whose direct children's read-only opens are reported.
+    public var watchDirectories = ["/etc/ssh", "/root/.ssh", "/etc/sudoers.d"]
+    public var sensor = SensorOptions()
+    /// Pipeline queue slots between the ring reader and the worker.
+    public var queueCapacity = 1 << 14
+
+    public init(rulesDirectory: String = AgentConfiguration.defaultRulesDirectory,
+                alertsPath: String = "/var/log/mamori/alerts.json",
+                databasePath: String? = "/var/lib/mamori/mamori.db") {
+        self.rulesDirectory = rulesDirectory
+        self.alertsPath = alertsPath
+        self.databasePath = databasePath
+    }
+
+    /// /etc/mamori/rules when installed, else `rules/` of the working directory (`make run`).
+    public static var defaultRulesDirectory: String {
+        FileSystem.isDirectory("/etc/mamori/rules") ? "/etc/mamori/rules" : "rules"
+    }
+}

@@ -1,0 +1,131 @@
+import MamoriDetection
+import MamoriEvents
+import MamoriOutput
+import MamoriProcess
+import MamoriStore
+import MamoriTriage
+
+/// The pipeline worker: process-table enrichment → detection → triage → alert log and store.
+///
+/// Exists so that the agent, `mamori selftest` and the tests run events through exactly the
+/// same stages. Single-threaded by design (it alone owns the process table and the detection
+/// state): create it and call `process` on one thread. Rule reloads are applied between
+/// events with `replaceRules`, so no event is lost or evaluated against half a rule set.
+public final class DetectionPipeline {
+    public let table: ProcessTable
+    private var engine: DetectionEngine
+    private let triage: Triage
+    private var encoder: ECSEncoder
+    private let clock: ClockOffset
+    private let alertLog: AlertLog?
+    private let writer: StoreWriter?
+    private let storeEvents: Bool
+    private let rarity: CommandRarity
+    private var hits: [RuleHit] = []
+    private var line: [UInt8] = []
+    /// Called for every triaged alert (tests, selftest, future responders).
+    public var onAlert: ((TriagedAlert, SensorEvent) -> Void)?
+
+    public private(set) var eventsProcessed: UInt64 = 0
+    public private(set) var alertsRaised: UInt64 = 0
+    public private(set) var storeDrops: UInt64 = 0
+
+    public init(table: ProcessTable, rules: CompiledRuleSet, alertLog: AlertLog?, writer: StoreWriter?,
+                history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure()) {
+        self.table = table
+        self.engine = DetectionEngine(rules: rules)
+        self.triage = Triage()
+        self.clock = clock
+        self.encoder = ECSEncoder(hostName: hostName, clock: clock)
+        self.alertLog = alertLog
+        self.writer = writer
+        self.storeEvents = storeEvents
+        self.rarity = CommandRarity(history: history)
+        line.reserveCapacity(8192)
+    }
+
+    /// Swap in a new rule set (threshold/sequence state is reset by the engine as documented).
+    public func replaceRules(_ rules: CompiledRuleSet) { engine.replaceRules(rules) }
+
+    public var ruleCount: Int { engine.rules.rules.count }
+
+    /// Run one event through every stage.
+    public func process(_ event: SensorEvent) {
+        eventsProcessed &+= 1
+        table.apply(event)
+        if case .gap = event {
+            store(.event(EventRow(event, process: nil, parentEntityId: nil, realtimeOffsetNs: clock.realtimeMinusBoottimeNs)))
+            return
+        }
+        let key = event.header.processKey
+        let process = table.record(for: key) ?? table.lookup(pid: event.header.tgid)
+        let parent = process?.parentKey.flatMap { table.record(for: $0) }
+        var seenBefore: Int?
+        if case .exec(let e) = event {
+            seenBefore = rarity.observe(executable: e.executable, args: e.args)
+        }
+        if writer != nil {
+            if storeEvents {
+                store(.event(EventRow(event, process: process, parentEntityId: parent?.entityId,
+                                      realtimeOffsetNs: clock.realtimeMinusBoottimeNs)))
+            }
+            switch event {
+            case .exec(let e):
+                if let p = process { store(.process(ProcessRow(p, parentEntityId: parent?.entityId, seenUnixNs: unixNow(event)))) }
+                store(.command(CommandObservation(executable: e.executable, args: e.args, unixNs: unixNow(event))))
+            case .exit, .fork:
+                if let p = process { store(.process(ProcessRow(p, parentEntityId: parent?.entityId, seenUnixNs: unixNow(event)))) }
+            default:
+                break
+            }
+        }
+        switch event {
+        case .exec, .network, .file: break
+        default: return
+        }
+        let ancestry = process.map { table.ancestry(of: $0.key, limit: 16) } ?? []
+        hits.removeAll(keepingCapacity: true)
+        engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
+        guard !hits.isEmpty else { return }
+        for hit in hits {
+            raise(hit, event: event, process: process, parent: parent, ancestry: ancestry, seenBefore: seenBefore)
+        }
+    }
+
+    private func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                       ancestry: [ProcessRecord], seenBefore: Int?) {
+        let now = unixNow(event)
+        var seen = seenBefore
+        if seen == nil, let p = process, !p.executable.isEmpty {
+            seen = rarity.seen(executable: p.executable, args: p.args)
+        }
+        let alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
+        alertsRaised &+= 1
+        line.removeAll(keepingCapacity: true)
+        encoder.encodeAlert(event, process: process, parent: parent, alert: alert.fields, into: &line)
+        if alert.shouldEmit { alertLog?.append(line) }
+        if writer != nil {
+            let json = String(decoding: line.dropLast(), as: UTF8.self)
+            store(.alert(AlertRow(alertUUID: alert.fields.alertId, dedupKey: alert.dedupKey, tsUnixNs: now,
+                                  ruleId: hit.id, ruleName: hit.title, severity: hit.rule.severityWord,
+                                  riskScore: alert.fields.riskScore, tacticIds: alert.fields.tacticIds,
+                                  techniqueIds: alert.fields.techniques, entityId: process?.entityId,
+                                  incidentUUID: alert.incident.uuid, count: 1, firstSeen: alert.firstSeenUnixNs,
+                                  lastSeen: now, response: alert.fields.response, ecsJSON: json)))
+            let i = alert.incident
+            store(.incident(IncidentRow(incidentUUID: i.uuid, rootEntityId: i.rootEntityId, firstSeen: i.firstSeenUnixNs,
+                                        lastSeen: i.lastSeenUnixNs, riskScore: i.riskScore, alertCount: i.alertCount,
+                                        title: i.title)))
+        }
+        onAlert?(alert, event)
+    }
+
+    private func store(_ item: StoreItem) {
+        guard let writer else { return }
+        if !writer.enqueue(item) { storeDrops &+= 1 }
+    }
+
+    private func unixNow(_ event: SensorEvent) -> Int64 {
+        clock.unixNanoseconds(boottimeNs: event.header.ktimeNs)
+    }
+}
