@@ -18,7 +18,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config
 SWIFT_FLAGS ?=
 
-.PHONY: all deps mounts bpf build debug run watch test test-unit doctor clean
+.PHONY: all deps mounts bpf build debug run watch test test-unit doctor bench clean
 
 all: build
 
@@ -59,8 +59,17 @@ build: bpf
 debug: bpf
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-# Sets up and runs the sensor in the foreground with the embedded default configuration.
+ALERTS ?= /var/log/mamori/alerts.json
+DB     ?= /var/lib/mamori/mamori.db
+
+# Sets up and runs the agent in the foreground with the default configuration and rule pack:
+# sensor + detection, ECS alerts appended to $(ALERTS), history in $(DB).
 run: build mounts
+	@echo "alerts → $(ALERTS) (tail -f it), store → $(DB) (mamori alerts / incidents / story)"
+	.build/release/mamori agent --rules rules --alerts $(ALERTS) --db $(DB)
+
+# The raw event stream, one readable line per kernel event.
+watch: build mounts
 	.build/release/mamori watch
 
 doctor: build mounts
