@@ -15,7 +15,7 @@ struct Mamori: ParsableCommand {
               sudo mamori watch --comm curl --pid 1234
             """,
         version: MamoriVersion.string,
-        subcommands: [AgentCommand.self, WatchCommand.self, DoctorCommand.self, RulesCommand.self,
+        subcommands: [AgentCommand.self, WatchCommand.self, DoctorCommand.self, RulesCommand.self, SelftestCommand.self,
                       EventsCommand.self, AlertsCommand.self, IncidentsCommand.self, StoryCommand.self]
     )
 }

