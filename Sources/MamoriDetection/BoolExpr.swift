@@ -95,40 +95,57 @@ indirect enum BoolExpr: Equatable {
         }
     }
 
-    /// Image base names (case-folded) of which the event's image must have one for this
-    /// expression to hold, or `nil` when there is no such necessary condition.
-    func requiredImageNames(_ tables: MatchTables) -> Set<[UInt8]>? {
+    /// Keys of which the event must have one for this expression to hold, as extracted from
+    /// single tests by `keys`; `nil` when there is no such necessary condition. An AND takes
+    /// its most selective child, an OR the union of its children.
+    func requiredKeys(_ tables: MatchTables, _ keys: (FieldTest, MatchTables) -> Set<UInt64>?) -> Set<UInt64>? {
         switch self {
         case .constant(let b): return b ? nil : []
         case .not: return nil
         case .and(let children):
-            var best: Set<[UInt8]>?
+            var best: Set<UInt64>?
             for child in children {
-                if let names = child.requiredImageNames(tables), best == nil || names.count < best!.count {
-                    best = names
+                if let found = child.requiredKeys(tables, keys), best == nil || found.count < best!.count {
+                    best = found
                 }
             }
             return best
         case .or(let children):
-            var union: Set<[UInt8]> = []
+            var union: Set<UInt64> = []
             for child in children {
-                guard let names = child.requiredImageNames(tables) else { return nil }
-                union.formUnion(names)
+                guard let found = child.requiredKeys(tables, keys) else { return nil }
+                union.formUnion(found)
             }
             return union
         case .test(let i):
-            let test = tables.tests[Int(i)]
-            guard test.field == .image, !test.matchAll || test.patternCount == 1 else { return nil }
-            var names: Set<[UInt8]> = []
-            for k in 0..<Int(test.patternCount) {
-                let p = tables.patterns[Int(test.patternStart) + k]
-                guard !p.cased, p.kind == .exact || p.kind == .suffix else { return nil }
-                let bytes = Array(tables.pool[Int(p.start)..<Int(p.start + p.count)])
-                guard let name = ImageName.baseName(bytes, isSuffix: p.kind == .suffix), !name.isEmpty else { return nil }
-                names.insert(name)
-            }
-            return names
+            return keys(tables.tests[Int(i)], tables)
         }
+    }
+
+    /// Image prefilter keys: hashes of the folded base names an `Image` test requires.
+    static func imageKeys(_ test: FieldTest, _ tables: MatchTables) -> Set<UInt64>? {
+        guard test.field == .image, !test.matchAll || test.patternCount == 1 else { return nil }
+        var keys: Set<UInt64> = []
+        for k in 0..<Int(test.patternCount) {
+            let p = tables.patterns[Int(test.patternStart) + k]
+            guard !p.cased, p.kind == .exact || p.kind == .suffix else { return nil }
+            let bytes = Array(tables.pool[Int(p.start)..<Int(p.start + p.count)])
+            guard let name = ImageName.baseName(bytes, isSuffix: p.kind == .suffix), !name.isEmpty else { return nil }
+            keys.insert(ImageName.hash(name.span, from: 0))
+        }
+        return keys
+    }
+
+    /// Port prefilter keys: the destination ports a `DestinationPort` test requires.
+    static func portKeys(_ test: FieldTest, _ tables: MatchTables) -> Set<UInt64>? {
+        guard test.field == .destinationPort, !test.matchAll || test.patternCount == 1 else { return nil }
+        var keys: Set<UInt64> = []
+        for k in 0..<Int(test.patternCount) {
+            let p = tables.patterns[Int(test.patternStart) + k]
+            guard p.kind == .numberEquals, p.number >= 0 else { return nil }
+            keys.insert(UInt64(p.number))
+        }
+        return keys
     }
 
     /// Tests reachable without an odd number of `not`s above them.

@@ -8,44 +8,47 @@ final class CategoryProgram: Sendable {
     let ops: [Op]
     let programs: [RuleProgram]
     /// FNV-1a of a folded image base name → programs that require that name.
-    let anchored: [UInt64: [Int32]]
+    let anchored: ProgramIndex
+    /// Destination port → programs that require that port.
+    let byPort: ProgramIndex
     /// Programs that run for every event of the category.
     let always: [Int32]
-    /// Programs that run only when one of their literals was found:
-    /// literal ids `gateLiterals[gateStart[k] ..< gateStart[k + 1]]` gate program `gated[k]`.
+    /// Programs that run only when one of their literals was found.
     let gated: [Int32]
-    let gateStart: [Int32]
-    let gateLiterals: [Int32]
+    /// Literal id → the gated programs it opens: `literalPrograms[literalStart[id] ..< literalStart[id + 1]]`.
+    let literalStart: [Int32]
+    let literalPrograms: [Int32]
     /// One scanner per field that gating literals live in.
     let scanners: [(field: RuleField, scanner: LiteralScanner)]
     /// Number of distinct gating literals (size of the hit bitset, in bits).
     let literalCount: Int
 
     init() {
-        tables = MatchTables(); ops = []; programs = []; anchored = [:]; always = []
-        gated = []; gateStart = [0]; gateLiterals = []; scanners = []; literalCount = 0
+        tables = MatchTables(); ops = []; programs = []; anchored = ProgramIndex(); byPort = ProgramIndex(); always = []
+        gated = []; literalStart = [0]; literalPrograms = []; scanners = []; literalCount = 0
     }
 
     init(_ builder: TableBuilder) {
         tables = builder.tables
         ops = builder.ops
         programs = builder.programs
-        var anchored: [UInt64: [Int32]] = [:], always: [Int32] = [], gated: [Int32] = []
-        var gateStart: [Int32] = [0], gateLiterals: [Int32] = []
+        var anchored: [UInt64: [Int32]] = [:], byPort: [UInt64: [Int32]] = [:], always: [Int32] = [], gated: [Int32] = []
         var ids: [LiteralGate.Literal: Int32] = [:]
+        var opens: [[Int32]] = []
         for index in builder.programs.indices {
-            if let names = builder.anchors[index] {
-                for h in Set(names.map { ImageName.hash($0.span, from: 0) }) { anchored[h, default: []].append(Int32(index)) }
+            if let keys = builder.imageKeys[index] {
+                for h in keys { anchored[h, default: []].append(Int32(index)) }
+            } else if let ports = builder.portKeys[index] {
+                for port in ports { byPort[port, default: []].append(Int32(index)) }
             } else if let gate = builder.gates[index] {
                 if gate.literals.isEmpty { continue }   // can never hold (e.g. only unavailable fields)
                 gated.append(Int32(index))
                 for literal in gate.literals.sorted(by: { a, b in
                     a.field != b.field ? a.field.rawValue < b.field.rawValue : a.bytes.lexicographicallyPrecedes(b.bytes)
                 }) {
-                    if ids[literal] == nil { ids[literal] = Int32(ids.count) }
-                    gateLiterals.append(ids[literal]!)
+                    if ids[literal] == nil { ids[literal] = Int32(ids.count); opens.append([]) }
+                    opens[Int(ids[literal]!)].append(Int32(index))
                 }
-                gateStart.append(Int32(gateLiterals.count))
             } else {
                 always.append(Int32(index))
             }
@@ -54,25 +57,13 @@ final class CategoryProgram: Sendable {
         for (literal, id) in ids { byField[literal.field, default: []].append((id, literal.bytes)) }
         scanners = byField.keys.sorted { $0.rawValue < $1.rawValue }
             .map { (field: $0, scanner: LiteralScanner(byField[$0]!.sorted { $0.id < $1.id })) }
-        self.anchored = anchored
+        self.anchored = ProgramIndex(anchored)
+        self.byPort = ProgramIndex(byPort)
         self.always = always
         self.gated = gated
-        self.gateStart = gateStart
-        self.gateLiterals = gateLiterals
+        literalStart = opens.reduce(into: [0]) { $0.append($0.last! + Int32($1.count)) }
+        literalPrograms = opens.flatMap { $0 }
         literalCount = ids.count
-    }
-
-    /// Whether any literal gating program `gated[k]` was found.
-    @inline(__always)
-    func gateOpen(_ k: Int, _ bits: [UInt64]) -> Bool {
-        var i = Int(gateStart[k])
-        let end = Int(gateStart[k + 1])
-        while i < end {
-            let id = Int(gateLiterals[i])
-            if bits[id >> 6] & (1 << UInt64(id & 63)) != 0 { return true }
-            i += 1
-        }
-        return false
     }
 
     /// Runs program `index` against the event.
@@ -134,13 +125,13 @@ public struct CompiledRuleSet: Sendable {
         return out
     }
 
-    /// Per category: programs reached only through the image-name index, and programs
-    /// evaluated for every event of the category (diagnostics, docs/rules.md).
-    public var prefilterCounts: [RuleCategory: (imageIndexed: Int, literalGated: Int, always: Int)] {
-        var out: [RuleCategory: (imageIndexed: Int, literalGated: Int, always: Int)] = [:]
+    /// Per category: programs reached only through the image-name or port index, programs
+    /// gated by literals, and programs evaluated for every event (diagnostics, docs/rules.md).
+    public var prefilterCounts: [RuleCategory: (indexed: Int, literalGated: Int, always: Int)] {
+        var out: [RuleCategory: (indexed: Int, literalGated: Int, always: Int)] = [:]
         for c in RuleCategory.allCases {
             let p = categories[c.index]
-            let indexed = Set(p.anchored.values.flatMap { $0 }).count
+            let indexed = p.anchored.allPrograms.count + p.byPort.allPrograms.count
             out[c] = (indexed, p.gated.count, p.always.count)
         }
         return out

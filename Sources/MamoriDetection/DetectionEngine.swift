@@ -37,6 +37,9 @@ public struct DetectionEngine {
     private var pendingSteps: [(rule: Int32, step: Int32, category: RuleCategory)] = []
     /// Hit bitset of the literal prefilter, reused across events.
     private var literalBits: [UInt64] = []
+    /// Programs already run in the current gated pass (== `markGeneration`).
+    private var programMarks: [UInt32] = []
+    private var markGeneration: UInt32 = 0
     /// Event time of the last sweep of expired threshold and sequence state.
     private var lastSweepNs: UInt64 = 0
     static let sweepIntervalNs: UInt64 = 5_000_000_000
@@ -80,7 +83,8 @@ public struct DetectionEngine {
         guard let first = categories.first else { return }
         counters.events &+= 1
         fields.reset()
-        let input = EventInput(event: event, process: process, parent: parent, ancestry: ancestry)
+        let input = EventInput(event: event, process: process, parent: parent, ancestry: ancestry,
+                               facts: EventFacts(event))
         evaluate(category: first, input, &hits)
         if let second = categories.second { evaluate(category: second, input, &hits) }
         if !pendingSteps.isEmpty { advanceSequences(input, &hits) }
@@ -117,15 +121,45 @@ public struct DetectionEngine {
                 guard let range = fields.text(scanner.field, folded: true, input) else { continue }
                 scanner.scanner.scan(fields.arena.span.extracting(range), into: &bits)
             }
-            for k in program.gated.indices where program.gateOpen(k, bits) {
-                runProgram(program, Int(program.gated[k]), category, input, &hits)
-            }
+            runGated(program, bits, words, category, input, &hits)
             swap(&bits, &literalBits)
         }
         if !program.anchored.isEmpty, let image = fields.text(.image, folded: true, input),
-           let candidates = program.anchored[ImageName.hashOfBaseName(fields.arena.span.extracting(image))] {
-            for index in candidates {
-                runProgram(program, Int(index), category, input, &hits)
+           let candidates = program.anchored.lookup(ImageName.hashOfBaseName(fields.arena.span.extracting(image))) {
+            for i in candidates {
+                runProgram(program, Int(program.anchored.values[i]), category, input, &hits)
+            }
+        }
+        if !program.byPort.isEmpty, let port = fields.number(.destinationPort, input),
+           let candidates = program.byPort.lookup(port) {
+            for i in candidates {
+                runProgram(program, Int(program.byPort.values[i]), category, input, &hits)
+            }
+        }
+    }
+
+    /// Runs each gated program one of whose literals was found, once.
+    private mutating func runGated(_ program: CategoryProgram, _ bits: [UInt64], _ words: Int,
+                                   _ category: RuleCategory, _ input: EventInput, _ hits: inout [RuleHit]) {
+        markGeneration &+= 1
+        if markGeneration == 0 {
+            for i in programMarks.indices { programMarks[i] = 0 }
+            markGeneration = 1
+        }
+        if programMarks.count < program.programs.count {
+            programMarks += [UInt32](repeating: 0, count: program.programs.count - programMarks.count)
+        }
+        for w in 0..<words {
+            var word = bits[w]
+            while word != 0 {
+                let id = w << 6 | word.trailingZeroBitCount
+                word &= word &- 1
+                for k in Int(program.literalStart[id])..<Int(program.literalStart[id + 1]) {
+                    let p = Int(program.literalPrograms[k])
+                    if programMarks[p] == markGeneration { continue }
+                    programMarks[p] = markGeneration
+                    runProgram(program, p, category, input, &hits)
+                }
             }
         }
     }

@@ -10,29 +10,54 @@ struct EventInput {
     let process: ProcessRecord?
     let parent: ProcessRecord?
     let ancestry: [ProcessRecord]
+    /// Plain values read once, so field producers do not re-read the enum.
+    let facts: EventFacts
 
-    var header: EventHeader { event.header }
+    var header: EventHeader { facts.header }
+    var euid: UInt32? { facts.euid }
+    var ppid: UInt32? { facts.ppid }
+    var network: EventFacts.Network? { facts.network }
+    var fileOp: FileOp? { facts.fileOp }
+    var fileMode: UInt32 { facts.fileMode }
+}
 
+/// The string-free facts of an event (no reference counting to copy them).
+struct EventFacts {
+    var header: EventHeader
     /// Effective uid and parent pid of the acting task (`nil` for gap records).
-    var euid: UInt32? {
-        switch event {
-        case .exec(let e): return e.subject.euid
-        case .network(let n): return n.subject.euid
-        case .file(let f): return f.subject.euid
-        case .fork(let f): return f.subject.euid
-        case .exit(let x): return x.subject.euid
-        case .gap: return nil
-        }
+    var euid: UInt32?
+    var ppid: UInt32?
+    var network: Network?
+    var fileOp: FileOp?
+    var fileMode: UInt32 = 0
+
+    /// The plain part of a network event.
+    struct Network {
+        var op: NetworkOp
+        var proto: UInt16
+        var source: IPAddress
+        var sourcePort: UInt16
+        var destination: IPAddress
+        var destinationPort: UInt16
     }
 
-    var ppid: UInt32? {
+    init(_ event: borrowing SensorEvent) {
         switch event {
-        case .exec(let e): return e.subject.ppid
-        case .network(let n): return n.subject.ppid
-        case .file(let f): return f.subject.ppid
-        case .fork(let f): return f.subject.ppid
-        case .exit(let x): return x.subject.ppid
-        case .gap: return nil
+        case .exec(let e):
+            header = e.header; euid = e.subject.euid; ppid = e.subject.ppid
+        case .network(let n):
+            header = n.header; euid = n.subject.euid; ppid = n.subject.ppid
+            network = Network(op: n.op, proto: n.proto, source: n.source, sourcePort: n.sourcePort,
+                              destination: n.destination, destinationPort: n.destinationPort)
+        case .file(let f):
+            header = f.header; euid = f.subject.euid; ppid = f.subject.ppid
+            fileOp = f.op; fileMode = f.mode
+        case .fork(let f):
+            header = f.header; euid = f.subject.euid; ppid = f.subject.ppid
+        case .exit(let x):
+            header = x.header; euid = x.subject.euid; ppid = x.subject.ppid
+        case .gap(let g):
+            header = g.header; euid = nil; ppid = nil
         }
     }
 }
@@ -139,18 +164,14 @@ struct EventFields {
             if case .exec(let e) = input.event { return UInt64(e.loginUid ?? UInt32.max) }
             guard let p = input.process else { return nil }
             return UInt64(p.loginUid ?? UInt32.max)
-        case .destinationPort:
-            if case .network(let n) = input.event { return UInt64(n.destinationPort) }
-            return nil
-        case .sourcePort:
-            if case .network(let n) = input.event { return UInt64(n.sourcePort) }
-            return nil
+        case .destinationPort: return input.network.map { UInt64($0.destinationPort) }
+        case .sourcePort: return input.network.map { UInt64($0.sourcePort) }
         default: return nil
         }
     }
 
     func ip(_ field: RuleField, _ input: EventInput) -> IPAddress? {
-        guard case .network(let n) = input.event else { return nil }
+        guard let n = input.network else { return nil }
         switch field {
         case .destinationIp: return n.destination
         case .sourceIp: return n.source
@@ -226,13 +247,19 @@ struct EventFields {
             appendAddress(address)
             return true
         case .initiated:
-            guard case .network(let n) = input.event else { return false }
+            guard let n = input.network else { return false }
             return appendNonEmpty(n.op == .accept ? "false" : "true")
         case .networkProtocol:
-            guard case .network(let n) = input.event else { return false }
-            return appendNonEmpty(n.transport)
+            guard let n = input.network else { return false }
+            switch n.proto {
+            case 6: return appendNonEmpty("tcp")
+            case 17: return appendNonEmpty("udp")
+            case 1: return appendNonEmpty("icmp")
+            case 58: return appendNonEmpty("ipv6-icmp")
+            default: appendDecimal(UInt64(n.proto)); return true
+            }
         case .sourceIsIpv6, .destinationIsIpv6:
-            guard case .network(let n) = input.event else { return false }
+            guard let n = input.network else { return false }
             let family = field == .sourceIsIpv6 ? n.source.family : n.destination.family
             return appendNonEmpty(family == .inet6 ? "true" : "false")
         case .targetFilename:
@@ -242,18 +269,18 @@ struct EventFields {
             guard case .file(let f) = input.event, f.op == .rename else { return false }
             return appendNonEmpty(f.path)
         case .fileOperation:
-            guard case .file(let f) = input.event else { return false }
-            return appendNonEmpty(EventFields.operationWord(f.op))
+            guard let op = input.fileOp else { return false }
+            return appendNonEmpty(EventFields.operationWord(op))
         case .fileMode:
-            guard case .file(let f) = input.event, f.op == .chmod || f.op == .create else { return false }
-            let mode = f.mode & 0o7777
+            guard let op = input.fileOp, op == .chmod || op == .create else { return false }
+            let mode = input.fileMode & 0o7777
             for shift in stride(from: 9, through: 0, by: -3) {
                 arena.append(UInt8(ascii: "0") + UInt8((mode >> UInt32(shift)) & 7))
             }
             return true
         case .fileExecutable:
-            guard case .file(let f) = input.event, f.op == .chmod || f.op == .create else { return false }
-            return appendNonEmpty(f.mode & 0o111 != 0 ? "true" : "false")
+            guard let op = input.fileOp, op == .chmod || op == .create else { return false }
+            return appendNonEmpty(input.fileMode & 0o111 != 0 ? "true" : "false")
         default:
             return false
         }

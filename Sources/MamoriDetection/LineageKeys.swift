@@ -23,21 +23,22 @@ enum LineageKeys {
     }
 
     static func lineageRoot(_ input: EventInput) -> ProcessKey {
-        guard let process = input.process else { return input.ancestry.first?.key ?? input.header.processKey }
-        if isRoot(process, parent: input.ancestry.first) { return process.key }
-        for i in input.ancestry.indices {
-            let parent: ProcessRecord? = i + 1 < input.ancestry.count ? input.ancestry[i + 1] : nil
-            if isRoot(input.ancestry[i], parent: parent) || parent == nil { return input.ancestry[i].key }
+        let chain = input.ancestry
+        guard let process = input.process else { return chain.first?.key ?? input.header.processKey }
+        if isRoot(process, parentPid: chain.first?.pid, parentUnit: chain.first?.unit) { return process.key }
+        for i in chain.indices {
+            let last = i + 1 == chain.count
+            if last || isRoot(chain[i], parentPid: chain[i + 1].pid, parentUnit: chain[i + 1].unit) { return chain[i].key }
         }
         return process.key
     }
 
-    static func isRoot(_ record: ProcessRecord, parent: ProcessRecord?) -> Bool {
+    /// Session leader, or main process of a systemd service (has a unit; its parent is pid 1
+    /// or belongs to another unit; an unknown parent counts when the recorded ppid is 1).
+    static func isRoot(_ record: ProcessRecord, parentPid: UInt32?, parentUnit: String?) -> Bool {
         if record.sessionId != 0 && record.pid == record.sessionId { return true }
-        if let unit = record.unit, !unit.isEmpty {
-            guard let parent else { return record.ppid == 1 }
-            return parent.pid == 1 || parent.unit != unit
-        }
-        return false
+        guard let unit = record.unit, !unit.isEmpty else { return false }
+        guard let parentPid else { return record.ppid == 1 }
+        return parentPid == 1 || parentUnit != unit
     }
 }

@@ -30,19 +30,26 @@ struct SequenceStep: Equatable, Sendable {
     /// How a `match:` compares the event's field with the captured value.
     enum Comparison: String, Equatable, Sendable { case equals, contains, startswith, endswith }
 
+    struct Capture: Equatable, Sendable {
+        var name: String
+        /// Index of the captured value in a partial match.
+        var slot: Int
+        var field: RuleField
+    }
+
+    struct Match: Equatable, Sendable {
+        var field: RuleField
+        var name: String
+        var slot: Int
+        var comparison: Comparison
+    }
+
     var title: String?
     var category: RuleCategory
-    /// Captured names and the field whose raw value they take.
-    var captures: [(name: String, field: RuleField)]
+    /// Values this step's event contributes, by the field whose raw value they take.
+    var captures: [Capture]
     /// Fields that must relate to values captured by earlier steps (compared case-sensitively).
-    var matches: [(field: RuleField, name: String, comparison: Comparison)]
-
-    static func == (a: SequenceStep, b: SequenceStep) -> Bool {
-        a.title == b.title && a.category == b.category
-            && a.captures.map(\.name) == b.captures.map(\.name) && a.captures.map(\.field) == b.captures.map(\.field)
-            && a.matches.map(\.name) == b.matches.map(\.name) && a.matches.map(\.field) == b.matches.map(\.field)
-            && a.matches.map(\.comparison) == b.matches.map(\.comparison)
-    }
+    var matches: [Match]
 }
 
 /// `mamori: sequence:` — steps in order within `window` for the same key.
@@ -50,6 +57,8 @@ struct SequenceSpec: Equatable, Sendable {
     var windowNs: UInt64
     var by: GroupBy
     var steps: [SequenceStep]
+    /// Number of distinct captured names (slots of a partial match).
+    var captureCount: Int
 }
 
 /// The parsed `mamori:` block of a rule.
@@ -159,10 +168,10 @@ struct MamoriSettings {
         }
         var steps: [SequenceStep] = []
         var detections: [Node] = []
-        var captured: Set<String> = []
+        var slots: [String: Int] = [:]
         for stepNode in list {
             var title: String?, category: RuleCategory?, detection: Node?
-            var captures: [(String, RuleField)] = [], matchNodes: [(String, Node, Node)] = []
+            var captures: [SequenceStep.Capture] = [], matchNodes: [(String, Node, Node)] = []
             var captureNodes: [(String, Node)] = []
             for (key, keyNode, value) in try YAMLNodes.pairs(stepNode, "a sequence step") {
                 switch key {
@@ -192,13 +201,13 @@ struct MamoriSettings {
                 let fieldName = try YAMLNodes.string(fieldNode, "a captured field")
                 switch RuleField.resolve(fieldName, in: category) {
                 case .success(let f) where f.kind != .unavailable && f.kind != .keywords && f.kind != .ancestors:
-                    captures.append((name, f))
+                    captures.append(SequenceStep.Capture(name: name, slot: -1, field: f))
                 case .success:
                     throw RuleIssue(YAMLNodes.textPosition(fieldNode), "field '\(fieldName)' cannot be captured")
                 case .failure(let e): throw RuleIssue(YAMLNodes.textPosition(fieldNode), e.message)
                 }
             }
-            var matches: [(RuleField, String, SequenceStep.Comparison)] = []
+            var matches: [SequenceStep.Match] = []
             for (fieldKey, fieldKeyNode, nameNode) in matchNodes {
                 let parts = fieldKey.split(separator: "|").map(String.init)
                 let comparison: SequenceStep.Comparison
@@ -214,17 +223,18 @@ struct MamoriSettings {
                 case .failure(let e): throw RuleIssue(YAMLNodes.textPosition(fieldKeyNode), e.message)
                 }
                 let name = try YAMLNodes.string(nameNode, "a match name")
-                guard captured.contains(name) else {
+                guard let slot = slots[name] else {
                     throw RuleIssue(YAMLNodes.textPosition(nameNode), "'\(name)' is not captured by an earlier step")
                 }
-                matches.append((field, name, comparison))
+                matches.append(SequenceStep.Match(field: field, name: name, slot: slot, comparison: comparison))
             }
-            for (name, _) in captures { captured.insert(name) }
-            steps.append(SequenceStep(title: title, category: category,
-                                      captures: captures.map { (name: $0.0, field: $0.1) },
-                                      matches: matches.map { (field: $0.0, name: $0.1, comparison: $0.2) }))
+            for i in captures.indices {
+                if slots[captures[i].name] == nil { slots[captures[i].name] = slots.count }
+                captures[i].slot = slots[captures[i].name]!
+            }
+            steps.append(SequenceStep(title: title, category: category, captures: captures, matches: matches))
             detections.append(detection)
         }
-        return (SequenceSpec(windowNs: window, by: by, steps: steps), detections)
+        return (SequenceSpec(windowNs: window, by: by, steps: steps, captureCount: slots.count), detections)
     }
 }

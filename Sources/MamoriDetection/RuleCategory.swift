@@ -48,7 +48,7 @@ struct EventCategories {
     var first: RuleCategory?
     var second: RuleCategory?
 
-    init(_ event: SensorEvent) {
+    init(_ event: borrowing SensorEvent) {
         switch event {
         case .exec:
             first = .processCreation

@@ -64,12 +64,13 @@ struct RuleCompiler {
 }
 
 extension TableBuilder {
-    /// Emits a rule's program and records its image-name prefilter.
+    /// Emits a rule's program and records its prefilters.
     func emit(_ expr: BoolExpr, rule: Int32, step: Int32) {
         let start = Int32(ops.count)
         expr.emit(into: &ops)
         programs.append(RuleProgram(opStart: start, opEnd: Int32(ops.count), rule: rule, step: step))
-        anchors.append(expr.requiredImageNames(tables))
+        imageKeys.append(expr.requiredKeys(tables, BoolExpr.imageKeys))
+        portKeys.append(expr.requiredKeys(tables, BoolExpr.portKeys))
         gates.append(expr.literalGate(tables))
     }
 }

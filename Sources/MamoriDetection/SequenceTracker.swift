@@ -3,9 +3,11 @@
 /// Exists to detect ordered chains ("a file written by curl, then chmod +x on that path, then
 /// executed") per key within a window. Each partial remembers the next step it waits for, when
 /// it started, what earlier steps captured and the contributing events. One event advances a
-/// partial by at most one step; a step-0 match always starts a new partial. Bounded: at most
-/// `maxPartialsPerKey` partials per key (oldest dropped) and `maxKeysPerRule` keys per rule.
-/// Owned by a `DetectionEngine` on the pipeline worker thread.
+/// partial by at most one step; a step-0 match starts a new partial unless an identical one
+/// (same captures, still at step 1) exists, which is refreshed instead. Bounded: at most
+/// `maxPartialsPerKey` partials per key (oldest dropped) and `maxKeysPerRule` keys per rule;
+/// the engine sweeps expired partials periodically. Owned by a `DetectionEngine` on the
+/// pipeline worker thread.
 struct SequenceTracker {
     static let maxPartialsPerKey = 16
     static let maxKeysPerRule = 8192
@@ -13,7 +15,8 @@ struct SequenceTracker {
     struct Partial {
         var nextStep: Int
         var startNs: UInt64
-        var captures: [String: [UInt8]]
+        /// Captured raw values by slot (`SequenceSpec.captureCount` of them).
+        var captures: [[UInt8]]
         var events: [ContributingEvent]
     }
 
@@ -38,7 +41,9 @@ struct SequenceTracker {
                 var contribution = event
                 contribution.step = step
                 partials[k].events.append(contribution)
-                for (name, field) in spec.steps[step].captures { partials[k].captures[name] = captureValue(field) ?? [] }
+                for capture in spec.steps[step].captures {
+                    partials[k].captures[capture.slot] = captureValue(capture.field) ?? []
+                }
                 partials[k].nextStep += 1
                 if partials[k].nextStep == spec.steps.count {
                     completed.append(partials[k].events)
@@ -51,11 +56,16 @@ struct SequenceTracker {
         if steps.first == 0 {
             var contribution = event
             contribution.step = 0
-            var captures: [String: [UInt8]] = [:]
-            for (name, field) in spec.steps[0].captures { captures[name] = captureValue(field) ?? [] }
-            partials.append(Partial(nextStep: 1, startNs: now, captures: captures, events: [contribution]))
-            if partials.count > SequenceTracker.maxPartialsPerKey {
-                partials.removeFirst(partials.count - SequenceTracker.maxPartialsPerKey)
+            var captures = [[UInt8]](repeating: [], count: spec.captureCount)
+            for capture in spec.steps[0].captures { captures[capture.slot] = captureValue(capture.field) ?? [] }
+            if let same = partials.firstIndex(where: { $0.nextStep == 1 && $0.captures == captures }) {
+                partials[same].startNs = now
+                partials[same].events = [contribution]
+            } else {
+                partials.append(Partial(nextStep: 1, startNs: now, captures: captures, events: [contribution]))
+                if partials.count > SequenceTracker.maxPartialsPerKey {
+                    partials.removeFirst(partials.count - SequenceTracker.maxPartialsPerKey)
+                }
             }
         }
         if !partials.isEmpty { rules[rule][key] = partials }
@@ -66,12 +76,12 @@ struct SequenceTracker {
         return completed
     }
 
-    private func satisfies(_ step: SequenceStep, _ captures: [String: [UInt8]],
-                           _ value: (RuleField) -> [UInt8]?) -> Bool {
-        for (field, name, comparison) in step.matches {
-            guard let captured = captures[name], let actual = value(field) else { return false }
+    private func satisfies(_ step: SequenceStep, _ captures: [[UInt8]], _ value: (RuleField) -> [UInt8]?) -> Bool {
+        for match in step.matches {
+            let captured = captures[match.slot]
+            guard let actual = value(match.field) else { return false }
             let ok: Bool
-            switch comparison {
+            switch match.comparison {
             case .equals: ok = actual == captured
             case .startswith: ok = actual.starts(with: captured)
             case .endswith: ok = actual.count >= captured.count && actual.suffix(captured.count).elementsEqual(captured)

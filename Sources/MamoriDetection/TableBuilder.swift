@@ -28,8 +28,10 @@ final class TableBuilder {
     var tables = MatchTables()
     var ops: [Op] = []
     var programs: [RuleProgram] = []
-    /// Per program: image base names one of which the event must have, or nil.
-    var anchors: [Set<[UInt8]>?] = []
+    /// Per program: image base-name hashes one of which the event must have, or nil.
+    var imageKeys: [Set<UInt64>?] = []
+    /// Per program: destination ports one of which the event must have, or nil.
+    var portKeys: [Set<UInt64>?] = []
     /// Per program: literals one of which the event must contain, or nil.
     var gates: [LiteralGate?] = []
 
