@@ -1,0 +1,77 @@
+import ArgumentParser
+import MamoriInvestigation
+import MamoriStore
+
+/// `mamori alerts`: stored alerts, most recently seen first.
+struct AlertsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alerts",
+        abstract: "List stored alerts, most recently seen first.",
+        discussion: """
+            Times: a duration back from now (30m, 24h, 7d) or a UTC timestamp
+            (2026-11-27T03:00:00Z, 2026-11-27).
+            Severity order: informational < low < medium < high < critical.
+            Examples:
+              sudo mamori alerts --since 24h --min-severity high
+              sudo mamori alerts --rule linux_reverse_shell --json
+              sudo mamori alerts --incident <INCIDENT>   # the alerts of one incident
+              sudo mamori story <ALERT>                  # the story behind an alert
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Alerts still active at or after this time.", valueName: "time"))
+    var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Alerts that began before this time.", valueName: "time"))
+    var until: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only this rule id.", valueName: "id"))
+    var rule: String?
+
+    @Option(name: .long, help: ArgumentHelp("This severity or above.", valueName: "level"))
+    var minSeverity: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only alerts of this incident.", valueName: "uuid"))
+    var incident: String?
+
+    @Option(name: .long, help: "At most this many alerts (0 = all).")
+    var limit: Int = 1_000
+
+    @Flag(name: .long, help: "One JSON object per line.")
+    var json = false
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        let now = TimeExpression.nowUnixNs()
+        _ = try QueryCLI.time(since, option: "since", now: now)
+        _ = try QueryCLI.time(until, option: "until", now: now)
+        if let minSeverity {
+            _ = try QueryCLI.argument { () throws(InvestigationError) in try QueryArguments.severity(minSeverity) }
+        }
+        if limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
+    }
+
+    func run() throws {
+        let now = TimeExpression.nowUnixNs()
+        var filter = AlertFilter(ruleId: rule, incidentUUID: incident, limit: limit, order: .newestFirst)
+        filter.since = try QueryCLI.time(since, option: "since", now: now)
+        filter.until = try QueryCLI.time(until, option: "until", now: now)
+        if let minSeverity {
+            filter.minimumSeverity = try QueryCLI.argument { () throws(InvestigationError) in
+                try QueryArguments.severity(minSeverity)
+            }
+        }
+        let events = try StoreLocation.openReadOnly(store.db)
+        let rows = try events.alerts(filter: filter)
+        if json {
+            QueryCLI.write(Listing.alertJSONLines(rows))
+        } else if rows.isEmpty {
+            QueryCLI.note("no alerts match in \(store.db)")
+        } else {
+            QueryCLI.write(Listing.alertTable(rows))
+        }
+        if limit > 0 && rows.count == limit {
+            QueryCLI.note("showing the \(limit) most recent matching alerts: narrow with --since, or raise --limit")
+        }
+    }
+}
