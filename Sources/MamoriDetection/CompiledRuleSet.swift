@@ -18,14 +18,15 @@ final class CategoryProgram: Sendable {
     /// Literal id → the gated programs it opens: `literalPrograms[literalStart[id] ..< literalStart[id + 1]]`.
     let literalStart: [Int32]
     let literalPrograms: [Int32]
-    /// One scanner per field that gating literals live in.
-    let scanners: [(field: RuleField, scanner: LiteralScanner)]
+    /// One scanner per field that gating literals live in (`scanners[k]` scans `scannerFields[k]`).
+    let scannerFields: [RuleField]
+    let scanners: [LiteralScanner]
     /// Number of distinct gating literals (size of the hit bitset, in bits).
     let literalCount: Int
 
     init() {
         tables = MatchTables(); ops = []; programs = []; anchored = ProgramIndex(); byPort = ProgramIndex(); always = []
-        gated = []; literalStart = [0]; literalPrograms = []; scanners = []; literalCount = 0
+        gated = []; literalStart = [0]; literalPrograms = []; scannerFields = []; scanners = []; literalCount = 0
     }
 
     init(_ builder: TableBuilder) {
@@ -55,8 +56,8 @@ final class CategoryProgram: Sendable {
         }
         var byField: [RuleField: [(id: Int32, bytes: [UInt8])]] = [:]
         for (literal, id) in ids { byField[literal.field, default: []].append((id, literal.bytes)) }
-        scanners = byField.keys.sorted { $0.rawValue < $1.rawValue }
-            .map { (field: $0, scanner: LiteralScanner(byField[$0]!.sorted { $0.id < $1.id })) }
+        scannerFields = byField.keys.sorted { $0.rawValue < $1.rawValue }
+        scanners = scannerFields.map { LiteralScanner(byField[$0]!.sorted { $0.id < $1.id }) }
         self.anchored = ProgramIndex(anchored)
         self.byPort = ProgramIndex(byPort)
         self.always = always
@@ -64,6 +65,12 @@ final class CategoryProgram: Sendable {
         literalStart = opens.reduce(into: [0]) { $0.append($0.last! + Int32($1.count)) }
         literalPrograms = opens.flatMap { $0 }
         literalCount = ids.count
+    }
+
+    /// Sets the bits of the gating literals of `scannerFields[k]` found in `text`.
+    @inline(__always)
+    func scan(_ k: Int, _ text: Span<UInt8>, into bits: inout [UInt64]) {
+        scanners[k].scan(text, into: &bits)
     }
 
     /// Runs program `index` against the event.

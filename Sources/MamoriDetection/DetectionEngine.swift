@@ -117,9 +117,9 @@ public struct DetectionEngine {
             swap(&bits, &literalBits)   // a local, so scanning can borrow the arena meanwhile
             if bits.count < words { bits = [UInt64](repeating: 0, count: words) }
             for w in 0..<words { bits[w] = 0 }
-            for scanner in program.scanners {
-                guard let range = fields.text(scanner.field, folded: true, input) else { continue }
-                scanner.scanner.scan(fields.arena.span.extracting(range), into: &bits)
+            for k in program.scannerFields.indices {
+                guard let range = fields.text(program.scannerFields[k], folded: true, input) else { continue }
+                program.scan(k, fields.arena.span.extracting(range), into: &bits)
             }
             runGated(program, bits, words, category, input, &hits)
             swap(&bits, &literalBits)
@@ -212,13 +212,14 @@ public struct DetectionEngine {
             if steps.first != 0 && !sequences.hasPartials(rule: Int(rule)) { continue }
             let key = groupKey(spec.by, input)
             let event = ContributingEvent(timestampNs: header.ktimeNs, process: header.processKey, category: category)
-            var tracker = SequenceTracker()
-            swap(&tracker, &sequences)   // a local, so the capture closure may read the fields
-            let completions = tracker.advance(rule: Int(rule), spec: spec, key: key, steps: steps, event: event) { field in
-                guard let range = self.fields.text(field, folded: false, input) else { return nil }
-                return Array(self.fields.arena[range])
+            // The raw values the steps may capture or compare, read before the tracker runs.
+            var values: [(field: RuleField, bytes: [UInt8])] = []
+            for field in spec.fields {
+                if let range = fields.text(field, folded: false, input) { values.append((field, Array(fields.arena[range]))) }
             }
-            swap(&tracker, &sequences)
+            let completions = sequences.advance(rule: Int(rule), spec: spec, key: key, steps: steps, event: event) { field in
+                values.first { $0.field == field }?.bytes
+            }
             for events in completions {
                 append(Int(rule), category: category, key: key, events: events, input, &hits)
             }

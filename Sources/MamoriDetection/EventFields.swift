@@ -1,67 +1,6 @@
 import MamoriEvents
 import MamoriProcess
 
-/// The inputs of one evaluation: the event and its enrichment.
-///
-/// Built on the stack by `DetectionEngine.evaluate` and passed down by borrow, never stored:
-/// storing would retain every string of the event and of three process records per event.
-struct EventInput {
-    let event: SensorEvent
-    let process: ProcessRecord?
-    let parent: ProcessRecord?
-    let ancestry: [ProcessRecord]
-    /// Plain values read once, so field producers do not re-read the enum.
-    let facts: EventFacts
-
-    var header: EventHeader { facts.header }
-    var euid: UInt32? { facts.euid }
-    var ppid: UInt32? { facts.ppid }
-    var network: EventFacts.Network? { facts.network }
-    var fileOp: FileOp? { facts.fileOp }
-    var fileMode: UInt32 { facts.fileMode }
-}
-
-/// The string-free facts of an event (no reference counting to copy them).
-struct EventFacts {
-    var header: EventHeader
-    /// Effective uid and parent pid of the acting task (`nil` for gap records).
-    var euid: UInt32?
-    var ppid: UInt32?
-    var network: Network?
-    var fileOp: FileOp?
-    var fileMode: UInt32 = 0
-
-    /// The plain part of a network event.
-    struct Network {
-        var op: NetworkOp
-        var proto: UInt16
-        var source: IPAddress
-        var sourcePort: UInt16
-        var destination: IPAddress
-        var destinationPort: UInt16
-    }
-
-    init(_ event: borrowing SensorEvent) {
-        switch event {
-        case .exec(let e):
-            header = e.header; euid = e.subject.euid; ppid = e.subject.ppid
-        case .network(let n):
-            header = n.header; euid = n.subject.euid; ppid = n.subject.ppid
-            network = Network(op: n.op, proto: n.proto, source: n.source, sourcePort: n.sourcePort,
-                              destination: n.destination, destinationPort: n.destinationPort)
-        case .file(let f):
-            header = f.header; euid = f.subject.euid; ppid = f.subject.ppid
-            fileOp = f.op; fileMode = f.mode
-        case .fork(let f):
-            header = f.header; euid = f.subject.euid; ppid = f.subject.ppid
-        case .exit(let x):
-            header = x.header; euid = x.subject.euid; ppid = x.subject.ppid
-        case .gap(let g):
-            header = g.header; euid = nil; ppid = nil
-        }
-    }
-}
-
 /// The field values of the event being evaluated, produced lazily and at most once per event.
 ///
 /// Exists so that a rule pays only for the fields it reads: the first read of a field writes
@@ -338,21 +277,51 @@ struct EventFields {
         }
     }
 
-    /// Case-folds `arena[start...]` in place (ASCII), or through Unicode lower-casing when the
-    /// value has non-ASCII bytes, exactly as `CaseFolding.folded` does for rule values.
+    /// Case-folds `arena[start...]` in place (ASCII, eight bytes at a time), or through Unicode
+    /// lower-casing when the value has non-ASCII bytes, exactly as `CaseFolding.folded` does for
+    /// rule values.
     private mutating func foldTail(from start: Int) {
-        var i = start
-        let end = arena.count
-        var ascii = true
-        while i < end {
-            let b = arena[i]
-            if b >= 0x80 { ascii = false; break }
-            if b &- 0x41 < 26 { arena[i] = b | 0x20 }
-            i += 1
-        }
-        if ascii { return }
+        if foldASCII(from: start) { return }
         let lowered = String(decoding: arena[start...], as: UTF8.self).lowercased()
         arena.removeSubrange(start...)
         arena.append(contentsOf: lowered.utf8)
+    }
+
+    /// ASCII lower-casing in place; returns false, leaving the bytes untouched, when the value
+    /// has a non-ASCII byte.
+    private mutating func foldASCII(from start: Int) -> Bool {
+        let end = arena.count
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // First pass: is everything ASCII?
+        do {
+            let raw = arena.span.bytes
+            var i = start
+            while i + 8 <= end {
+                if raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self) & highs != 0 { return false }
+                i += 8
+            }
+            while i < end {
+                if raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt8.self) >= 0x80 { return false }
+                i += 1
+            }
+        }
+        // Second pass: add 0x20 to every byte in 'A'...'Z' (no carries: all bytes < 0x80).
+        var span = arena.mutableSpan
+        var bytes = span.mutableBytes
+        var i = start
+        while i + 8 <= end {
+            let x = bytes.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let atLeastA = x &+ 0x3f3f_3f3f_3f3f_3f3f        // high bit set where byte >= 0x41
+            let aboveZ = x &+ 0x2525_2525_2525_2525          // high bit set where byte >= 0x5b
+            let upper = atLeastA & ~aboveZ & highs
+            if upper != 0 { bytes.storeBytes(of: x | (upper >> 2), toByteOffset: i, as: UInt64.self) }
+            i += 8
+        }
+        while i < end {
+            let b = bytes.unsafeLoadUnaligned(fromByteOffset: i, as: UInt8.self)
+            if b &- 0x41 < 26 { bytes.storeBytes(of: b | 0x20, toByteOffset: i, as: UInt8.self) }
+            i += 1
+        }
+        return true
     }
 }

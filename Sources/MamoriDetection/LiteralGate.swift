@@ -51,6 +51,16 @@ extension BoolExpr {
         guard test.field.kind == .text else { return nil }
         var literals: [[UInt8]?] = []
         for p in patterns where p.kind != .never {
+            if p.kind == .regex, !test.matchAll {
+                // Any of the regex's required literals.
+                let required = tables.regexes[Int(p.start)].prefilter.literals
+                guard !required.isEmpty else { return nil }
+                for bytes in required {
+                    guard bytes.count >= LiteralGate.minimumLength, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                    literals.append(CaseFolding.folded(bytes))
+                }
+                continue
+            }
             literals.append(literal(of: p, tables))
         }
         if test.matchAll {
@@ -77,7 +87,9 @@ extension BoolExpr {
             guard let best = segments.filter({ !$0.hasAnyOne }).max(by: { $0.count < $1.count }) else { return nil }
             bytes = Array(tables.pool[Int(best.start)..<Int(best.start + best.count)])
         case .regex:
-            bytes = tables.regexes[Int(p.start)].prefilter.literal
+            let required = tables.regexes[Int(p.start)].prefilter.literals
+            guard required.count == 1 else { return nil }
+            bytes = required[0]
         default:
             return nil
         }

@@ -59,6 +59,18 @@ struct SequenceSpec: Equatable, Sendable {
     var steps: [SequenceStep]
     /// Number of distinct captured names (slots of a partial match).
     var captureCount: Int
+
+    /// Every field a step captures or compares.
+    var fields: [RuleField]
+
+    init(windowNs: UInt64, by: GroupBy, steps: [SequenceStep], captureCount: Int) {
+        self.windowNs = windowNs; self.by = by; self.steps = steps; self.captureCount = captureCount
+        var out: [RuleField] = []
+        for step in steps {
+            for f in step.captures.map(\.field) + step.matches.map(\.field) where !out.contains(f) { out.append(f) }
+        }
+        fields = out
+    }
 }
 
 /// The parsed `mamori:` block of a rule.

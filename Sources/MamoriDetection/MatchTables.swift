@@ -119,12 +119,18 @@ struct MatchTables: Sendable {
         case .regex:
             let matcher = regexes[Int(p.start)]
             let filter = matcher.prefilter
-            guard let range = value(field, ancestor: ancestor, folded: filter.literalFolded, &ctx, input) else { return false }
+            guard let range = value(field, ancestor: ancestor, folded: filter.literalsFolded, &ctx, input) else { return false }
             if range.count < filter.minimumLength { return false }
-            if !filter.literal.isEmpty {
-                if !ByteSearch.contains(ctx.arena.span.extracting(range), filter.literal.span) { return false }
+            if !filter.literals.isEmpty {
+                let hay = ctx.arena.span.extracting(range)
+                var found = false
+                for literal in filter.literals where ByteSearch.contains(hay, literal.span) {
+                    found = true
+                    break
+                }
+                if !found { return false }
             }
-            let raw = filter.literalFolded ? value(field, ancestor: ancestor, folded: false, &ctx, input) : range
+            let raw = filter.literalsFolded ? value(field, ancestor: ancestor, folded: false, &ctx, input) : range
             guard let raw else { return false }
             return matcher.matches(String(decoding: ctx.arena[raw], as: UTF8.self))
         case .cidr:

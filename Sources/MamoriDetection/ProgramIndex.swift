@@ -1,32 +1,34 @@
 /// An open-addressing hash table from a 64-bit key to a list of program indices.
 ///
-/// Exists for the image-name prefilter: one multiply-shift probe per event instead of a
-/// `Dictionary` lookup with SipHash. Built at load time, then immutable; any thread may read it.
-struct ProgramIndex: Sendable {
-    private var keys: [UInt64] = []
-    private var starts: [Int32] = []
-    private var counts: [Int32] = []
-    private(set) var values: [Int32] = []
-    private var shift: UInt64 = 64
+/// Exists for the image-name and port prefilters: one multiply-shift probe per event instead
+/// of a `Dictionary` lookup with SipHash. A final class so the hot path holds one reference
+/// rather than four arrays. Built at load time, then immutable; any thread may read it.
+final class ProgramIndex: Sendable {
+    private let keys: [UInt64]
+    private let starts: [Int32]
+    private let counts: [Int32]
+    let values: [Int32]
+    private let shift: UInt64
 
-    init() {}
+    convenience init() { self.init([:]) }
 
     init(_ map: [UInt64: [Int32]]) {
-        guard !map.isEmpty else { return }
         var capacity = 8
         while capacity < map.count * 2 { capacity <<= 1 }
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
-        keys = [UInt64](repeating: 0, count: capacity)
-        starts = [Int32](repeating: 0, count: capacity)
-        counts = [Int32](repeating: -1, count: capacity)
+        let shift = UInt64(64 - capacity.trailingZeroBitCount)
+        var keys = [UInt64](repeating: 0, count: map.isEmpty ? 0 : capacity)
+        var starts = [Int32](repeating: 0, count: keys.count)
+        var counts = [Int32](repeating: -1, count: keys.count)
+        var values: [Int32] = []
         for (key, programs) in map.sorted(by: { $0.key < $1.key }) {
-            var slot = slotOf(key)
+            var slot = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
             while counts[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
             keys[slot] = key
             starts[slot] = Int32(values.count)
             counts[slot] = Int32(programs.count)
             values.append(contentsOf: programs)
         }
+        self.keys = keys; self.starts = starts; self.counts = counts; self.values = values; self.shift = shift
     }
 
     var isEmpty: Bool { keys.isEmpty }

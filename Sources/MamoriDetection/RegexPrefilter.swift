@@ -1,35 +1,50 @@
 /// A conservative static analysis of a regular expression: the minimum length of any match and
-/// the longest literal every match must contain.
+/// a set of literals one of which every match contains.
 ///
 /// Exists because ICU regexes cost 0.5–5 µs per evaluation on Linux, while most events cannot
-/// possibly match (`[^/]{100,}$` on a 30-byte path, `/mail/tmp/...` on an unrelated path).
-/// Anything the analysis does not fully understand yields no filtering (minimum 0, no literal),
-/// so it can only skip evaluations that would have failed. Build-time only; any thread.
+/// possibly match (`[^/]{100,}$` on a 30-byte path, `-(W|R)...` on a command line with neither
+/// `-W` nor `-R`). Anything the analysis does not fully understand yields no filtering
+/// (minimum 0, no literals), so it can only skip evaluations that would have failed.
+/// Build-time only; any thread.
 struct RegexPrefilter: Equatable, Sendable {
     /// No match is shorter than this many code points (so than this many UTF-8 bytes).
-    var minimumLength: Int = 0
-    /// A literal every match contains, as UTF-8; case-folded when `literalFolded`.
-    var literal: [UInt8] = []
-    var literalFolded = false
+    var minimumLength = 0
+    /// Every match contains one of these (UTF-8; case-folded when `literalsFolded`).
+    var literals: [[UInt8]] = []
+    var literalsFolded = false
 
     init(pattern: String, caseInsensitive: Bool) {
         var parser = Parser(Array(pattern.unicodeScalars))
         guard let node = parser.parseAlternation(), parser.atEnd, !parser.unsure else { return }
         minimumLength = node.minimum
-        guard !parser.sawFlags || parser.leadingCaseFlagOnly else { return }
+        guard !parser.sawFlags || parser.leadingCaseFlagOnly, let required = node.bestRequired else { return }
         let folded = caseInsensitive || parser.leadingCaseInsensitive
-        let run = node.requiredRun
-        if run.count >= 2 {
-            let bytes = Array(String(String.UnicodeScalarView(run)).utf8)
-            literal = folded ? CaseFolding.folded(bytes) : bytes
-            literalFolded = folded
+        literals = required.map { alternative in
+            let bytes = Array(String(String.UnicodeScalarView(alternative)).utf8)
+            return folded ? CaseFolding.folded(bytes) : bytes
         }
+        literalsFolded = folded
     }
 
-    /// A parsed fragment: its minimum length and the longest literal run it always contains.
-    private struct Node {
+    /// Candidate literal sets are kept only while small.
+    static let maxAlternatives = 16
+
+    /// What the analysis knows about a fragment.
+    struct Node {
         var minimum: Int
-        var requiredRun: [Unicode.Scalar]
+        /// Every string the fragment can match, when that set is small and finite.
+        var exact: [[Unicode.Scalar]]?
+        /// The best set of which every match contains one member.
+        var bestRequired: [[Unicode.Scalar]]?
+
+        static func score(_ set: [[Unicode.Scalar]]) -> Int {
+            (set.map(\.count).min() ?? 0) * 16 - set.count
+        }
+
+        mutating func consider(_ candidate: [[Unicode.Scalar]]?) {
+            guard let candidate, !candidate.isEmpty, candidate.allSatisfy({ !$0.isEmpty }) else { return }
+            if bestRequired == nil || Node.score(candidate) > Node.score(bestRequired!) { bestRequired = candidate }
+        }
     }
 
     private struct Parser {
@@ -51,95 +66,138 @@ struct RegexPrefilter: Equatable, Sendable {
                 alternatives.append(seq)
             } while consume("|")
             if alternatives.count == 1 { return alternatives[0] }
-            return Node(minimum: alternatives.map(\.minimum).min() ?? 0, requiredRun: [])
+            var node = Node(minimum: alternatives.map(\.minimum).min() ?? 0, exact: nil, bestRequired: nil)
+            // Exact strings of every branch, or a required set of every branch, united.
+            if alternatives.allSatisfy({ $0.exact != nil }) {
+                let all = alternatives.flatMap { $0.exact! }
+                if all.count <= RegexPrefilter.maxAlternatives { node.exact = all }
+            }
+            let sets = alternatives.map { alt -> [[Unicode.Scalar]]? in
+                var best = alt.bestRequired
+                if let exact = alt.exact, exact.allSatisfy({ !$0.isEmpty }),
+                   best == nil || Node.score(exact) > Node.score(best!) { best = exact }
+                return best
+            }
+            if sets.allSatisfy({ $0 != nil }) {
+                let union = sets.flatMap { $0! }
+                if union.count <= RegexPrefilter.maxAlternatives { node.consider(union) }
+            }
+            return node
         }
 
         mutating func parseSequence() -> Node? {
             var total = 0
-            var best: [Unicode.Scalar] = []
-            var run: [Unicode.Scalar] = []
-            func endRun() { if run.count > best.count { best = run }; run = [] }
+            var node = Node(minimum: 0, exact: nil, bestRequired: nil)
+            var product: [[Unicode.Scalar]] = [[]]
+            var wholeIsExact = true
+            func finish() {
+                node.consider(product)
+                product = [[]]
+            }
             while i < s.count, s[i] != "|", s[i] != ")" {
                 guard let atom = parseAtom() else { return nil }
                 let (lo, quantified) = parseQuantifier()
                 if unsure { return nil }
                 total += atom.minimum * lo
-                if let c = atom.literalChar {
-                    if !quantified {
-                        run.append(c)
-                    } else {
-                        if lo >= 1 { run.append(c) }
-                        endRun()
-                    }
-                } else {
-                    endRun()
-                    if lo >= 1 && atom.inner.count > best.count { best = atom.inner }
+                if lo >= 1 { node.consider(atom.bestRequired) }   // an optional atom requires nothing
+                if !quantified, let exact = atom.exact, product.count * exact.count <= RegexPrefilter.maxAlternatives {
+                    product = product.flatMap { p in exact.map { p + $0 } }
+                    continue
                 }
+                wholeIsExact = false
+                if !quantified, let exact = atom.exact {
+                    finish()
+                    product = exact
+                    continue
+                }
+                if quantified, lo >= 1, let exact = atom.exact, product.count * exact.count <= RegexPrefilter.maxAlternatives {
+                    product = product.flatMap { p in exact.map { p + $0 } }
+                }
+                finish()
             }
-            endRun()
-            return Node(minimum: total, requiredRun: best)
+            if wholeIsExact { node.exact = product }
+            finish()
+            node.minimum = total
+            return node
         }
 
-        struct Atom {
-            var minimum: Int
-            var literalChar: Unicode.Scalar?
-            var inner: [Unicode.Scalar] = []
-        }
-
-        mutating func parseAtom() -> Atom? {
+        mutating func parseAtom() -> Node? {
             let c = s[i]
             i += 1
+            let any = Node(minimum: 1, exact: nil, bestRequired: nil)
+            let empty = Node(minimum: 0, exact: [[]], bestRequired: nil)
             switch c {
-            case ".": return Atom(minimum: 1, literalChar: nil)
-            case "^", "$": return Atom(minimum: 0, literalChar: nil)
-            case "[":
-                return skipClass() ? Atom(minimum: 1, literalChar: nil) : nil
-            case "(":
-                return parseGroup()
+            case ".": return any
+            case "^", "$": return empty
+            case "[": return parseClass()
+            case "(": return parseGroup()
             case "\\":
                 guard i < s.count else { unsure = true; return nil }
                 let e = s[i]
                 i += 1
                 switch e {
-                case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "X", "N":
-                    return Atom(minimum: 1, literalChar: nil)
-                case "b", "B", "A", "z", "Z", "G":
-                    return Atom(minimum: 0, literalChar: nil)
+                case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "X", "N", "n", "t", "r", "f", "e", "a":
+                    return any
+                case "b", "B", "A", "z", "Z", "G": return empty
                 case "p", "P":
                     if i < s.count, s[i] == "{" { while i < s.count, s[i] != "}" { i += 1 }; i += 1 } else { i += 1 }
-                    return Atom(minimum: 1, literalChar: nil)
-                case "x", "u", "0", "c", "o", "Q", "E", "k":
-                    unsure = true; return nil
-                case "1"..."9":
-                    return Atom(minimum: 0, literalChar: nil)
-                case "n", "t", "r", "f", "e", "a":
-                    return Atom(minimum: 1, literalChar: nil)
+                    return any
+                case "1"..."9": return Node(minimum: 0, exact: nil, bestRequired: nil)
                 default:
-                    if e.properties.isAlphabetic { unsure = true; return nil }
-                    return Atom(minimum: 1, literalChar: e)
+                    if e.properties.isAlphabetic || e.properties.numericType != nil { unsure = true; return nil }
+                    return Node(minimum: 1, exact: [[e]], bestRequired: nil)
                 }
             case "*", "+", "?", "{", ")", "|":
                 unsure = true; return nil
             default:
-                return Atom(minimum: 1, literalChar: c)
+                return Node(minimum: 1, exact: [[c]], bestRequired: nil)
             }
         }
 
-        mutating func parseGroup() -> Atom? {
+        /// A bracket expression (`[` consumed): exact when it lists at most four plain characters.
+        mutating func parseClass() -> Node? {
+            var members: [Unicode.Scalar] = []
+            var plain = true
+            if i < s.count, s[i] == "^" { plain = false; i += 1 }
+            var first = true
+            while i < s.count {
+                let c = s[i]
+                if c == "]" && !first { i += 1; return Node(minimum: 1, exact: plain && members.count <= 4 ? members.map { [$0] } : nil, bestRequired: nil) }
+                first = false
+                switch c {
+                case "\\":
+                    guard i + 1 < s.count else { unsure = true; return nil }
+                    let e = s[i + 1]
+                    if e.properties.isAlphabetic || e.properties.numericType != nil { plain = false } else { members.append(e) }
+                    i += 2
+                case "[", "-", "&":
+                    plain = false; i += 1
+                    if c == "[" { unsure = true; return nil }
+                default:
+                    members.append(c); i += 1
+                }
+            }
+            unsure = true
+            return nil
+        }
+
+        mutating func parseGroup() -> Node? {
+            let zeroWidth = Node(minimum: 0, exact: [[]], bestRequired: nil)
             if consume("?") {
                 guard i < s.count else { unsure = true; return nil }
                 switch s[i] {
-                case ":", ">": i += 1
+                case ":": i += 1
+                case ">": unsure = true; return nil
                 case "=", "!":
                     i += 1
                     guard parseAlternation() != nil, consume(")") else { unsure = true; return nil }
-                    return Atom(minimum: 0, literalChar: nil)
+                    return zeroWidth
                 case "<":
                     i += 1
                     if i < s.count, s[i] == "=" || s[i] == "!" {
                         i += 1
                         guard parseAlternation() != nil, consume(")") else { unsure = true; return nil }
-                        return Atom(minimum: 0, literalChar: nil)
+                        return zeroWidth
                     }
                     while i < s.count, s[i] != ">" { i += 1 }
                     i += 1
@@ -161,7 +219,7 @@ struct RegexPrefilter: Equatable, Sendable {
                             leadingCaseFlagOnly = false
                         }
                         sawFlags = true
-                        return Atom(minimum: 0, literalChar: nil)
+                        return zeroWidth
                     }
                     sawFlags = true
                     leadingCaseFlagOnly = false
@@ -169,26 +227,7 @@ struct RegexPrefilter: Equatable, Sendable {
                 }
             }
             guard let inner = parseAlternation(), consume(")") else { unsure = true; return nil }
-            return Atom(minimum: inner.minimum, literalChar: nil, inner: inner.requiredRun)
-        }
-
-        /// Skips a bracket expression; `[` already consumed.
-        mutating func skipClass() -> Bool {
-            var depth = 1
-            if i < s.count, s[i] == "^" { i += 1 }
-            if i < s.count, s[i] == "]" { i += 1 }
-            while i < s.count {
-                switch s[i] {
-                case "\\": i += 2
-                case "[": depth += 1; i += 1
-                case "]":
-                    depth -= 1; i += 1
-                    if depth == 0 { return true }
-                default: i += 1
-                }
-            }
-            unsure = true
-            return false
+            return inner
         }
 
         /// Returns the minimum repeat count and whether a quantifier was present.

@@ -125,6 +125,18 @@ import MamoriEvents
         let h = harness("    sel:\n        CommandLine|wide|base64offset|contains: 'ping'\n    condition: sel")
         #expect(cli(h, "x cABpAG4AZwA= y"))
         #expect(!cli(h, "x cGluZw== y"))
+        // base64 of UTF-16LE "ping" is cABpAG4AZwA=, of UTF-16BE AHAAaQBuAGc=, with a BOM //5wAGkAbgBnAA==.
+        let le = harness("    sel:\n        CommandLine|utf16le|base64: 'ping'\n    condition: sel")
+        #expect(cli(le, "cABpAG4AZwA="))
+        #expect(!cli(le, "AHAAaQBuAGc="))
+        let be = harness("    sel:\n        CommandLine|utf16be|base64: 'ping'\n    condition: sel")
+        #expect(cli(be, "AHAAaQBuAGc="))
+        #expect(!cli(be, "cABpAG4AZwA="))
+        let bom = harness("    sel:\n        CommandLine|utf16|base64: 'ping'\n    condition: sel")
+        #expect(cli(bom, "//5wAGkAbgBnAA=="))
+        #expect(!cli(bom, "cABpAG4AZwA="))
+        let alone = Harness(Fixture.rule("r", "    sel:\n        CommandLine|utf16le: 'ping'\n    condition: sel"))
+        #expect(alone.errors.first?.contains("must be followed by 'base64'") == true)
     }
 
     @Test func windashExpandsOptionDashes() {

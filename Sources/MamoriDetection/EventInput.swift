@@ -1,0 +1,63 @@
+import MamoriEvents
+import MamoriProcess
+
+/// The inputs of one evaluation: the event and its enrichment.
+///
+/// Built on the stack by `DetectionEngine.evaluate` and passed down by borrow, never stored:
+/// storing would retain every string of the event and of three process records per event.
+struct EventInput {
+    let event: SensorEvent
+    let process: ProcessRecord?
+    let parent: ProcessRecord?
+    let ancestry: [ProcessRecord]
+    /// Plain values read once, so field producers do not re-read the enum.
+    let facts: EventFacts
+
+    var header: EventHeader { facts.header }
+    var euid: UInt32? { facts.euid }
+    var ppid: UInt32? { facts.ppid }
+    var network: EventFacts.Network? { facts.network }
+    var fileOp: FileOp? { facts.fileOp }
+    var fileMode: UInt32 { facts.fileMode }
+}
+
+/// The string-free facts of an event (no reference counting to copy them).
+struct EventFacts {
+    var header: EventHeader
+    /// Effective uid and parent pid of the acting task (`nil` for gap records).
+    var euid: UInt32?
+    var ppid: UInt32?
+    var network: Network?
+    var fileOp: FileOp?
+    var fileMode: UInt32 = 0
+
+    /// The plain part of a network event.
+    struct Network {
+        var op: NetworkOp
+        var proto: UInt16
+        var source: IPAddress
+        var sourcePort: UInt16
+        var destination: IPAddress
+        var destinationPort: UInt16
+    }
+
+    init(_ event: borrowing SensorEvent) {
+        switch event {
+        case .exec(let e):
+            header = e.header; euid = e.subject.euid; ppid = e.subject.ppid
+        case .network(let n):
+            header = n.header; euid = n.subject.euid; ppid = n.subject.ppid
+            network = Network(op: n.op, proto: n.proto, source: n.source, sourcePort: n.sourcePort,
+                              destination: n.destination, destinationPort: n.destinationPort)
+        case .file(let f):
+            header = f.header; euid = f.subject.euid; ppid = f.subject.ppid
+            fileOp = f.op; fileMode = f.mode
+        case .fork(let f):
+            header = f.header; euid = f.subject.euid; ppid = f.subject.ppid
+        case .exit(let x):
+            header = x.header; euid = x.subject.euid; ppid = x.subject.ppid
+        case .gap(let g):
+            header = g.header; euid = nil; ppid = nil
+        }
+    }
+}
