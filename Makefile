@@ -50,7 +50,15 @@ $(GEN)/mamori.skel.h: $(BUILD)/mamori.bpf.o
 	@mkdir -p $(GEN)
 	$(BPFTOOL) gen skeleton $< name mamori_bpf > $@.tmp && mv $@.tmp $@
 
-bpf: deps $(GEN)/mamori.skel.h
+# Benchmark floor: the same hook points with empty bodies, in its own skeleton.
+$(BUILD)/floor.o: $(BUILD)/floor.bpf.o
+	$(BPFTOOL) gen object $@ $^
+
+$(GEN)/floor.skel.h: $(BUILD)/floor.o
+	@mkdir -p $(GEN)
+	$(BPFTOOL) gen skeleton $< name mamori_floor > $@.tmp && mv $@.tmp $@
+
+bpf: deps $(GEN)/mamori.skel.h $(GEN)/floor.skel.h
 
 build: bpf
 	$(SWIFT) build -c release $(SWIFT_FLAGS)
@@ -83,5 +91,22 @@ test: bpf mounts
 test-unit: bpf
 	$(SWIFT) test $(SWIFT_FLAGS) --skip MamoriSensorTests
 
+# Overhead benchmark (docs/benchmarks.md): `make bench`, or `make bench BENCH_ARGS="--quick --json"`.
+BENCH_ARGS ?=
+ifdef QUICK
+BENCH_ARGS += --quick
+endif
+build/mamori-workload: bench/workload.c
+	@mkdir -p build
+	$(CC) -O2 -Wall -o $@ $<
+
+build/mamori-true: bench/true.c
+	@mkdir -p build
+	$(CC) -O2 -static -o $@ $< 2>/dev/null || $(CC) -O2 -o $@ $<
+
+bench: build mounts build/mamori-workload build/mamori-true
+	.build/release/mamori bench --workload-binary build/mamori-workload --true-binary build/mamori-true \
+	  --rules rules --sigma $(or $(SIGMA),../shared/sigma) --svg build/bench/overhead.svg $(BENCH_ARGS)
+
 clean:
-	rm -rf build $(GEN)/mamori.skel.h .build
+	rm -rf build $(GEN)/mamori.skel.h $(GEN)/floor.skel.h .build

@@ -52,11 +52,15 @@ let package = Package(
         ]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriOutput",
-            "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent",
+            "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent", "MamoriBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MamoriTestSupport", dependencies: ["CMamoriABI", "MamoriEvents"]),
+        // Overhead and userspace-path benchmarks (`mamori bench`, docs/benchmarks.md).
+        .target(name: "MamoriBench", dependencies: [
+            "MamoriAgent", "MamoriSensor", "MamoriProcess", "MamoriEvents", "MamoriDetection", "MamoriTestSupport",
+        ]),
 
         .testTarget(name: "MamoriEventsTests", dependencies: ["MamoriEvents", "MamoriTestSupport", "CMamoriABI"]),
         .testTarget(name: "MamoriPipelineTests", dependencies: ["MamoriPipeline"]),
@@ -68,6 +72,7 @@ let package = Package(
         .testTarget(name: "MamoriTriageTests", dependencies: ["MamoriTriage", "MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriOutput"]),
         .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
+        .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
             "MamoriSensor", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
         ]),

@@ -56,6 +56,57 @@ void mamori_bpf_destroy(struct mamori_bpf *skel)
 #endif
 }
 
+/* ---- benchmark floor skeleton ---- */
+#if __has_include("floor.skel.h")
+#include "floor.skel.h"
+#define MAMORI_HAVE_FLOOR 1
+#else
+#define MAMORI_HAVE_FLOOR 0
+#endif
+
+int mamori_floor_embedded(void) { return MAMORI_HAVE_FLOOR; }
+
+struct mamori_floor *mamori_floor_open(void)
+{
+#if MAMORI_HAVE_FLOOR
+	return (struct mamori_floor *)mamori_floor__open();
+#else
+	errno = ENOENT;
+	return NULL;
+#endif
+}
+
+struct bpf_object *mamori_floor_object(struct mamori_floor *skel)
+{
+#if MAMORI_HAVE_FLOOR
+	return skel ? ((struct mamori_floor *)skel)->obj : NULL;
+#else
+	(void)skel;
+	return NULL;
+#endif
+}
+
+int mamori_floor_load(struct mamori_floor *skel)
+{
+#if MAMORI_HAVE_FLOOR
+	int err = mamori_floor__load((struct mamori_floor *)skel);
+	return err ? (errno ? -errno : err) : 0;
+#else
+	(void)skel;
+	return -ENOENT;
+#endif
+}
+
+void mamori_floor_destroy(struct mamori_floor *skel)
+{
+#if MAMORI_HAVE_FLOOR
+	if (skel)
+		mamori_floor__destroy((struct mamori_floor *)skel);
+#else
+	(void)skel;
+#endif
+}
+
 /* ---- libbpf log capture: a bounded ring of text, newest kept ---- */
 #define LOG_CAP (64 * 1024)
 static char log_buf[LOG_CAP];

@@ -10,11 +10,11 @@ import Glibc
 /// error, test failure, Ctrl-C — nothing stays attached. Use from one thread at a time.
 public final class SensorProgram {
     private var skeleton: OpaquePointer?
-    private var links: [OpaquePointer] = []
+    private var hooks = HookLinks()
     /// Programs that attached, as "name -> hook".
-    public private(set) var attached: [(program: String, hook: String)] = []
+    public var attached: [(program: String, hook: String)] { hooks.attached }
     /// Programs left out because their hook does not exist on this kernel.
-    public private(set) var skipped: [(program: String, hook: String)] = []
+    public var skipped: [(program: String, hook: String)] { hooks.skipped }
     public let options: SensorOptions
     public let maps: SensorMaps
 
@@ -34,23 +34,11 @@ public final class SensorProgram {
         if let rb = map("mamori_rb_priority") { bpf_map__set_max_entries(rb, options.priorityRingBytes) }
         if let rb = map("mamori_rb_bulk") { bpf_map__set_max_entries(rb, options.bulkRingBytes) }
 
-        var skippedNow: [(String, String)] = []
-        var prog = bpf_object__next_program(obj, nil)
-        while let p = prog {
-            let section = String(cString: bpf_program__section_name(p))
-            if !Self.hookExists(section: section) {
-                bpf_program__set_autoload(p, false)
-                skippedNow.append((String(cString: bpf_program__name(p)), section))
-            }
-            prog = bpf_object__next_program(obj, p)
-        }
-        skipped = skippedNow
+        hooks.disableMissingHooks(in: obj)
 
         let err = mamori_bpf_load(skel)
         if err != 0 {
-            var buf = [CChar](repeating: 0, count: 64 * 1024)
-            mamori_bpf_read_log(&buf, buf.count)
-            let log = String(cString: buf)
+            let log = HookLinks.capturedLog()
             mamori_bpf_destroy(skel)
             skeleton = nil
             throw .load(errno: err, log: log)
@@ -72,48 +60,17 @@ public final class SensorProgram {
     /// was attached so far is detached again before the error is thrown.
     public func attach(cgroupRoot: String?) throws(SensorError) {
         guard let skel = skeleton else { return }
-        let obj = mamori_bpf_object(skel)
-        var cgroupFD: Int32 = -1
-        defer { if cgroupFD >= 0 { close(cgroupFD) } }
-        var prog = bpf_object__next_program(obj, nil)
-        while let p = prog {
-            defer { prog = bpf_object__next_program(obj, p) }
-            guard bpf_program__autoload(p) else { continue }
-            let name = String(cString: bpf_program__name(p))
-            let section = String(cString: bpf_program__section_name(p))
-            var link: OpaquePointer?
-            if section.hasPrefix("cgroup/") {
-                guard let root = cgroupRoot else {
-                    skipped.append((name, section + " (no cgroup v2 mount)"))
-                    continue
-                }
-                if cgroupFD < 0 {
-                    cgroupFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                    if cgroupFD < 0 { let e = errno; detach(); throw .cgroupRoot(path: root, errno: e) }
-                }
-                link = bpf_program__attach_cgroup(p, cgroupFD)
-            } else {
-                link = bpf_program__attach(p)
-            }
-            guard let l = link else {
-                let e = errno
-                detach()
-                throw .attach(program: name, section: section, errno: e)
-            }
-            links.append(l)
-            attached.append((name, section))
+        do {
+            try hooks.attachAll(object: mamori_bpf_object(skel), cgroupRoot: cgroupRoot)
+        } catch {
+            detach()
+            throw error
         }
     }
 
-    /// Detach all links and free the object. Idempotent.
-    ///
-    /// Each tracepoint detach waits for an RCU grace period under the kernel's tracepoint
-    /// mutex (~80 ms here), so detaching all 47 links takes 3–4 s; closing them from several
-    /// threads was measured not to help (the mutex serialises them).
+    /// Detach all links and free the object. Idempotent. Takes 3–4 s (see `HookLinks.destroyAll`).
     public func detach() {
-        for l in links.reversed() { bpf_link__destroy(l) }
-        links.removeAll()
-        attached.removeAll()
+        hooks.destroyAll()
         if let s = skeleton {
             mamori_bpf_destroy(s)
             skeleton = nil
@@ -122,17 +79,4 @@ public final class SensorProgram {
 
     /// File descriptors of the two ring buffers (priority, bulk) for the reader.
     public var ringFDs: (priority: Int32, bulk: Int32) { (maps.priorityRingFD, maps.bulkRingFD) }
-
-    /// Whether the hook behind a SEC() name exists on this kernel. Syscall tracepoints vary
-    /// (fchmodat2 is 6.6+, open/creat are absent on arm64); tp_btf and cgroup hooks are
-    /// checked by the load itself.
-    static func hookExists(section: String) -> Bool {
-        guard section.hasPrefix("tracepoint/") else { return true }
-        let rest = section.dropFirst("tracepoint/".count)
-        for base in ["/sys/kernel/tracing/events/", "/sys/kernel/debug/tracing/events/"] {
-            if access(base + rest, F_OK) == 0 { return true }
-        }
-        return false
-    }
 }
-

@@ -16,7 +16,8 @@ struct Mamori: ParsableCommand {
             """,
         version: MamoriVersion.string,
         subcommands: [AgentCommand.self, WatchCommand.self, DoctorCommand.self, RulesCommand.self, SelftestCommand.self,
-                      EventsCommand.self, AlertsCommand.self, IncidentsCommand.self, StoryCommand.self]
+                      EventsCommand.self, AlertsCommand.self, IncidentsCommand.self, StoryCommand.self,
+                      BenchCommand.self]
     )
 }
 

@@ -24,6 +24,18 @@ int mamori_bpf_load(struct mamori_bpf *skel);
 void mamori_bpf_destroy(struct mamori_bpf *skel);
 
 /*
+ * The benchmark floor (bpf/floor.bpf.c, generated/floor.skel.h): the same hook points as the
+ * programs above with bodies that only return. Same contract as the mamori_bpf_* functions;
+ * mamori_floor_embedded() is 0 when the floor skeleton was not generated.
+ */
+struct mamori_floor;
+int mamori_floor_embedded(void);
+struct mamori_floor *mamori_floor_open(void);
+struct bpf_object *mamori_floor_object(struct mamori_floor *skel);
+int mamori_floor_load(struct mamori_floor *skel);
+void mamori_floor_destroy(struct mamori_floor *skel);
+
+/*
  * libbpf's messages (verifier logs included) are captured into a bounded in-memory buffer so
  * that a load error can carry them; with echo != 0 they are also written to stderr.
  */
