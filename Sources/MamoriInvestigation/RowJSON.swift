@@ -100,7 +100,8 @@ enum RowJSON {
     static func actors(_ list: [ImpactActor]) -> JSONValue {
         .array(list.map { a in
             .object([("entity_id", .string(a.entityId)), ("pid", .int(a.pid)),
-                     ("actions", .array(a.actions.map { .string($0) })), ("count", .int(a.count))])
+                     ("actions", .array(a.actions.map { .string($0) })), ("count", .int(a.count)),
+                     ("first_seen", .string(TimeExpression.format(unixNs: a.firstSeenUnixNs, fractionDigits: 6)))])
         })
     }
 }

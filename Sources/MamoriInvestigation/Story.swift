@@ -52,10 +52,17 @@ public struct StoryProcess: Sendable, Equatable {
     public var depth: Int
     /// An alert of the story names this process.
     public var isAlerting: Bool
+    /// The images this process ran, in order (`setsid` → `bash` → `/tmp/x` → `sleep` under one
+    /// pid), at most `ExecStep.keptPerProcess`; the process row only holds the last one.
+    public var execs: [ExecStep]
+    /// Execs seen for this process (may exceed `execs.count`).
+    public var execCount: Int
     public var children: [StoryProcess]
 
-    public init(process: ProcessRow, depth: Int, isAlerting: Bool = false, children: [StoryProcess] = []) {
-        self.process = process; self.depth = depth; self.isAlerting = isAlerting; self.children = children
+    public init(process: ProcessRow, depth: Int, isAlerting: Bool = false, execs: [ExecStep] = [],
+                execCount: Int? = nil, children: [StoryProcess] = []) {
+        self.process = process; self.depth = depth; self.isAlerting = isAlerting; self.execs = execs
+        self.execCount = execCount ?? execs.count; self.children = children
     }
 
     public var entityId: String { process.entityId }
@@ -84,6 +91,27 @@ public struct StoryProcess: Sendable, Equatable {
     }
 }
 
+/// One exec of a process: what it became, and when. Sendable value.
+public struct ExecStep: Sendable, Equatable {
+    /// Execs kept per process in a story (the first ones).
+    public static let keptPerProcess = 32
+
+    public var tsUnixNs: Int64
+    public var executable: String?
+    public var commandLine: String?
+
+    public init(tsUnixNs: Int64, executable: String?, commandLine: String?) {
+        self.tsUnixNs = tsUnixNs; self.executable = executable; self.commandLine = commandLine
+    }
+
+    /// Short name of the image (`x` for `/tmp/x`).
+    public var name: String {
+        if let exe = executable, !exe.isEmpty { return DisplayText.baseName(exe) }
+        if let first = commandLine?.split(separator: " ").first { return DisplayText.baseName(String(first)) }
+        return "?"
+    }
+}
+
 /// A process that acted on a file or an address, with what it did there. Sendable value.
 public struct ImpactActor: Sendable, Equatable {
     public var entityId: String
@@ -92,9 +120,12 @@ public struct ImpactActor: Sendable, Equatable {
     /// a failed attempt is listed as `<action> failed` (`open-write failed`).
     public var actions: [String]
     public var count: Int
+    /// When this process first acted here (names the image it ran then).
+    public var firstSeenUnixNs: Int64
 
-    public init(entityId: String, pid: UInt32, actions: [String], count: Int) {
+    public init(entityId: String, pid: UInt32, actions: [String], count: Int, firstSeenUnixNs: Int64 = 0) {
         self.entityId = entityId; self.pid = pid; self.actions = actions; self.count = count
+        self.firstSeenUnixNs = firstSeenUnixNs
     }
 }
 
@@ -216,4 +247,39 @@ public struct Story: Sendable, Equatable {
 
     /// Entity ids named by the story's alerts.
     public var alertingEntityIds: Set<String> { Set(alerts.compactMap(\.entityId)) }
+
+    /// The short name of a process of the story as it was at `unixNs` (its latest exec by then;
+    /// the first one if it had not exec'd yet), or its current name without a time.
+    public func processName(_ entityId: String, at unixNs: Int64? = nil) -> String? {
+        StoryIndex(self).name(entityId, at: unixNs)
+    }
+}
+
+/// Processes of a story by entity id, built once per rendering. Value type; any thread.
+struct StoryIndex {
+    private var nodes: [String: StoryProcess] = [:]
+    private var ancestors: [String: ProcessRow] = [:]
+
+    init(_ story: Story) {
+        for node in story.tree.flattened { nodes[node.entityId] = node }
+        for p in story.ancestry { ancestors[p.entityId] = p }
+    }
+
+    func node(_ entityId: String) -> StoryProcess? { nodes[entityId] }
+
+    /// Short name at `unixNs` (see `Story.processName(_:at:)`).
+    func name(_ entityId: String, at unixNs: Int64? = nil) -> String? {
+        if let node = nodes[entityId] {
+            guard let unixNs, !node.execs.isEmpty else { return node.name }
+            return (node.execs.last { $0.tsUnixNs <= unixNs } ?? node.execs[0]).name
+        }
+        return ancestors[entityId].map(StoryProcess.name(of:))
+    }
+
+    /// `name[pid]` at `unixNs`, or `nil` for a process outside the story.
+    func label(_ entityId: String, at unixNs: Int64? = nil) -> String? {
+        guard let name = name(entityId, at: unixNs) else { return nil }
+        let pid = nodes[entityId]?.process.pid ?? ancestors[entityId]?.pid ?? 0
+        return DisplayText.clip(name, 32) + "[\(pid == 0 ? "?" : String(pid))]"
+    }
 }

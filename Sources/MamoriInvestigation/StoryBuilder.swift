@@ -128,6 +128,7 @@ public struct StoryBuilder {
 
         let scan = try StoryScan(store: store, entityIds: memberIds, options: options)
         notes += scan.notes
+        attachExecs(&tree, scan)
         if scan.timelineTruncated && scan.timeline.count >= options.timelineLimit {
             notes.append("the timeline shows the first \(options.timelineLimit) events; more exist "
                          + "(raise --limit, or query `mamori events --entity ID`)")
@@ -192,6 +193,12 @@ public struct StoryBuilder {
             return node
         }
         return (build(root, depth: 0), notes)
+    }
+
+    private func attachExecs(_ node: inout StoryProcess, _ scan: StoryScan) {
+        node.execs = scan.execs[node.entityId] ?? []
+        node.execCount = scan.execCounts[node.entityId] ?? 0
+        for i in node.children.indices { attachExecs(&node.children[i], scan) }
     }
 
     private func markAlerting(_ node: inout StoryProcess, _ alerting: Set<String>) {

