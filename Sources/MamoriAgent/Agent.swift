@@ -66,6 +66,9 @@ public final class Agent: @unchecked Sendable {
         pipeline = DetectionPipeline(table: table, rules: report.ruleSet, alertLog: alertLog, writer: writer,
                                      history: history, storeEvents: c.storeEvents, hostName: Self.hostName())
         self.session = session
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        pipeline?.storeSnapshot(nowUnixNs: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
         log("sensor attached: \(session.program.attached.count) hooks, \(session.program.skipped.count) skipped; \(seeded) processes seeded; alerts → \(c.alertsPath); store → \(c.databasePath ?? "disabled")")
     }
 

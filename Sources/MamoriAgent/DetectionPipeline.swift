@@ -71,10 +71,10 @@ public final class DetectionPipeline {
             }
             switch event {
             case .exec(let e):
-                if let p = process { store(.process(ProcessRow(p, parentEntityId: parent?.entityId, seenUnixNs: unixNow(event)))) }
+                if let p = process { storeProcess(p, parent: parent, unixNs: unixNow(event)) }
                 store(.command(CommandObservation(executable: e.executable, args: e.args, unixNs: unixNow(event))))
             case .exit, .fork:
-                if let p = process { store(.process(ProcessRow(p, parentEntityId: parent?.entityId, seenUnixNs: unixNow(event)))) }
+                if let p = process { storeProcess(p, parent: parent, unixNs: unixNow(event)) }
             default:
                 break
             }
@@ -118,6 +118,21 @@ public final class DetectionPipeline {
                                         title: i.title)))
         }
         onAlert?(alert, event)
+    }
+
+    /// Store every process the table knows (the /proc seed at start), so stories of processes
+    /// older than the agent have their ancestors.
+    public func storeSnapshot(nowUnixNs: Int64) {
+        guard writer != nil else { return }
+        for p in table.snapshot() {
+            storeProcess(p, parent: p.parentKey.flatMap { table.record(for: $0) }, unixNs: nowUnixNs)
+        }
+    }
+
+    private func storeProcess(_ p: ProcessRecord, parent: ProcessRecord?, unixNs: Int64) {
+        let leader = table.sessionLeader(of: p.key)
+        store(.process(ProcessRow(p, parentEntityId: parent?.entityId, sessionLeaderEntityId: leader?.entityId,
+                                  seenUnixNs: unixNs)))
     }
 
     private func store(_ item: StoreItem) {
