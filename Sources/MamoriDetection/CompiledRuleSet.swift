@@ -67,6 +67,23 @@ final class CategoryProgram: Sendable {
         literalCount = ids.count
     }
 
+    // Accessors used by the engine's hot loop: reading through methods of this final class lets
+    // the compiler borrow the constant arrays instead of retaining them per access.
+    var alwaysCount: Int { always.count }
+    @inline(__always) func always(_ k: Int) -> Int { Int(always[k]) }
+    var scannerCount: Int { scanners.count }
+    @inline(__always) func scannerField(_ k: Int) -> RuleField { scannerFields[k] }
+    var hasImageIndex: Bool { !anchored.isEmpty }
+    var hasPortIndex: Bool { !byPort.isEmpty }
+    @inline(__always) func imageCandidates(_ hash: UInt64) -> Range<Int>? { anchored.lookup(hash) }
+    @inline(__always) func imageCandidate(_ i: Int) -> Int { Int(anchored.values[i]) }
+    @inline(__always) func portCandidates(_ port: UInt64) -> Range<Int>? { byPort.lookup(port) }
+    @inline(__always) func portCandidate(_ i: Int) -> Int { Int(byPort.values[i]) }
+    @inline(__always) func programsOpened(by literal: Int) -> Range<Int> {
+        Int(literalStart[literal])..<Int(literalStart[literal + 1])
+    }
+    @inline(__always) func openedProgram(_ k: Int) -> Int { Int(literalPrograms[k]) }
+
     /// Sets the bits of the gating literals of `scannerFields[k]` found in `text`.
     @inline(__always)
     func scan(_ k: Int, _ text: Span<UInt8>, into bits: inout [UInt64]) {
@@ -142,6 +159,13 @@ public struct CompiledRuleSet: Sendable {
             out[c] = (indexed, p.gated.count, p.always.count)
         }
         return out
+    }
+
+    /// Field names the literal prefilter scans for `category`, with their literal counts
+    /// (diagnostics).
+    public func scannedFields(_ category: RuleCategory) -> [(field: String, literals: Int)] {
+        let p = categories[category.index]
+        return p.scannerFields.indices.map { (p.scannerFields[$0].name, p.scanners[$0].literalCount) }
     }
 
     /// Titles of the programs of `category` evaluated for every event (diagnostics).

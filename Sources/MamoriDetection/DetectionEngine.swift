@@ -9,7 +9,9 @@ import MamoriProcess
 /// pipeline worker, which also owns the process table; it is a value type with no locks. The
 /// no-hit path does not allocate once the field arena has grown to its working size.
 public struct DetectionEngine {
-    /// Injected dependencies.
+    /// Injected dependencies: how uids become names and how descriptor types are read.
+    ///
+    /// Exists so tests (and a future sensor ABI) can substitute them. Immutable; any thread.
     public struct Configuration: Sendable {
         /// uid → user name for `User`/`ParentUser` (default: `getpwuid_r`).
         public var userNames: UserNameLookup
@@ -22,7 +24,7 @@ public struct DetectionEngine {
         }
     }
 
-    /// Evaluation counters (cumulative).
+    /// Evaluation counters (cumulative), for metrics and the benchmark. Read on the worker.
     public struct Counters: Sendable, Equatable {
         public var events: UInt64 = 0
         public var programsRun: UInt64 = 0
@@ -108,32 +110,32 @@ public struct DetectionEngine {
         let program = rules.categories[category.index]
         guard !program.programs.isEmpty else { return }
         fields.category = category
-        for index in program.always {
-            runProgram(program, Int(index), category, input, &hits)
+        for k in 0..<program.alwaysCount {
+            runProgram(program, program.always(k), category, input, &hits)
         }
-        if !program.gated.isEmpty {
+        if program.literalCount > 0 {
             let words = (program.literalCount + 63) >> 6
             var bits: [UInt64] = []
             swap(&bits, &literalBits)   // a local, so scanning can borrow the arena meanwhile
             if bits.count < words { bits = [UInt64](repeating: 0, count: words) }
             for w in 0..<words { bits[w] = 0 }
-            for k in program.scannerFields.indices {
-                guard let range = fields.text(program.scannerFields[k], folded: true, input) else { continue }
+            for k in 0..<program.scannerCount {
+                guard let range = fields.text(program.scannerField(k), folded: true, input) else { continue }
                 program.scan(k, fields.arena.span.extracting(range), into: &bits)
             }
             runGated(program, bits, words, category, input, &hits)
             swap(&bits, &literalBits)
         }
-        if !program.anchored.isEmpty, let image = fields.text(.image, folded: true, input),
-           let candidates = program.anchored.lookup(ImageName.hashOfBaseName(fields.arena.span.extracting(image))) {
+        if program.hasImageIndex, let image = fields.text(.image, folded: true, input),
+           let candidates = program.imageCandidates(ImageName.hashOfBaseName(fields.arena.span.extracting(image))) {
             for i in candidates {
-                runProgram(program, Int(program.anchored.values[i]), category, input, &hits)
+                runProgram(program, program.imageCandidate(i), category, input, &hits)
             }
         }
-        if !program.byPort.isEmpty, let port = fields.number(.destinationPort, input),
-           let candidates = program.byPort.lookup(port) {
+        if program.hasPortIndex, let port = fields.number(.destinationPort, input),
+           let candidates = program.portCandidates(port) {
             for i in candidates {
-                runProgram(program, Int(program.byPort.values[i]), category, input, &hits)
+                runProgram(program, program.portCandidate(i), category, input, &hits)
             }
         }
     }
@@ -154,8 +156,8 @@ public struct DetectionEngine {
             while word != 0 {
                 let id = w << 6 | word.trailingZeroBitCount
                 word &= word &- 1
-                for k in Int(program.literalStart[id])..<Int(program.literalStart[id + 1]) {
-                    let p = Int(program.literalPrograms[k])
+                for k in program.programsOpened(by: id) {
+                    let p = program.openedProgram(k)
                     if programMarks[p] == markGeneration { continue }
                     programMarks[p] = markGeneration
                     runProgram(program, p, category, input, &hits)

@@ -12,9 +12,13 @@ struct LiteralGate: Equatable {
     /// Shorter literals would admit too many events to be worth it.
     static let minimumLength = 3
 
+    /// Longer and fewer literals are more selective; a gate on a field most rules read anyway
+    /// (image, command line, target file) costs no extra scan, so it is preferred.
     var score: Int {
         guard let shortest = literals.map(\.bytes.count).min() else { return Int.max }
-        return shortest * 16 - literals.count
+        let cheap: Set<RuleField> = [.image, .commandLine, .targetFilename]
+        let extraFields = Set(literals.map(\.field)).subtracting(cheap).count
+        return shortest * 16 - literals.count - extraFields * 64
     }
 }
 

@@ -36,6 +36,9 @@ struct LiteralScanner: Sendable {
         Int((key &* 0x9E37_79B1) >> UInt32(32 - hashBits))
     }
 
+    /// Number of literals (diagnostics).
+    var literalCount: Int { keys.count }
+
     /// Sets the bit of every literal found in `text`.
     func scan(_ text: Span<UInt8>, into bits: inout [UInt64]) {
         let n = text.count

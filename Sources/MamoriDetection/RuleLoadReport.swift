@@ -1,4 +1,7 @@
 /// Where a rule file comes from, which decides how strictly unknown fields are treated.
+///
+/// Exists so that our own rules fail loudly on typos while third-party SigmaHQ rules load with
+/// a report. Immutable; any thread.
 public enum RuleOrigin: Sendable, Hashable {
     /// Mamori's own rules (and any rule with a `mamori:` block): unknown fields are errors.
     case mamori

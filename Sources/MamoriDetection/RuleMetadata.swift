@@ -22,11 +22,15 @@ public enum RuleLevel: String, Sendable, CaseIterable, Comparable {
 }
 
 /// What the prevention layer should do when the rule fires (`mamori: response:`).
+///
+/// Carried by hits so the responder decides without re-reading rules. Immutable; any thread.
 public enum ResponseAction: String, Sendable, CaseIterable {
     case none, kill, killTree = "kill-tree", freeze
 }
 
 /// How sure the rule author is that a hit is malicious (`mamori: confidence:`).
+///
+/// Triage weighs it with the level; prevention may require `high`. Immutable; any thread.
 public enum RuleConfidence: String, Sendable, CaseIterable, Comparable {
     case low, medium, high
 
@@ -37,6 +41,9 @@ public enum RuleConfidence: String, Sendable, CaseIterable, Comparable {
 }
 
 /// How a rule turns matching events into hits.
+///
+/// Tells consumers whether a hit stands for one event or carries contributing events.
+/// Immutable; any thread.
 public enum RuleKind: String, Sendable {
     /// Every matching event is a hit.
     case single

@@ -31,7 +31,10 @@ struct UserNameCache {
 /// Resolves one uid to a user name; `nil` when the uid has no entry.
 public typealias UserNameLookup = @Sendable (UInt32) -> String?
 
-/// The system user database lookup (`getpwuid_r`, thread-safe).
+/// The system user database lookup (`getpwuid_r`), the default `UserNameLookup`.
+///
+/// Exists as a named default that tests can replace with a fixed table. Thread-safe (any
+/// thread); the engine caches its answers, so it runs once per uid.
 public enum SystemUserNames {
     public static let lookup: UserNameLookup = { uid in
         var size = 1024
