@@ -129,7 +129,7 @@ struct Tree: Sendable {
     init(_ ancestors: [Proc]) { self.ancestors = ancestors }
 
     /// A child of the first ancestor (the new parent) inheriting its unit and session unless given.
-    func spawning(_ p: Proc) -> Tree { Tree([p] + ancestors) }
+    func spawning(_ p: Proc) -> Tree { Tree([place(p)] + ancestors) }
 
     /// Places `actor` in this tree: unit and session are inherited from the parent when unset.
     func place(_ actor: Proc) -> Proc {
