@@ -37,7 +37,11 @@ final class CategoryProgram: Sendable {
         var ids: [LiteralGate.Literal: Int32] = [:]
         var opens: [[Int32]] = []
         for index in builder.programs.indices {
-            if let keys = builder.imageKeys[index] {
+            // A long-literal gate beats an index over many (often common) executable names.
+            let preferGate = builder.gates[index].map { gate in
+                (gate.literals.map(\.bytes.count).min() ?? 0) >= 8 && (builder.imageKeys[index]?.count ?? 0) > 3
+            } ?? false
+            if let keys = builder.imageKeys[index], !preferGate {
                 for h in keys { anchored[h, default: []].append(Int32(index)) }
             } else if let ports = builder.portKeys[index] {
                 for port in ports { byPort[port, default: []].append(Int32(index)) }
