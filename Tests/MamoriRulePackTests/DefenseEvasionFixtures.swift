@@ -77,6 +77,7 @@ extension Fixtures {
                 Case("systemctl disable --now mamori", Actor(Proc.line("/usr/bin/systemctl", "systemctl disable --now mamori.service"), in: Trees.rootLogin).exec()),
             ],
             negatives: [
+                Case("reload Mamori's configuration with SIGHUP", Actor(Proc.line("/usr/bin/pkill", "pkill -HUP mamori"), in: Trees.rootLogin).exec()),
                 Case("systemctl restart auditd", Actor(Proc.line("/usr/bin/systemctl", "systemctl restart auditd"), in: Trees.rootLogin).exec()),
                 Case("package upgrade stops auditd", Actor(Proc.line("/usr/bin/systemctl", "systemctl stop auditd.service"), in: Trees.dpkgScript.spawning(Proc("/usr/bin/perl", ["/usr/bin/perl", "/usr/bin/deb-systemd-invoke", "stop", "auditd.service"]))).exec(stdin: .fifo, stdout: .fifo)),
             ]),

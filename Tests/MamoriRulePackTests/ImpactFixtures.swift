@@ -87,6 +87,12 @@ extension Fixtures {
             negatives: [
                 Case("package upgrade restarts services",
                      burst([("/usr/bin/systemctl", "systemctl stop mysql.service"), ("/usr/bin/systemctl", "systemctl stop postgresql.service"), ("/usr/bin/systemctl", "systemctl stop nginx.service")], in: Trees.dpkgScript)),
+                Case("log rotation signals three services", [
+                    Actor(Proc.line("/usr/bin/systemctl", "systemctl kill -s HUP nginx.service"), in: logrotate).exec(at: 100),
+                    Actor(Proc.line("/usr/bin/systemctl", "systemctl kill -s USR1 php8.2-fpm.service"), in: logrotate).exec(at: 101),
+                    Actor(Proc.line("/usr/bin/pkill", "pkill -HUP -x redis-server"), in: Trees.rootLogin).exec(at: 102),
+                    Actor(Proc.line("/usr/bin/systemctl", "systemctl kill --signal=SIGUSR2 postgresql"), in: Trees.rootLogin).exec(at: 103),
+                ]),
                 Case("two stops", burst([("/usr/bin/systemctl", "systemctl stop nginx"), ("/usr/bin/systemctl", "systemctl stop php8.2-fpm")], in: Trees.rootLogin)),
             ]),
 
@@ -107,6 +113,7 @@ extension Fixtures {
                 Case("xmrig", Actor(Proc.line("/usr/local/bin/xmrig", "xmrig -c config.json"), in: Trees.rootLogin).exec()),
             ],
             negatives: [
+                Case("curl a mining pool's public API", Actor(Proc.line("/usr/bin/curl", "curl -s https://supportxmr.com/api/pool/stats -o /var/lib/node_exporter/pool.json"), in: Trees.rootLogin).exec()),
                 Case("searching for a pool string", Actor(Proc.line("/usr/bin/grep", "grep -r stratum /etc"), in: Trees.rootLogin).exec()),
             ]),
     ]
