@@ -19,7 +19,7 @@ public struct DetectionEngine {
         public var stdio: StdioReader
 
         public init(userNames: @escaping UserNameLookup = SystemUserNames.lookup,
-                    stdio: @escaping StdioReader = { _ in nil }) {
+                    stdio: @escaping StdioReader = StdioKinds.fromSensor) {
             self.userNames = userNames; self.stdio = stdio
         }
     }

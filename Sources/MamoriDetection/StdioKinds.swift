@@ -26,3 +26,17 @@ public struct StdioKinds: Sendable, Equatable {
 
 /// Reads the descriptor kinds of an exec; `nil` when the sensor did not report them.
 public typealias StdioReader = @Sendable (ExecEvent) -> StdioKinds?
+
+extension StdioKinds {
+    /// The sensor's report (`ExecEvent.stdio`, the kernel's S_IFMT of fds 0–2 at exec).
+    public static let fromSensor: StdioReader = { e in
+        StdioKinds(stdin: StdioKind(e.stdio.stdin), stdout: StdioKind(e.stdio.stdout), stderr: StdioKind(e.stdio.stderr))
+    }
+}
+
+extension StdioKind {
+    /// Rule vocabulary for a kernel file type: socket, pipe, tty (character device), file, closed, other.
+    public init(_ type: FileType) {
+        self = StdioKind(rawValue: type.description) ?? .other
+    }
+}

@@ -85,9 +85,9 @@ struct TriageTests {
         let a4 = triage.triage(h4, process: curl3, ancestry: [otherShell, sshd], seenBefore: 2, nowUnixNs: 4_000)
         #expect(a4.isNew && a4.incident.uuid != a1.incident.uuid, "another session is another incident")
 
-        // Past the dedup window the same rule and root make a fresh alert.
+        // Past the dedup window (counted from the last occurrence) the same rule and root make a fresh alert.
         let a5 = triage.triage(h1, process: curl1, ancestry: [bash, sshd], seenBefore: 3,
-                               nowUnixNs: 1_000 + triage.configuration.dedupWindowNs + 1)
+                               nowUnixNs: 2_000 + triage.configuration.dedupWindowNs + 1)
         #expect(a5.isNew && a5.fields.alertId != a1.fields.alertId)
     }
 
