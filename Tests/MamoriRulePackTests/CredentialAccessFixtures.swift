@@ -6,6 +6,7 @@ extension Fixtures {
             positives: [
                 Case("cat /etc/shadow (watched read)", Actor(Proc.line("/usr/bin/cat", "cat /etc/shadow"), in: Trees.rootLogin).file(.openRead, "/etc/shadow")),
                 Case("python reads a user's private key", Actor(python, in: Trees.rootLogin).file(.openRead, "/home/alice/.ssh/id_ed25519")),
+                Case("an intruder's tar of /etc reads the hashes", Actor(Proc.line("/usr/bin/tar", "tar czf /tmp/e.tgz /etc"), in: Trees.rootLogin).file(.openRead, "/etc/shadow")),
                 Case("a web shell reads a host key", Actor(Proc.line("/usr/bin/base64", "base64 /etc/ssh/ssh_host_ed25519_key", uid: 33), in: Trees.webShell).file(.openRead, "/etc/ssh/ssh_host_ed25519_key")),
             ],
             negatives: [

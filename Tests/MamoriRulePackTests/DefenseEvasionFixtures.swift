@@ -91,6 +91,7 @@ extension Fixtures {
             ],
             negatives: [
                 Case("augenrules reloads the rule set", Actor(Proc.line("/usr/sbin/auditctl", "auditctl -D"), in: Trees.rootLogin.spawning(Proc("/usr/bin/dash", ["/bin/sh", "/usr/sbin/augenrules", "--load"]))).exec()),
+                Case("snapd unloads a removed snap's profile", Actor(Proc.line("/usr/sbin/apparmor_parser", "apparmor_parser --remove /var/lib/snapd/apparmor/profiles/snap.hello.hello"), in: Trees.unit("snapd.service", Proc("/usr/lib/snapd/snapd", ["/usr/lib/snapd/snapd"]))).exec(stdin: .closed, stdout: .fifo)),
                 Case("setenforce 1", Actor(Proc.line("/usr/sbin/setenforce", "setenforce 1"), in: Trees.rootLogin).exec()),
             ]),
 

@@ -29,6 +29,7 @@ extension Fixtures {
             ],
             negatives: [
                 Case("administrator checks their rights", Actor(Proc.line("/usr/bin/sudo", "sudo -l", uid: 1000), in: Trees.userLogin).exec()),
+                Case("a service account lists databases through sudo", Actor(Proc.line("/usr/bin/sudo", "sudo -u postgres psql -l", uid: 33), in: Trees.webShell).exec(stdin: .fifo, stdout: .fifo)),
                 Case("www-data's python runs sudo for a listed command", Actor(Proc.line("/usr/bin/sudo", "sudo /usr/local/bin/reload-app", uid: 33), in: Trees.webShell).exec(stdin: .fifo, stdout: .fifo)),
             ]),
 
@@ -39,6 +40,7 @@ extension Fixtures {
             ],
             negatives: [
                 Case("an ordinary maintenance script", Actor(Proc("/usr/bin/dash", ["sh", "./linux-update.sh"]), in: Trees.rootLogin).exec()),
+                Case("a script whose name merely ends in les.sh", Actor(Proc("/usr/bin/bash", ["bash", "/usr/local/bin/rotate-files.sh"]), in: Trees.rootLogin).exec()),
             ]),
 
         RuleFixture("setuid-binary-search",
