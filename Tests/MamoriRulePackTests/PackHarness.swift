@@ -36,24 +36,10 @@ enum Pack {
          115: "postgres", 116: "mysql", 117: "redis", 998: "backup"][uid]
     }
 
-    /// Descriptor kinds straight from the exec record, as the agent reports them.
-    static let stdio: StdioReader = { exec in
-        func kind(_ type: FileType) -> StdioKind {
-            switch type {
-            case .socket: return .socket
-            case .fifo: return .pipe
-            case .characterDevice: return .tty
-            case .regular: return .file
-            case .closed: return .closed
-            default: return .other
-            }
-        }
-        return StdioKinds(stdin: kind(exec.stdio.stdin), stdout: kind(exec.stdio.stdout), stderr: kind(exec.stdio.stderr))
-    }
-
     /// A fresh engine (no threshold or sequence state) over the whole pack.
     static func engine() -> DetectionEngine {
-        DetectionEngine(rules: report.ruleSet, configuration: .init(userNames: users, stdio: stdio))
+        // The default stdio reader is the agent's own (`StdioKinds.fromSensor`, from ExecEvent.stdio).
+        DetectionEngine(rules: report.ruleSet, configuration: .init(userNames: users))
     }
 
     /// Runs the steps through a fresh engine; returns the slugs of every rule that fired, in order.
