@@ -6,7 +6,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Validate and inspect rule files.",
-        subcommands: [RulesCheckCommand.self])
+        subcommands: [RulesCheckCommand.self, RulesTestCommand.self])
 }
 
 /// `mamori rules check DIR`: load every rule, print file:line:column errors, exit 1 on errors.
