@@ -42,17 +42,24 @@ public final class Selftest {
                    script: "cp /bin/true $S/suid && chmod u+s $S/suid", requires: ["cp", "chmod"]),
         Simulation(technique: "T1070.003", name: "shell history cleared",
                    script: "HOME=$S; : > $S/.bash_history; rm -f $S/.bash_history", requires: []),
-        Simulation(technique: "T1087", name: "LDAP/Kerberos fan-out to several directory servers (loopback)",
-                   script: "for i in 2 3 4 5 6 7; do (exec 3<>/dev/tcp/127.0.0.$i/389) 2>/dev/null; done",
-                   requires: ["bash"]),
+        // Directory fan-out needs non-loopback destinations (the rule ignores loopback), so it
+        // runs inside a network namespace created for it, against TEST-NET-1 addresses that
+        // exist only on that namespace's own loopback device: nothing leaves the host.
+        Simulation(technique: "T1087", name: "LDAP fan-out to 5 directory servers (own network namespace)",
+                   script: "N=mamori-selftest-$$; ip netns add $N && ip netns exec $N bash -c 'ip link set lo up; for i in 2 3 4 5 6; do ip addr add 192.0.2.$i/32 dev lo; done; for i in 2 3 4 5 6; do : 3<>/dev/tcp/192.0.2.$i/389; done 2>/dev/null'; ip netns del $N",
+                   requires: ["bash", "ip"]),
     ]
 
     private let agent: Agent
     private var hits: [(technique: [String], rule: String, timeNs: Int64)] = []
     private let lock = Mutex()
 
-    public init(agent: Agent) {
+    /// How long to wait for each simulation's alert.
+    public let waitSeconds: Double
+
+    public init(agent: Agent, waitSeconds: Double = 4) {
         self.agent = agent
+        self.waitSeconds = waitSeconds
         agent.pipeline?.onAlert = { [weak self] alert, _ in
             guard let self else { return }
             self.lock.withLock {
@@ -78,7 +85,7 @@ public final class Selftest {
             let shell = sim.technique == "T1087" || sim.technique == "T1059.004" ? "/bin/bash" : "/bin/sh"
             _ = Self.sh(env + sim.script, shell: shell)
             var rules: [String] = []
-            let deadline = Self.nowNs() + 4_000_000_000
+            let deadline = Self.nowNs() + UInt64(waitSeconds * 1e9)
             while Self.nowNs() < deadline {
                 rules = lock.withLock {
                     hits.filter { $0.timeNs >= start && $0.technique.contains { $0 == sim.technique || $0.hasPrefix(sim.technique + ".") || sim.technique.hasPrefix($0 + ".") } }
