@@ -40,7 +40,7 @@ struct AgentCommand: ParsableCommand {
         if noStore { config.databasePath = nil }
         config.storeEvents = !alertsOnly
         AgentSignals.install()  // before any thread starts: threads inherit the signal mask
-        let agent = Agent(configuration: config) { FileHandle.stderr.write("mamori: \($0)\n") }
+        let agent = Agent(configuration: config) { StandardError.write("mamori: \($0)\n") }
         do {
             try agent.start()
         } catch {

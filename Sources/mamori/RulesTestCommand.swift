@@ -42,7 +42,7 @@ struct RulesTestCommand: ParsableCommand {
 
     func run() throws {
         let report = RuleLoader.load(directory: directory)
-        for d in report.diagnostics { FileHandle.stderr.write("\(d)\n") }
+        for d in report.diagnostics { StandardError.write("\(d)\n") }
         if report.ruleSet.rules.isEmpty { throw CLIError("no rules loaded from \(directory)") }
         var engine = DetectionEngine(rules: report.ruleSet)
         var replayed = 0, skipped = 0

@@ -23,7 +23,7 @@ struct SelftestCommand: ParsableCommand {
         config.alertsPath = "/tmp/mamori-selftest-alerts-\(getpid()).json"
         config.databasePath = nil
         defer { unlink(config.alertsPath) }
-        let agent = Agent(configuration: config) { FileHandle.stderr.write("mamori: \($0)\n") }
+        let agent = Agent(configuration: config) { StandardError.write("mamori: \($0)\n") }
         do { try agent.start() } catch { throw CLIError(error.description) }
         let test = Selftest(agent: agent)
         var worker = pthread_t()

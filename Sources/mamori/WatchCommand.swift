@@ -75,7 +75,7 @@ struct WatchCommand: ParsableCommand {
         let table = ProcessTable(entityIds: entityIds, cgroups: cgroups,
                                  fallback: { seeder.readProcess($0) })
         _ = try? seeder.seed(into: table)
-        FileHandle.stderr.write("mamori: sensor attached (\(session.program.attached.count) hooks); Ctrl-C to stop\n")
+        StandardError.write("mamori: sensor attached (\(session.program.attached.count) hooks); Ctrl-C to stop\n")
 
         let startedNs = monotonicNs()
         var worker = WatchWorker(table: table, filter: filter, json: json, hostName: HostName.current)
@@ -97,7 +97,7 @@ struct WatchCommand: ParsableCommand {
         let s = session.stats
         let seconds = Double(monotonicNs() - startedNs) / 1e9
         let rate = seconds > 0 ? Int(Double(s.reader.decoded) / seconds) : 0
-        FileHandle.stderr.write("mamori: stopped after \(Int(seconds)) s; decoded \(s.reader.decoded) (\(rate)/s), kernel drops \(s.kernelDrops) by kind, queue drops \(s.reader.queueDrops), decode errors \(s.reader.decodeErrors)\n")
+        StandardError.write("mamori: stopped after \(Int(seconds)) s; decoded \(s.reader.decoded) (\(rate)/s), kernel drops \(s.kernelDrops) by kind, queue drops \(s.reader.queueDrops), decode errors \(s.reader.decodeErrors)\n")
     }
 }
 

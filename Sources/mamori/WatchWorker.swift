@@ -63,13 +63,10 @@ enum HostName {
     }
 }
 
-/// stderr writes without Foundation.
-enum FileHandle {
-    static let stderr = StandardError()
-    struct StandardError {
-        func write(_ s: String) {
-            var bytes = Array(s.utf8)
-            _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-        }
+/// Diagnostics on stderr (one write(2) per message, so lines from threads do not interleave).
+enum StandardError {
+    static func write(_ s: String) {
+        var bytes = Array(s.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }
