@@ -45,24 +45,30 @@ indirect enum BoolExpr: Equatable {
         }
     }
 
-    /// Children of and/or sorted cheapest first (evaluation is free of side effects, so the
-    /// order does not change the result, only how soon it short-circuits).
+    /// Children of and/or reordered so evaluation short-circuits early (it is free of side
+    /// effects, so the order never changes the result). Selections are usually false and
+    /// negated filters usually true, so an AND tests its positive children first and an OR its
+    /// negations first; within each group, cheapest first.
     func reordered(_ tables: MatchTables) -> BoolExpr {
         switch self {
         case .test, .constant: return self
         case .not(let x): return .not(x.reordered(tables))
-        case .and(let c): return .and(BoolExpr.sortByCost(c.map { $0.reordered(tables) }, tables))
-        case .or(let c): return .or(BoolExpr.sortByCost(c.map { $0.reordered(tables) }, tables))
+        case .and(let c): return .and(BoolExpr.sort(c.map { $0.reordered(tables) }, negationsFirst: false, tables))
+        case .or(let c): return .or(BoolExpr.sort(c.map { $0.reordered(tables) }, negationsFirst: true, tables))
         }
     }
 
-    private static func sortByCost(_ children: [BoolExpr], _ tables: MatchTables) -> [BoolExpr] {
+    private var isNegation: Bool { if case .not = self { return true } else { return false } }
+
+    private static func sort(_ children: [BoolExpr], negationsFirst: Bool, _ tables: MatchTables) -> [BoolExpr] {
         children.enumerated()
+            .map { (offset: $0.offset, expr: $0.element, group: $0.element.isNegation == negationsFirst ? 0 : 1,
+                    cost: $0.element.cost(tables)) }
             .sorted { a, b in
-                let ca = a.element.cost(tables), cb = b.element.cost(tables)
-                return ca != cb ? ca < cb : a.offset < b.offset
+                if a.group != b.group { return a.group < b.group }
+                return a.cost != b.cost ? a.cost < b.cost : a.offset < b.offset
             }
-            .map(\.element)
+            .map(\.expr)
     }
 
     /// A rough relative evaluation cost.
@@ -83,8 +89,14 @@ indirect enum BoolExpr: Equatable {
             }
             var patternCost = 0
             for k in 0..<Int(test.patternCount) {
-                switch tables.patterns[Int(test.patternStart) + k].kind {
-                case .regex: patternCost += 200
+                let pattern = tables.patterns[Int(test.patternStart) + k]
+                switch pattern.kind {
+                case .regex:
+                    // ICU costs ~1 µs; a literal prefilter usually rejects first, cheaper the
+                    // longer its shortest literal.
+                    let sets = tables.regexes[Int(pattern.start)].prefilter.literalSets
+                    let shortest = sets.map { $0.map(\.count).min() ?? 0 }.reduce(0, +)
+                    patternCost += shortest > 0 ? 40 + 120 / shortest : 200
                 case .glob: patternCost += 8
                 case .contains: patternCost += 4
                 case .fieldContains: patternCost += 4

@@ -30,7 +30,6 @@ final class CategoryProgram: Sendable {
     }
 
     init(_ builder: TableBuilder) {
-        tables = builder.tables
         ops = builder.ops
         programs = builder.programs
         var anchored: [UInt64: [Int32]] = [:], byPort: [UInt64: [Int32]] = [:], always: [Int32] = [], gated: [Int32] = []
@@ -58,6 +57,7 @@ final class CategoryProgram: Sendable {
                 always.append(Int32(index))
             }
         }
+        tables = builder.tables
         var byField: [RuleField: [(id: Int32, bytes: [UInt8])]] = [:]
         for (literal, id) in ids { byField[literal.field, default: []].append((id, literal.bytes)) }
         scannerFields = byField.keys.sorted { $0.rawValue < $1.rawValue }
@@ -74,6 +74,7 @@ final class CategoryProgram: Sendable {
     // Accessors used by the engine's hot loop: reading through methods of this final class lets
     // the compiler borrow the constant arrays instead of retaining them per access.
     var alwaysCount: Int { always.count }
+    var gatedCount: Int { gated.count }
     @inline(__always) func always(_ k: Int) -> Int { Int(always[k]) }
     var scannerCount: Int { scanners.count }
     @inline(__always) func scannerField(_ k: Int) -> RuleField { scannerFields[k] }

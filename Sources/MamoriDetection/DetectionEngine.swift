@@ -37,8 +37,6 @@ public struct DetectionEngine {
     private var thresholds = ThresholdTracker()
     private var sequences = SequenceTracker()
     private var pendingSteps: [(rule: Int32, step: Int32, category: RuleCategory)] = []
-    /// Hit bitset of the literal prefilter, reused across events.
-    private var literalBits: [UInt64] = []
     /// Programs already run in the current gated pass (== `markGeneration`).
     private var programMarks: [UInt32] = []
     private var markGeneration: UInt32 = 0
@@ -110,21 +108,24 @@ public struct DetectionEngine {
         let program = rules.categories[category.index]
         guard !program.programs.isEmpty else { return }
         fields.category = category
-        for k in 0..<program.alwaysCount {
-            runProgram(program, program.always(k), category, input, &hits)
-        }
-        if program.literalCount > 0 {
-            let words = (program.literalCount + 63) >> 6
+        // Find the category's gating literals in the event's fields.
+        let words = (program.literalCount + 63) >> 6
+        if words > 0 {
             var bits: [UInt64] = []
-            swap(&bits, &literalBits)   // a local, so scanning can borrow the arena meanwhile
+            swap(&bits, &fields.literalBits)   // a local, so scanning can borrow the arena meanwhile
             if bits.count < words { bits = [UInt64](repeating: 0, count: words) }
             for w in 0..<words { bits[w] = 0 }
             for k in 0..<program.scannerCount {
                 guard let range = fields.text(program.scannerField(k), folded: true, input) else { continue }
                 program.scan(k, fields.arena.span.extracting(range), into: &bits)
             }
-            runGated(program, bits, words, category, input, &hits)
-            swap(&bits, &literalBits)
+            swap(&bits, &fields.literalBits)
+        }
+        for k in 0..<program.alwaysCount {
+            runProgram(program, program.always(k), category, input, &hits)
+        }
+        if words > 0 && program.gatedCount > 0 {
+            runGated(program, fields.literalBits, words, category, input, &hits)
         }
         if program.hasImageIndex, let image = fields.text(.image, folded: true, input),
            let candidates = program.imageCandidates(ImageName.hashOfBaseName(fields.arena.span.extracting(image))) {

@@ -13,9 +13,13 @@ struct EventFields {
     private(set) var arena: [UInt8] = []
     private var slotGeneration: [UInt32]
     private var slotValue: [Int]
+    private var ancestorGeneration: [UInt32]
+    private var ancestorValue: [Int]
     private var generation: UInt32 = 1
     /// The category being evaluated (keyword selections search its text fields).
     var category: RuleCategory = .processCreation
+    /// Gating literals of the current category found in this event (bit = literal id).
+    var literalBits: [UInt64] = []
 
     private var users: UserNameCache
     private let stdioReader: StdioReader
@@ -25,6 +29,8 @@ struct EventFields {
         stdioReader = stdio
         slotGeneration = [UInt32](repeating: 0, count: RuleField.count * 2)
         slotValue = [Int](repeating: -1, count: RuleField.count * 2)
+        ancestorGeneration = [UInt32](repeating: 0, count: 6 * EventFields.cachedAncestors)
+        ancestorValue = [Int](repeating: -1, count: 6 * EventFields.cachedAncestors)
         arena.reserveCapacity(4096)
     }
 
@@ -33,6 +39,7 @@ struct EventFields {
         generation &+= 1
         if generation == 0 {
             for i in slotGeneration.indices { slotGeneration[i] = 0 }
+            for i in ancestorGeneration.indices { ancestorGeneration[i] = 0 }
             generation = 1
         }
         arena.removeAll(keepingCapacity: true)
@@ -69,29 +76,44 @@ struct EventFields {
         return String(decoding: arena[range], as: UTF8.self)
     }
 
-    /// The value of `field` for the ancestor at `index` (parent first), appended after every
-    /// cached value; the caller truncates with `truncate(to:)` when done.
+    /// The value of `field` (`AncestorImage`, `AncestorCommandLine`, `AncestorUnit`) for the
+    /// ancestor at `index` (parent first), cached like other fields for the first
+    /// `cachedAncestors` ancestors.
     mutating func ancestorText(_ field: RuleField, index: Int, folded: Bool, _ input: EventInput) -> Range<Int>? {
-        let start = arena.count
+        let kind: Int
         switch field {
-        case .ancestorImage:
-            guard !input.ancestry[index].executable.isEmpty else { return nil }
-            arena.append(contentsOf: input.ancestry[index].executable.utf8)
-        case .ancestorCommandLine: appendJoined(input.ancestry[index].args)
-        case .ancestorUnit:
-            guard let unit = input.ancestry[index].unit else { return nil }
-            arena.append(contentsOf: unit.utf8)
+        case .ancestorImage: kind = 0
+        case .ancestorCommandLine: kind = 1
+        case .ancestorUnit: kind = 2
         default: return nil
         }
-        if folded { foldTail(from: start) }
-        return start..<arena.count
+        let slot = (kind * 2 + (folded ? 1 : 0)) * EventFields.cachedAncestors + index
+        let cached = index < EventFields.cachedAncestors
+        if cached && ancestorGeneration[slot] == generation {
+            let packed = ancestorValue[slot]
+            if packed < 0 { return nil }
+            let start = packed >> 32
+            return start..<(start + (packed & 0xffff_ffff))
+        }
+        let start = arena.count
+        var present = true
+        switch kind {
+        case 0:
+            if input.ancestry[index].executable.isEmpty { present = false }
+            else { arena.append(contentsOf: input.ancestry[index].executable.utf8) }
+        case 1: appendJoined(input.ancestry[index].args)
+        default:
+            if let unit = input.ancestry[index].unit { arena.append(contentsOf: unit.utf8) } else { present = false }
+        }
+        if present && folded { foldTail(from: start) }
+        if cached {
+            ancestorGeneration[slot] = generation
+            ancestorValue[slot] = present ? start << 32 | (arena.count - start) : -1
+        }
+        return present ? start..<arena.count : nil
     }
 
-    var arenaCount: Int { arena.count }
-
-    mutating func truncate(to count: Int) {
-        if arena.count > count { arena.removeSubrange(count...) }
-    }
+    static let cachedAncestors = 32
 
     // MARK: - Typed values
 
@@ -125,10 +147,8 @@ struct EventFields {
         case .ip: return ip(field, input) != nil
         case .unavailable, .keywords: return false
         case .ancestors:
-            for i in input.ancestry.indices {
-                let mark = arena.count
-                defer { truncate(to: mark) }
-                if ancestorText(field, index: i, folded: false, input) != nil { return true }
+            for i in input.ancestry.indices where ancestorText(field, index: i, folded: false, input) != nil {
+                return true
             }
             return false
         case .text: return text(field, folded: false, input) != nil
@@ -152,13 +172,14 @@ struct EventFields {
             return appendNonEmpty(input.process?.executable)
         case .commandLine:
             if case .exec(let e) = input.event { appendJoined(e.args); return true }
-            guard input.process != nil else { return false }
-            appendJoined(input.process!.args)
+            // Optional chaining projects the one field; unwrapping would copy the whole record.
+            guard let args = input.process?.args else { return false }
+            appendJoined(args)
             return true
         case .parentImage: return appendNonEmpty(input.parent?.executable)
         case .parentCommandLine:
-            guard input.parent != nil else { return false }
-            appendJoined(input.parent!.args)
+            guard let args = input.parent?.args else { return false }
+            appendJoined(args)
             return true
         case .currentDirectory:
             if case .exec(let e) = input.event { return appendNonEmpty(e.cwd) }

@@ -10,7 +10,7 @@ struct LiteralGate: Equatable {
     var literals: Set<Literal>
 
     /// Shorter literals would admit too many events to be worth it.
-    static let minimumLength = 3
+    static let minimumLength = 2
 
     /// Longer and fewer literals are more selective; a gate on a field most rules read anyway
     /// (image, command line, target file) costs no extra scan, so it is preferred.

@@ -58,8 +58,6 @@ struct MatchTables: Sendable {
         let test = tests[index]
         switch test.field.kind {
         case .ancestors:
-            let mark = ctx.arenaCount
-            defer { ctx.truncate(to: mark) }
             if input.ancestry.isEmpty { return evaluatePatterns(test, field: test.field, ancestor: nil, &ctx, input) }
             for i in input.ancestry.indices where evaluatePatterns(test, field: test.field, ancestor: i, &ctx, input) {
                 return true
@@ -121,10 +119,10 @@ struct MatchTables: Sendable {
             let filter = matcher.prefilter
             guard let range = value(field, ancestor: ancestor, folded: filter.literalsFolded, &ctx, input) else { return false }
             if range.count < filter.minimumLength { return false }
-            if !filter.literals.isEmpty {
+            for set in filter.literalSets {
                 let hay = ctx.arena.span.extracting(range)
                 var found = false
-                for literal in filter.literals where ByteSearch.contains(hay, literal.span) {
+                for literal in set where ByteSearch.contains(hay, literal.span) {
                     found = true
                     break
                 }

@@ -9,19 +9,29 @@
 struct RegexPrefilter: Equatable, Sendable {
     /// No match is shorter than this many code points (so than this many UTF-8 bytes).
     var minimumLength = 0
-    /// Every match contains one of these (UTF-8; case-folded when `literalsFolded`).
-    var literals: [[UInt8]] = []
+    /// Sets of literals; every match contains a member of each set (UTF-8; case-folded when
+    /// `literalsFolded`). The most selective set comes first.
+    var literalSets: [[[UInt8]]] = []
     var literalsFolded = false
+
+    /// The most selective literal set (empty when there is none).
+    var literals: [[UInt8]] { literalSets.first ?? [] }
+
+    /// At most this many sets are checked per evaluation.
+    static let maxSets = 3
 
     init(pattern: String, caseInsensitive: Bool) {
         var parser = Parser(Array(pattern.unicodeScalars))
         guard let node = parser.parseAlternation(), parser.atEnd, !parser.unsure else { return }
         minimumLength = node.minimum
-        guard !parser.sawFlags || parser.leadingCaseFlagOnly, let required = node.bestRequired else { return }
+        guard !parser.sawFlags || parser.leadingCaseFlagOnly else { return }
         let folded = caseInsensitive || parser.leadingCaseInsensitive
-        literals = required.map { alternative in
-            let bytes = Array(String(String.UnicodeScalarView(alternative)).utf8)
-            return folded ? CaseFolding.folded(bytes) : bytes
+        let sets = node.required.sorted { Node.score($0) > Node.score($1) }.prefix(RegexPrefilter.maxSets)
+        literalSets = sets.map { set in
+            set.map { alternative in
+                let bytes = Array(String(String.UnicodeScalarView(alternative)).utf8)
+                return folded ? CaseFolding.folded(bytes) : bytes
+            }
         }
         literalsFolded = folded
     }
@@ -36,6 +46,8 @@ struct RegexPrefilter: Equatable, Sendable {
         var exact: [[Unicode.Scalar]]?
         /// The best set of which every match contains one member.
         var bestRequired: [[Unicode.Scalar]]?
+        /// Every such set found (all hold at once).
+        var required: [[[Unicode.Scalar]]] = []
 
         static func score(_ set: [[Unicode.Scalar]]) -> Int {
             (set.map(\.count).min() ?? 0) * 16 - set.count
@@ -43,6 +55,7 @@ struct RegexPrefilter: Equatable, Sendable {
 
         mutating func consider(_ candidate: [[Unicode.Scalar]]?) {
             guard let candidate, !candidate.isEmpty, candidate.allSatisfy({ !$0.isEmpty }) else { return }
+            if !required.contains(candidate) { required.append(candidate) }
             if bestRequired == nil || Node.score(candidate) > Node.score(bestRequired!) { bestRequired = candidate }
         }
     }
@@ -99,7 +112,7 @@ struct RegexPrefilter: Equatable, Sendable {
                 let (lo, quantified) = parseQuantifier()
                 if unsure { return nil }
                 total += atom.minimum * lo
-                if lo >= 1 { node.consider(atom.bestRequired) }   // an optional atom requires nothing
+                if lo >= 1 { for set in atom.required { node.consider(set) } }   // an optional atom requires nothing
                 if !quantified, let exact = atom.exact, product.count * exact.count <= RegexPrefilter.maxAlternatives {
                     product = product.flatMap { p in exact.map { p + $0 } }
                     continue

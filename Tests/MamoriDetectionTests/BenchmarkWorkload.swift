@@ -6,10 +6,16 @@ import MamoriProcess
 /// The rule sources and event mix of the detection benchmark (no test framework dependency, so
 /// a throwaway executable can reuse it for profiling).
 enum BenchmarkWorkload {
-    /// `$MAMORI_SIGMA_DIR`, else `../shared/sigma` relative to the package root.
-    static let sigmaDirectory = ProcessInfo.processInfo.environment["MAMORI_SIGMA_DIR"] ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/sigma").standardizedFileURL.path
+
+    /// `$MAMORI_SIGMA_DIR`, else `../shared/sigma` relative to the package root.
+    static let sigmaDirectory = ProcessInfo.processInfo.environment["MAMORI_SIGMA_DIR"]
+        ?? packageRoot.appendingPathComponent("../shared/sigma").standardizedFileURL.path
+
+    /// `$MAMORI_RULES_DIR`, else the project's rule pack, `rules/` at the package root.
+    static let packDirectory = ProcessInfo.processInfo.environment["MAMORI_RULES_DIR"]
+        ?? packageRoot.appendingPathComponent("rules").path
 
     /// One event with its enrichment. A final class with constant properties, evaluated from
     /// one of its own methods: its fields are then passed to the engine by borrow, as a worker
@@ -30,15 +36,22 @@ enum BenchmarkWorkload {
         }
     }
 
+    /// The project's rule pack, the built-in rules and every SigmaHQ Linux rule (the SigmaHQ
+    /// files of other log sources are rejected by the loader and cost nothing).
     static func ruleSources() -> [RuleSource] {
         var sources = DefaultRules.sources
-        if case .success(let sigma) = RuleLoader.sources(inDirectory: BenchmarkWorkload.sigmaDirectory, origin: .sigma) {
+        if case .success(let pack) = RuleLoader.sources(inDirectory: packDirectory, origin: .mamori) {
+            sources += pack
+        }
+        if case .success(let sigma) = RuleLoader.sources(inDirectory: sigmaDirectory, origin: .sigma) {
             sources += sigma
         }
         return sources
     }
 
-    /// A deterministic server-like mix: 20% exec, 30% network, 50% file.
+    /// A deterministic server-like mix: 20% exec (admin and cron commands, several of which
+    /// SigmaHQ's informational rules flag), 30% network, 50% file (services writing data and
+    /// logs, a download to /tmp once in 200 file events).
     static func workload() -> [Sample] {
         let s = Fixture.second
         let systemd = Fixture.record(pid: 1, "/usr/lib/systemd/systemd", ["/sbin/init"], ppid: 0, session: 1)
@@ -72,6 +85,11 @@ enum BenchmarkWorkload {
                      "/var/cache/apt/archives/partial/x.deb", "/home/alice/.cache/pip/http/a/b", "/srv/app/uploads/img_2041.png",
                      "/var/lib/docker/overlay2/3f1/diff/etc/hosts", "/run/user/1000/bus", "/var/spool/postfix/active/AB12",
                      "/opt/app/logs/app-2026-11-27.log"]
+        let writers = images.filter { !$0.hasSuffix("/curl") }
+        // Mostly writes; chmod is rare (about 5%).
+        let ops: [FileOp] = [.openWrite, .openWrite, .create, .openWrite, .openWrite, .rename, .openWrite, .unlink,
+                             .openWrite, .create, .truncate, .openWrite, .openWrite, .rename, .create, .openWrite,
+                             .unlink, .openWrite, .chmod]
         var out: [Sample] = []
         for i in 0..<2000 {
             let t = UInt64(i) * s / 1000
@@ -91,11 +109,12 @@ enum BenchmarkWorkload {
                 out.append(Sample(event: Fixture.network(i % 7 == 0 ? .accept : .connect, to: dst, port: port, pid: pid, ts: t),
                                   process: proc, parent: systemd, ancestry: [systemd]))
             default:
-                let exe = images[(i / 3) % images.count]
+                // Services write their data and logs; a download lands in /tmp now and then.
+                let download = i % 200 == 5
+                let exe = download ? "/usr/bin/curl" : writers[(i / 3) % writers.count]
                 let proc = Fixture.record(pid: pid, exe, [exe], ppid: 1, unit: "svc.service")
-                let ops: [FileOp] = [.openWrite, .create, .openWrite, .truncate, .rename, .unlink, .chmod]
-                let op = ops[i % ops.count]
-                let path = paths[i % paths.count]
+                let op = download ? FileOp.create : ops[(i / 2) % ops.count]
+                let path = download ? "/tmp/install-\(i).sh" : paths[i % paths.count]
                 out.append(Sample(event: Fixture.file(op, path, target: op == .rename ? path + ".1" : nil, pid: pid, ts: t),
                                   process: proc, parent: i % 2 == 0 ? nginx : systemd, ancestry: [systemd]))
             }
