@@ -208,6 +208,9 @@ struct RuleProgram: Sendable {
     var rule: Int32
     /// For sequence rules, the step this program matches; -1 otherwise.
     var step: Int32
+    /// For a later sequence step that must equal a captured value: the field compared (its raw
+    /// value's hash is looked up among the captured values before the program runs).
+    var joinField: RuleField?
 }
 
 /// The executable base name used by the image prefilter.

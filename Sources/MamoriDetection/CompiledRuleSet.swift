@@ -57,7 +57,9 @@ final class CategoryProgram: Sendable {
                 always.append(Int32(index))
             }
         }
-        tables = builder.tables
+        var tables = builder.tables
+        tables.ancestorLiterals = AncestorLiterals(tables)
+        self.tables = tables
         var byField: [RuleField: [(id: Int32, bytes: [UInt8])]] = [:]
         for (literal, id) in ids { byField[literal.field, default: []].append((id, literal.bytes)) }
         scannerFields = byField.keys.sorted { $0.rawValue < $1.rawValue }

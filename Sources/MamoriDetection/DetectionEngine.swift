@@ -108,6 +108,7 @@ public struct DetectionEngine {
         let program = rules.categories[category.index]
         guard !program.programs.isEmpty else { return }
         fields.category = category
+        fields.ancestorsScanned = false   // ancestor needles are per category
         // Find the category's gating literals in the event's fields.
         let words = (program.literalCount + 63) >> 6
         if words > 0 {
@@ -171,8 +172,17 @@ public struct DetectionEngine {
     private mutating func runProgram(_ program: CategoryProgram, _ index: Int, _ category: RuleCategory,
                                      _ input: EventInput, _ hits: inout [RuleHit]) {
         let step = program.programs[index].step
-        // A later sequence step cannot advance anything while its rule has no partial match.
-        if step > 0 && !sequences.hasPartials(rule: Int(program.programs[index].rule)) { return }
+        if step > 0 {
+            // A later sequence step cannot advance anything while its rule has no partial
+            // match, nor when the value it must equal was never captured.
+            let rule = Int(program.programs[index].rule)
+            if !sequences.hasPartials(rule: rule) { return }
+            if let join = program.programs[index].joinField {
+                guard let range = fields.text(join, folded: false, input),
+                      sequences.mayHaveCaptured(rule: rule, hash: ImageName.hash(fields.arena.span.extracting(range), from: 0))
+                else { return }
+            }
+        }
         counters.programsRun &+= 1
         if program.run(index, &fields, input) {
             matched(program.programs[index], category: category, input, &hits)

@@ -20,6 +20,10 @@ struct EventFields {
     var category: RuleCategory = .processCreation
     /// Gating literals of the current category found in this event (bit = literal id).
     var literalBits: [UInt64] = []
+    /// Ancestor needles of the current category found in this event's ancestry, valid while
+    /// `ancestorsScanned` (see `AncestorLiterals`).
+    var ancestorBits: [UInt64] = []
+    var ancestorsScanned = false
 
     private var users: UserNameCache
     private let stdioReader: StdioReader
@@ -43,6 +47,7 @@ struct EventFields {
             generation = 1
         }
         arena.removeAll(keepingCapacity: true)
+        ancestorsScanned = false
     }
 
     // MARK: - Text values

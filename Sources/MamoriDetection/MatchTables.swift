@@ -51,6 +51,8 @@ struct MatchTables: Sendable {
     var tests: [FieldTest] = []
     var regexes: [RegexMatcher] = []
     var networks: [IPNetwork] = []
+    /// Needles of the ancestor tests, scanned lazily (filled in by `CategoryProgram`).
+    var ancestorLiterals = AncestorLiterals()
 
     // MARK: - Evaluation
 
@@ -58,6 +60,7 @@ struct MatchTables: Sendable {
         let test = tests[index]
         switch test.field.kind {
         case .ancestors:
+            if !input.ancestry.isEmpty, let verdict = ancestorLiterals.verdict(index, test, &ctx, input) { return verdict }
             if input.ancestry.isEmpty { return evaluatePatterns(test, field: test.field, ancestor: nil, &ctx, input) }
             for i in input.ancestry.indices where evaluatePatterns(test, field: test.field, ancestor: i, &ctx, input) {
                 return true

@@ -6,7 +6,7 @@ struct CompiledRuleDraft {
     var threshold: ThresholdSpec?
     var sequence: SequenceSpec?
     /// One program per category for plain and threshold rules, one per step for sequences.
-    var programs: [(category: RuleCategory, expr: BoolExpr, step: Int32)]
+    var programs: [(category: RuleCategory, expr: BoolExpr, step: Int32, join: RuleField?)]
     var warnings: [RuleIssue]
     var degradedReasons: [String]
 }
@@ -25,7 +25,7 @@ struct RuleCompiler {
         let doc = try RuleDocument(root, strict: strict)
         let settings = try doc.mamori.map { node throws(RuleIssue) in try MamoriSettings(node, category: doc.category) } ?? MamoriSettings()
 
-        var programs: [(category: RuleCategory, expr: BoolExpr, step: Int32)] = []
+        var programs: [(category: RuleCategory, expr: BoolExpr, step: Int32, join: RuleField?)] = []
         var warnings: [RuleIssue] = []
         var degraded: [String] = []
         var categories: [RuleCategory] = []
@@ -37,7 +37,8 @@ struct RuleCompiler {
                 let expr = try compiler.compile(settings.stepDetections[index])
                 warnings += compiler.warnings
                 degraded += compiler.degradedReasons.map { "step \(index + 1): \($0)" }
-                programs.append((step.category, expr, Int32(index)))
+                let join = index > 0 ? step.matches.first { $0.comparison == .equals }?.field : nil
+                programs.append((step.category, expr, Int32(index), join))
                 if !categories.contains(step.category) { categories.append(step.category) }
             }
         } else {
@@ -49,7 +50,7 @@ struct RuleCompiler {
             let expr = try compiler.compile(detection)
             warnings += compiler.warnings
             degraded += compiler.degradedReasons
-            programs.append((category, expr, -1))
+            programs.append((category, expr, -1, nil))
             categories = [category]
         }
         let metadata = RuleMetadata(
@@ -65,10 +66,10 @@ struct RuleCompiler {
 
 extension TableBuilder {
     /// Emits a rule's program and records its prefilters.
-    func emit(_ expr: BoolExpr, rule: Int32, step: Int32) {
+    func emit(_ expr: BoolExpr, rule: Int32, step: Int32, join: RuleField?) {
         let start = Int32(ops.count)
         expr.emit(into: &ops)
-        programs.append(RuleProgram(opStart: start, opEnd: Int32(ops.count), rule: rule, step: step))
+        programs.append(RuleProgram(opStart: start, opEnd: Int32(ops.count), rule: rule, step: step, joinField: join))
         imageKeys.append(expr.requiredKeys(tables, BoolExpr.imageKeys))
         portKeys.append(expr.requiredKeys(tables, BoolExpr.portKeys))
         gates.append(expr.literalGate(tables))

@@ -87,7 +87,8 @@ public enum RuleLoader {
                     thresholds.append(draft.threshold)
                     sequences.append(draft.sequence)
                     for program in draft.programs {
-                        builders[program.category.index].emit(program.expr, rule: ruleIndex, step: program.step)
+                        builders[program.category.index].emit(program.expr, rule: ruleIndex, step: program.step,
+                                                              join: program.join)
                     }
                     outcome.ruleId = draft.metadata.id
                     outcome.status = draft.degradedReasons.isEmpty ? .loaded : .degraded

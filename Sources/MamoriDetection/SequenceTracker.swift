@@ -22,6 +22,10 @@ struct SequenceTracker {
 
     /// Per rule index: partial matches per key.
     private var rules: [[GroupKey: [Partial]]] = []
+    /// Per rule index: hashes of every value captured by a live partial (a superset between
+    /// sweeps). A later step that must equal a captured value is skipped when its value's hash
+    /// is not here — without running the step or computing the key.
+    private var captured: [Set<UInt64>] = []
 
     /// Applies one event that matched `steps` (ascending) of `rule`. `captureValue` returns the
     /// raw value of a field of the event; returns the contributing events of every completion.
@@ -29,7 +33,10 @@ struct SequenceTracker {
                           captureValue: (RuleField) -> [UInt8]?) -> [[ContributingEvent]] {
         let now = event.timestampNs
         var completed: [[ContributingEvent]] = []
-        if rule >= rules.count { rules += Array(repeating: [:], count: rule + 1 - rules.count) }
+        if rule >= rules.count {
+            rules += Array(repeating: [:], count: rule + 1 - rules.count)
+            captured += Array(repeating: [], count: rule + 1 - captured.count)
+        }
         var partials = rules[rule].removeValue(forKey: key) ?? []
         if let oldest = partials.first, now > oldest.startNs, now - oldest.startNs > spec.windowNs {
             partials.removeAll { now > $0.startNs && now - $0.startNs > spec.windowNs }
@@ -42,7 +49,9 @@ struct SequenceTracker {
                 contribution.step = step
                 partials[k].events.append(contribution)
                 for capture in spec.steps[step].captures {
-                    partials[k].captures[capture.slot] = captureValue(capture.field) ?? []
+                    let value = captureValue(capture.field) ?? []
+                    partials[k].captures[capture.slot] = value
+                    captured[rule].insert(SequenceTracker.hash(value))
                 }
                 partials[k].nextStep += 1
                 if partials[k].nextStep == spec.steps.count {
@@ -57,7 +66,11 @@ struct SequenceTracker {
             var contribution = event
             contribution.step = 0
             var captures = [[UInt8]](repeating: [], count: spec.captureCount)
-            for capture in spec.steps[0].captures { captures[capture.slot] = captureValue(capture.field) ?? [] }
+            for capture in spec.steps[0].captures {
+                let value = captureValue(capture.field) ?? []
+                captures[capture.slot] = value
+                captured[rule].insert(SequenceTracker.hash(value))
+            }
             if let same = partials.firstIndex(where: { $0.nextStep == 1 && $0.captures == captures }) {
                 partials[same].startNs = now
                 partials[same].events = [contribution]
@@ -99,10 +112,20 @@ struct SequenceTracker {
         rule < rules.count && !rules[rule].isEmpty
     }
 
+    /// Whether a live partial of `rule` may have captured a value with this hash.
+    @inline(__always)
+    func mayHaveCaptured(rule: Int, hash: UInt64) -> Bool {
+        rule < captured.count && captured[rule].contains(hash)
+    }
+
+    static func hash(_ bytes: [UInt8]) -> UInt64 { ImageName.hash(bytes.span, from: 0) }
+
     /// Drops partial matches older than their rule's window.
     mutating func sweep(now: UInt64, specs: [SequenceSpec?]) {
-        for rule in rules.indices where !rules[rule].isEmpty {
-            guard rule < specs.count, let spec = specs[rule] else { rules[rule].removeAll(); continue }
+        for rule in rules.indices where !rules[rule].isEmpty || !captured[rule].isEmpty {
+            guard rule < specs.count, let spec = specs[rule] else {
+                rules[rule].removeAll(); captured[rule].removeAll(); continue
+            }
             sweep(rule: rule, now: now, windowNs: spec.windowNs)
         }
     }
@@ -112,6 +135,7 @@ struct SequenceTracker {
             let alive = partials.filter { now <= $0.startNs || now - $0.startNs <= windowNs }
             return alive.isEmpty ? nil : alive
         }
+        captured[rule] = Set(rules[rule].values.flatMap { $0.flatMap { $0.captures.map(SequenceTracker.hash) } })
     }
 
     /// Number of pending partial matches (diagnostics and tests).
@@ -120,9 +144,11 @@ struct SequenceTracker {
     /// Keeps only the state of rules present in `mapping` (old index → new index).
     mutating func remap(_ mapping: [Int: Int], ruleCount: Int) {
         var next = [[GroupKey: [Partial]]](repeating: [:], count: ruleCount)
+        var nextCaptured = [Set<UInt64>](repeating: [], count: ruleCount)
         for (old, state) in rules.enumerated() where !state.isEmpty {
-            if let new = mapping[old] { next[new] = state }
+            if let new = mapping[old] { next[new] = state; nextCaptured[new] = captured[old] }
         }
         rules = next
+        captured = nextCaptured
     }
 }
