@@ -39,7 +39,7 @@ enum BenchmarkWorkload {
     /// The project's rule pack, the built-in rules and every SigmaHQ Linux rule (the SigmaHQ
     /// files of other log sources are rejected by the loader and cost nothing).
     static func ruleSources() -> [RuleSource] {
-        var sources = DefaultRules.sources
+        var sources = BuiltinRules.sources
         if case .success(let pack) = RuleLoader.sources(inDirectory: packDirectory, origin: .mamori) {
             sources += pack
         }

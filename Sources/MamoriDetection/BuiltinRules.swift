@@ -1,9 +1,10 @@
-/// Mamori's built-in rule pack, in the same YAML format as rule files.
+/// A small rule set compiled into the binary, in the same YAML format as rule files.
 ///
-/// Exists so that a fresh install detects the attacks Sigma's Linux rules cannot express
-/// (ancestry, descriptor types, fan-out thresholds, drop-and-run sequences). Loaded like any
-/// other source: `RuleLoader.load(sources: DefaultRules.sources + others)`. Immutable; any thread.
-public enum DefaultRules {
+/// Exists as a fallback when no rule directory is configured, and as executable examples of
+/// every Mamori extension (ancestry, descriptor types, thresholds, sequences). The shipped rule
+/// pack is the `rules/` directory. Loaded like any other source:
+/// `RuleLoader.load(sources: BuiltinRules.sources + others)`. Immutable; any thread.
+public enum BuiltinRules {
     public static let sources: [RuleSource] = texts.map { RuleSource(name: "builtin:\($0.0).yml", text: $0.1, origin: .mamori) }
 
     static let shells = "[/sh, /bash, /dash, /zsh, /ksh, /ash, /busybox, /fish]"

@@ -4,11 +4,11 @@ import MamoriEvents
 import MamoriProcess
 
 /// The built-in pack loads cleanly and each rule fires on its attack but not on a near miss.
-@Suite struct DefaultRulesTests {
+@Suite struct BuiltinRulesTests {
     let s = Fixture.second
 
     private func engine(stdio: @escaping StdioReader = { _ in nil }) -> DetectionEngine {
-        let report = RuleLoader.load(sources: DefaultRules.sources)
+        let report = RuleLoader.load(sources: BuiltinRules.sources)
         return DetectionEngine(rules: report.ruleSet, configuration: .init(userNames: Fixture.users, stdio: stdio))
     }
 
@@ -18,10 +18,10 @@ import MamoriProcess
     }
 
     @Test func packLoadsWithoutDiagnostics() {
-        let report = RuleLoader.load(sources: DefaultRules.sources)
-        print("default pack: \(report.summary)")
+        let report = RuleLoader.load(sources: BuiltinRules.sources)
+        print("built-in rules: \(report.summary)")
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
-        #expect(report.loadedCount == DefaultRules.sources.count)
+        #expect(report.loadedCount == BuiltinRules.sources.count)
         #expect(report.ruleSet.rules.allSatisfy { $0.id.hasPrefix("mamori-") && !$0.attack.techniques.isEmpty })
     }
 
