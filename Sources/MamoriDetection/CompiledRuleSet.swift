@@ -59,6 +59,7 @@ final class CategoryProgram: Sendable {
         }
         var tables = builder.tables
         tables.ancestorLiterals = AncestorLiterals(tables)
+        tables.nameSets = NameSets(tables)
         self.tables = tables
         var byField: [RuleField: [(id: Int32, bytes: [UInt8])]] = [:]
         for (literal, id) in ids { byField[literal.field, default: []].append((id, literal.bytes)) }

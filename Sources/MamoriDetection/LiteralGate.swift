@@ -12,12 +12,12 @@ struct LiteralGate: Equatable {
     /// Shorter literals would admit too many events to be worth it.
     static let minimumLength = 2
 
-    /// Longer and fewer literals are more selective; a gate on a field most rules read anyway
-    /// (image, command line, target file) costs no extra scan, so it is preferred.
+    /// Longer and fewer literals are more selective; a gate on the parent's fields, which few
+    /// rules read, costs an extra scan of a long value, so other fields are preferred.
     var score: Int {
         guard let shortest = literals.map(\.bytes.count).min() else { return Int.max }
-        let cheap: Set<RuleField> = [.image, .commandLine, .targetFilename]
-        let extraFields = Set(literals.map(\.field)).subtracting(cheap).count
+        let costly: Set<RuleField> = [.parentCommandLine, .parentImage, .currentDirectory]
+        let extraFields = Set(literals.map(\.field)).intersection(costly).count
         return shortest * 16 - literals.count - extraFields * 64
     }
 }

@@ -53,6 +53,8 @@ struct MatchTables: Sendable {
     var networks: [IPNetwork] = []
     /// Needles of the ancestor tests, scanned lazily (filled in by `CategoryProgram`).
     var ancestorLiterals = AncestorLiterals()
+    /// Hash lookups for long lists of names (filled in by `CategoryProgram`).
+    var nameSets = NameSets()
 
     // MARK: - Evaluation
 
@@ -61,24 +63,33 @@ struct MatchTables: Sendable {
         switch test.field.kind {
         case .ancestors:
             if !input.ancestry.isEmpty, let verdict = ancestorLiterals.verdict(index, test, &ctx, input) { return verdict }
-            if input.ancestry.isEmpty { return evaluatePatterns(test, field: test.field, ancestor: nil, &ctx, input) }
-            for i in input.ancestry.indices where evaluatePatterns(test, field: test.field, ancestor: i, &ctx, input) {
+            if input.ancestry.isEmpty { return evaluatePatterns(index, test, field: test.field, ancestor: nil, &ctx, input) }
+            for i in input.ancestry.indices where evaluatePatterns(index, test, field: test.field, ancestor: i, &ctx, input) {
                 return true
             }
             return false
         case .keywords:
             for field in RuleField.keywordFields(for: ctx.category)
-            where evaluatePatterns(test, field: field, ancestor: nil, &ctx, input) {
+            where evaluatePatterns(index, test, field: field, ancestor: nil, &ctx, input) {
                 return true
             }
             return false
         default:
-            return evaluatePatterns(test, field: test.field, ancestor: nil, &ctx, input)
+            return evaluatePatterns(index, test, field: test.field, ancestor: nil, &ctx, input)
         }
     }
 
-    private func evaluatePatterns(_ test: FieldTest, field: RuleField, ancestor: Int?,
+    private func evaluatePatterns(_ index: Int, _ test: FieldTest, field: RuleField, ancestor: Int?,
                                   _ ctx: inout EventFields, _ input: EventInput) -> Bool {
+        if test.field != .keywords, index < nameSets.testSet.count, nameSets.testSet[index] >= 0 {
+            let set = Int(nameSets.testSet[index])
+            // One hash of the value's base name instead of one comparison per listed name.
+            guard let range = value(field, ancestor: ancestor, folded: true, &ctx, input) else { return false }
+            let span = ctx.arena.span.extracting(range)
+            guard let candidates = nameSets.sets[set][ImageName.hashOfBaseName(span)] else { return false }
+            for k in candidates where matchText(patterns[Int(k)], span) { return true }
+            return false
+        }
         let start = Int(test.patternStart), end = start + Int(test.patternCount)
         var i = start
         if test.matchAll {

@@ -61,6 +61,29 @@ import MamoriDetection
         #expect(!image.fires("/usr/bin/curly", []))
     }
 
+    @Test func longNameListsAreLookedUpByBaseName() {
+        let h = Harness(Fixture.rule("r", """
+                sel:
+                    Image|endswith: [/curl, /wget, /nc, /ncat, /socat, /telnet, /openssl]
+                exact:
+                    Image: [/opt/a/tool, /opt/b/tool2, /usr/bin/x1, /usr/bin/x2, /usr/bin/x3, x4]
+                condition: sel or exact
+            """))
+        #expect(h.errors.isEmpty, "\(h.errors)")
+        #expect(h.fires("/usr/bin/curl", []))
+        #expect(h.fires("/usr/local/bin/SOCAT", []))
+        #expect(!h.fires("/usr/bin/curly", []))
+        #expect(!h.fires("curl", []))                 // no slash: does not end with /curl
+        #expect(h.fires("/opt/b/tool2", []))
+        #expect(!h.fires("/opt/a/tool2", []))         // same base name, other path
+        #expect(h.fires("x4", []))
+        #expect(!h.fires("/usr/bin/x4", []))
+        let ancestors = Harness(Fixture.rule("r", "    sel:\n        AncestorImage|endswith: [/nginx, /apache2, /httpd, /php-fpm, /node, /java]\n    condition: sel"))
+        let chain = [Fixture.record(pid: 60, "/bin/sh"), Fixture.record(pid: 50, "/usr/sbin/httpd")]
+        #expect(!ancestors.hits(Fixture.exec("/bin/id", []), parent: chain[0], ancestry: chain).isEmpty)
+        #expect(ancestors.hits(Fixture.exec("/bin/id", []), parent: chain[0], ancestry: [chain[0]]).isEmpty)
+    }
+
     @Test func keywordsSearchEveryTextField() {
         let h = Harness(Fixture.rule("r", "    keywords:\n        - 'mimikatz'\n        - 'lazagne'\n    condition: keywords"))
         #expect(h.errors.isEmpty)
