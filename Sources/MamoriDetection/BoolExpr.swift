@@ -92,11 +92,10 @@ indirect enum BoolExpr: Equatable {
                 let pattern = tables.patterns[Int(test.patternStart) + k]
                 switch pattern.kind {
                 case .regex:
-                    // ICU costs ~1 µs; a literal prefilter usually rejects first, cheaper the
-                    // longer its shortest literal.
-                    let sets = tables.regexes[Int(pattern.start)].prefilter.literalSets
-                    let shortest = sets.map { $0.map(\.count).min() ?? 0 }.reduce(0, +)
-                    patternCost += shortest > 0 ? 40 + 120 / shortest : 200
+                    // ICU: about a microsecond. A lone regex is preceded by its own cheap
+                    // prefilter test (see `DetectionCompiler`), so it can afford to go last.
+                    patternCost += 200
+                case .regexPrefilter: patternCost += 6
                 case .glob: patternCost += 8
                 case .contains: patternCost += 4
                 case .fieldContains: patternCost += 4

@@ -203,6 +203,14 @@ struct DetectionCompiler {
             // Never holds; keep a test so reports can name the field.
             return .test(builder.addTest(field: field, matchAll: false, [.never]))
         }
+        // A lone regex with a useful prefilter becomes AND(prefilter, regex): the cheap
+        // prefilter then joins the other cheap tests at the front of the enclosing AND, and
+        // ICU runs only when every cheap condition already holds.
+        if perValue.count == 1, perValue[0].count == 1, case .regex(let matcher) = perValue[0][0],
+           matcher.prefilter.minimumLength > 1 || !matcher.prefilter.literalSets.isEmpty {
+            return .and([.test(builder.addTest(field: field, matchAll: false, [.regexPrefilter(matcher)])),
+                         .test(builder.addTest(field: field, matchAll: false, perValue[0]))])
+        }
         if modifiers.all && perValue.count > 1 {
             if perValue.allSatisfy({ $0.count == 1 }) {
                 return .test(builder.addTest(field: field, matchAll: true, perValue.map { $0[0] }))

@@ -55,7 +55,7 @@ extension BoolExpr {
         guard test.field.kind == .text else { return nil }
         var literals: [[UInt8]?] = []
         for p in patterns where p.kind != .never {
-            if p.kind == .regex, !test.matchAll {
+            if p.kind == .regex || p.kind == .regexPrefilter, !test.matchAll {
                 // Any of the regex's required literals.
                 let required = tables.regexes[Int(p.start)].prefilter.literals
                 guard !required.isEmpty else { return nil }
@@ -90,7 +90,7 @@ extension BoolExpr {
             let segments = (0..<Int(p.count)).map { tables.segments[Int(p.start) + $0] }
             guard let best = segments.filter({ !$0.hasAnyOne }).max(by: { $0.count < $1.count }) else { return nil }
             bytes = Array(tables.pool[Int(best.start)..<Int(best.start + best.count)])
-        case .regex:
+        case .regex, .regexPrefilter:
             let required = tables.regexes[Int(p.start)].prefilter.literals
             guard required.count == 1 else { return nil }
             bytes = required[0]

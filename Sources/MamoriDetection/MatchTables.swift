@@ -7,6 +7,9 @@ struct Pattern: Sendable {
         case exact, prefix, suffix, contains, glob, any
         case null, exists, notExists, never
         case regex, cidr
+        /// A regex's static prefilter alone (minimum length, required literals): a cheap
+        /// necessary condition placed before the regex itself.
+        case regexPrefilter
         case numberEquals, numberLess, numberLessOrEqual, numberGreater, numberGreaterOrEqual
         /// `fieldref`: compare with another field of the same event.
         case fieldEquals, fieldPrefix, fieldSuffix, fieldContains
@@ -128,7 +131,7 @@ struct MatchTables: Sendable {
             return present == (p.kind == .exists)
         case .never:
             return false
-        case .regex:
+        case .regex, .regexPrefilter:
             let matcher = regexes[Int(p.start)]
             let filter = matcher.prefilter
             guard let range = value(field, ancestor: ancestor, folded: filter.literalsFolded, &ctx, input) else { return false }
@@ -142,6 +145,7 @@ struct MatchTables: Sendable {
                 }
                 if !found { return false }
             }
+            if p.kind == .regexPrefilter { return true }
             let raw = filter.literalsFolded ? value(field, ancestor: ancestor, folded: false, &ctx, input) : range
             guard let raw else { return false }
             return matcher.matches(String(decoding: ctx.arena[raw], as: UTF8.self))

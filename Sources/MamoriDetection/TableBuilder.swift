@@ -5,6 +5,7 @@ enum PatternSpec {
     case exists(Bool)
     case never
     case regex(RegexMatcher)
+    case regexPrefilter(RegexMatcher)
     case network(IPNetwork)
     case number(Pattern.Kind, Int64)
     case fieldRef(Pattern.Kind, RuleField, cased: Bool)
@@ -79,6 +80,9 @@ final class TableBuilder {
         case .regex(let matcher):
             tables.regexes.append(matcher)
             return Pattern(kind: .regex, start: Int32(tables.regexes.count - 1))
+        case .regexPrefilter(let matcher):
+            tables.regexes.append(matcher)
+            return Pattern(kind: .regexPrefilter, start: Int32(tables.regexes.count - 1))
         case .network(let network):
             tables.networks.append(network)
             return Pattern(kind: .cidr, start: Int32(tables.networks.count - 1))
