@@ -18,6 +18,10 @@ struct LiteralGate: Equatable {
         guard let shortest = literals.map(\.bytes.count).min() else { return Int.max }
         let costly: Set<RuleField> = [.parentCommandLine, .parentImage, .currentDirectory]
         let extraFields = Set(literals.map(\.field)).intersection(costly).count
+        // Fields with a handful of possible values (Initiated is 'true' for every connect)
+        // make gates that open for most events: a last resort.
+        let coarse: Set<RuleField> = [.initiated, .networkProtocol, .sourceIsIpv6, .destinationIsIpv6, .fileExecutable]
+        if literals.contains(where: { coarse.contains($0.field) }) { return -1000 + shortest }
         return shortest * 16 - literals.count - extraFields * 64
     }
 }
