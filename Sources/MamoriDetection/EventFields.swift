@@ -24,6 +24,8 @@ struct EventFields {
     /// `ancestorsScanned` (see `AncestorLiterals`).
     var ancestorBits: [UInt64] = []
     var ancestorsScanned = false
+    /// Buffers reused by `FastRegex`.
+    var regexScratch = FastRegex.Scratch()
 
     private var users: UserNameCache
     private let stdioReader: StdioReader
