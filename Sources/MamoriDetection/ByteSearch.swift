@@ -49,7 +49,7 @@ enum ByteSearch {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             let bf = UInt64(first) &* ones, bl = UInt64(last) &* ones
-            let raw = h.bytes
+            let raw = h.bytes   // RawSpan loads are bounds-checked; "unsafe" only means reinterpreting bytes
             while i + 8 <= end + 1 {
                 let a = raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self) ^ bf
                 let b = raw.unsafeLoadUnaligned(fromByteOffset: i + m - 1, as: UInt64.self) ^ bl
