@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // C layer: libbpf, the shared ABI header, the generated skeleton, syscall shims.
@@ -45,14 +48,34 @@ let package = Package(
         .target(name: "MamoriStore", dependencies: ["CSQLite", "MamoriEvents", "MamoriProcess"]),
         .target(name: "MamoriInvestigation", dependencies: ["MamoriStore", "MamoriEvents"]),
         .target(name: "MamoriTriage", dependencies: ["MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriOutput"]),
+        // Prevention: levels, policy compilation to kernel maps, responder, guardrails, simulate.
+        .target(name: "MamoriPrevention", dependencies: [
+            "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The local control channel (unix socket, JSON lines, peer-credential authorisation).
+        .target(name: "MamoriControl", dependencies: []),
+        // /etc/mamori/config.yaml + drop-ins + -o overrides, validated with file:line:key.
+        .target(name: "MamoriConfig", dependencies: [
+            "MamoriSensor",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Exporters: syslog (RFC 5424), OTLP logs, Prometheus metrics, rotating JSON lines.
+        .target(name: "MamoriExport", dependencies: [
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .target(name: "MamoriAgent", dependencies: [
             "MamoriSensor", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
             "MamoriTriage", "MamoriStore", "MamoriOutput", "CMamoriSys",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriOutput",
             "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent", "MamoriBench",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -73,6 +96,12 @@ let package = Package(
         .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
+        .testTarget(name: "MamoriPreventionTests", dependencies: [
+            "MamoriPrevention", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
+        ]),
+        .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl"]),
+        .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig", "MamoriSensor"]),
+        .testTarget(name: "MamoriExportTests", dependencies: ["MamoriExport"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
             "MamoriSensor", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
         ]),

@@ -72,6 +72,55 @@ struct {
 	__type(value, __u32);
 } mamori_watch SEC(".maps") __weak;
 
+/* ---- Prevention policy (abi.h "Prevention"; written by userspace PolicyMaps) ---- */
+
+/* Executables and directories whose exec is denied, and the shells DAEMON scopes may not run. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct mamori_inode_key);
+	__type(value, struct mamori_exec_rule);
+} mamori_exec_policy SEC(".maps") __weak;
+
+/* Per-cgroup overrides: cgroup v2 id -> struct mamori_scope. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct mamori_scope);
+} mamori_scope SEC(".maps") __weak;
+
+/* Egress entries by (policy, destination prefix). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 16384);
+	__type(key, struct mamori_egress_key);
+	__type(value, struct mamori_egress_rule);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} mamori_egress SEC(".maps") __weak;
+
+/* Executables whose processes get an egress tag, and the tag of each tagged process. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct mamori_inode_key);
+	__type(value, __u32);
+} mamori_tagged_exec SEC(".maps") __weak;
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} mamori_task_tag SEC(".maps") __weak;
+
+/* Files whose modification the BPF LSM programs deny (where BPF LSM is available). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct mamori_inode_key);
+	__type(value, __u32); /* policy id */
+} mamori_protected_files SEC(".maps") __weak;
+
 /* Per-CPU scratch: a record is built here, then copied once into the ring at its exact size. */
 #define MAMORI_SCRATCH_SIZE (1 << 15)
 struct mamori_scratch {

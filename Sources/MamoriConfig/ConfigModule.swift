@@ -1,0 +1,2 @@
+/// Namespace of the configuration loader (docs/configuration.md).
+public enum ConfigModule {}

@@ -1,0 +1,2 @@
+/// Namespace of the local control channel (docs/cli.md "Control socket").
+public enum ControlModule {}

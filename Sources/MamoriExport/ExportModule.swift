@@ -1,0 +1,2 @@
+/// Namespace of the exporters (docs/exports.md).
+public enum ExportModule {}
