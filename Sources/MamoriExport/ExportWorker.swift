@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a sink says about one batch.
 enum DeliveryOutcome {
@@ -38,6 +39,7 @@ final class ExportWorker<Sink: ExportSink>: @unchecked Sendable {
     private let sink: Sink
     private var abandonAt = Double.infinity
     private let finished = DispatchSemaphore(value: 0)
+    private let abandoned = Atomic<Int>(0)
     private var backoff: Backoff
 
     init(name: String, sink: Sink, capacity: Int, backoff: Backoff = Backoff(initial: 0.1, maximum: 30)) {
@@ -62,7 +64,8 @@ final class ExportWorker<Sink: ExportSink>: @unchecked Sendable {
 
     /// Stops accepting, delivers what is queued until `flushTimeout` passes, counts the rest as
     /// failed, and waits for the thread (bounded by the sink's own I/O timeouts). Idempotent.
-    /// Returns true when everything queued was handled before the deadline.
+    /// Returns true when everything queued was delivered (or rejected) before the deadline,
+    /// false when records were abandoned.
     @discardableResult
     func shutdown(flushTimeout: Double) -> Bool {
         if !queue.isClosed {
@@ -72,7 +75,7 @@ final class ExportWorker<Sink: ExportSink>: @unchecked Sendable {
         // Grace beyond the flush deadline for one in-flight I/O to hit its own timeout.
         let waited = finished.wait(timeout: .now() + flushTimeout + 5)
         if waited == .success { finished.signal() }  // keep later shutdown calls non-blocking
-        return waited == .success && queue.depth == 0
+        return waited == .success && queue.depth == 0 && abandoned.load(ordering: .relaxed) == 0
     }
 
     private func run() {
@@ -91,6 +94,7 @@ final class ExportWorker<Sink: ExportSink>: @unchecked Sendable {
         while true {
             if queue.isClosed && WallClock.monotonicSeconds() >= abandonAt {
                 counters.noteFailed(batch.count, error: "abandoned at shutdown")
+                abandoned.add(batch.count, ordering: .relaxed)
                 return
             }
             attempts += 1

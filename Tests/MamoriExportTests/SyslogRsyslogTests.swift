@@ -10,7 +10,7 @@ final class RsyslogFixture {
     let tcpPort = freeLoopbackPort()
     let udpPort = freeLoopbackPort(datagram: true)
     var output: String { dir.file("out.log") }
-    private var process: Process?
+    private var pid: pid_t = 0
 
     func start() throws {
         let binary = try #require(ExportGate.rsyslogd, "rsyslogd not installed (make deps installs it)")
@@ -24,13 +24,7 @@ final class RsyslogFixture {
         *.* action(type="omfile" file="\(output)" template="fields")
         """
         try conf.write(toFile: dir.file("rsyslog.conf"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["-n", "-f", dir.file("rsyslog.conf"), "-i", dir.file("rsyslog.pid")]
-        p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try p.run()
-        process = p
+        pid = try spawnWithCleanSignals(binary, ["-n", "-f", dir.file("rsyslog.conf"), "-i", dir.file("rsyslog.pid")])
         let up = eventually(timeout: 10) {
             let fd = connectLoopback(tcpPort)
             if fd >= 0 { close(fd); return true }
@@ -39,9 +33,14 @@ final class RsyslogFixture {
         try #require(up, "rsyslogd did not listen on 127.0.0.1:\(tcpPort)")
     }
 
+    /// SIGTERM, then SIGKILL after 5 s; always reaps the child.
     func stop() {
-        if let p = process, p.isRunning { kill(p.processIdentifier, SIGTERM); p.waitUntilExit() }
-        process = nil
+        guard pid > 0 else { return }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        let exited = eventually(timeout: 5) { waitpid(pid, &status, WNOHANG) == pid }
+        if !exited { kill(pid, SIGKILL); waitpid(pid, &status, 0) }
+        pid = 0
     }
 
     func remove() { stop(); dir.remove() }
@@ -169,4 +168,31 @@ struct SyslogRsyslogTests {
         #expect(tcp.stats.sent == 6)
         #expect(tcp.stats.dropped == 0)
     }
+}
+
+/// posix_spawn with an empty signal mask and default dispositions: the test runner's threads
+/// may block SIGTERM, and a child inheriting that mask could not be stopped.
+func spawnWithCleanSignals(_ path: String, _ arguments: [String]) throws -> pid_t {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for s in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, s) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { for a in argv { free(a) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+    guard rc == 0 else { throw ExportError.socket(operation: "posix_spawn \(path)", errno: rc) }
+    return pid
 }
