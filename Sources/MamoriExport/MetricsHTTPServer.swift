@@ -16,7 +16,6 @@ public final class MetricsHTTPServer: Sendable {
     /// The port actually bound (useful with port 0).
     public let port: UInt16
     public let address: String
-    private let listenFd: Int32
     private let wakeWrite: Int32
     private let done = DispatchSemaphore(value: 0)
     private let stopped = Mutex(false)
@@ -38,20 +37,7 @@ public final class MetricsHTTPServer: Sendable {
         guard allowNonLoopback || address.isLoopback else {
             throw .invalidConfiguration(key: key, reason: "\(address.text) is not a loopback address; metrics are served on 127.0.0.0/8 or ::1 only unless explicitly allowed")
         }
-        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .socket(operation: "socket", errno: errno) }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var storage = address.storage
-        let bound = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, address.length) } }
-        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
-            let e = errno; close(fd)
-            throw .socket(operation: "listen on \(address.text)", errno: e)
-        }
-        var actual = sockaddr_storage()
-        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        var boundAddress = SocketIO.Address(); boundAddress.storage = actual; boundAddress.length = len
+        let (fd, boundAddress) = try SocketIO.listen(on: address)
         let portText = boundAddress.text.split(separator: ":").last.map(String.init) ?? "0"
         var pipeFds: [Int32] = [-1, -1]
         guard pipe(&pipeFds) == 0 else { let e = errno; close(fd); throw .socket(operation: "pipe", errno: e) }
@@ -59,7 +45,6 @@ public final class MetricsHTTPServer: Sendable {
         for p in pipeFds { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }
         self.port = UInt16(portText) ?? port
         self.address = boundAddress.text
-        self.listenFd = fd
         self.wakeWrite = pipeFds[1]
         let wakeRead = pipeFds[0]
         let done = self.done

@@ -109,6 +109,26 @@ enum SocketIO {
         return fd
     }
 
+    /// A listening stream socket (SO_REUSEADDR, backlog 16) and the address actually bound
+    /// (port 0 becomes the chosen port).
+    static func listen(on address: Address) throws(ExportError) -> (fd: Int32, bound: Address) {
+        let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .socket(operation: "socket", errno: errno) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var storage = address.storage
+        let bound = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, address.length) } }
+        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
+            let e = errno
+            close(fd)
+            throw .socket(operation: "listen on \(address.text)", errno: e)
+        }
+        var actual = Address()
+        actual.length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &actual.storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &actual.length) } }
+        return (fd, actual)
+    }
+
     static func setTimeouts(_ fd: Int32, seconds: Double) {
         var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
