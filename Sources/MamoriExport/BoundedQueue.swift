@@ -13,6 +13,8 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private var head = 0
     private var count = 0
     private var closed = false
+    /// The batch size a lingering consumer waits for (0 when it is not lingering).
+    private var lingerTarget = 0
 
     let capacity: Int
 
@@ -29,7 +31,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         guard !closed, count < capacity else { return false }
         ring[(head + count) % capacity] = element
         count += 1
-        if count == 1 { condition.signal() }
+        if count == 1 || count == lingerTarget { condition.signal() }
         return true
     }
 
@@ -60,7 +62,9 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         while count == 0 && !closed { condition.wait() }
         if count < max && !closed && linger > 0 {
             let until = Date(timeIntervalSinceNow: linger)
+            lingerTarget = max
             while count < max && !closed { if !condition.wait(until: until) { break } }
+            lingerTarget = 0
         }
         let n = min(max, count)
         var batch: [Element] = []

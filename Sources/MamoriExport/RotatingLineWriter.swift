@@ -17,6 +17,7 @@ import Glibc
 /// Not thread-safe: owned by one thread (the file exporter's thread in `ExportHub`, or a
 /// single worker that calls it directly).
 public final class RotatingLineWriter {
+    /// When data is forced to stable storage (see the type's doc). Any thread may use it.
     public enum FsyncPolicy: Sendable { case never, everyBatch }
 
     /// Counters since creation. Read them from the owning thread.

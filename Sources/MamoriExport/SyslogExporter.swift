@@ -3,6 +3,7 @@ import Glibc
 /// Configuration of `SyslogExporter` (config keys `exports.syslog.*`).
 /// Value type; any thread may use it.
 public struct SyslogConfig: Sendable {
+    /// `exports.syslog.transport`: one datagram per alert, or octet-counted TCP frames.
     public enum Transport: String, Sendable { case udp, tcp }
 
     public var address: String = "127.0.0.1"

@@ -103,3 +103,21 @@ import Testing
         #expect(throws: ExportError.self) { try OTLPLogExporter(config: c) }
     }
 }
+
+@Suite struct OTLPBatchingTests {
+    @Test func aFullBatchIsSentWithoutWaitingForTheDelay() throws {
+        let server = RecordingHTTPServer(statuses: [200]); defer { server.stop() }
+        var c = OTLPConfig()
+        c.endpoint = "http://127.0.0.1:\(server.port)"
+        c.maxBatch = 3
+        c.batchDelay = 60  // would never elapse within the test
+        let exporter = try OTLPLogExporter(config: c)
+        for i in 0..<3 { exporter.submit(sampleAlert(n: i)) }
+        #expect(eventually(timeout: 10) { exporter.stats.sent == 3 })
+        #expect(server.received.count == 1)
+        exporter.submit(sampleAlert(n: 4))  // a lone alert: flushed by shutdown, not by the delay
+        #expect(exporter.shutdown(flushTimeout: 5))
+        #expect(exporter.stats.sent == 4)
+        #expect(server.received.count == 2)
+    }
+}
