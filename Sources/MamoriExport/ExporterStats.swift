@@ -2,7 +2,7 @@ import Synchronization
 
 /// A point-in-time view of one exporter's counters, for `mamori status` and metrics.
 /// Immutable value; any thread may use it.
-public struct ExporterStats: Sendable, Equatable {
+public struct ExporterStats: Sendable, Equatable, Codable {
     /// "file", "events-file", "syslog", "otlp".
     public var name: String
     /// Records handed to the destination (written, sent, or accepted by the server).

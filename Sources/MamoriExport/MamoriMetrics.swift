@@ -22,7 +22,6 @@ public final class MamoriMetrics: Sendable {
         .milliseconds(1), .microseconds(2500), .milliseconds(10),
     ]
 
-    public let kernelDrops: CoreMetrics.Counter
     public let queueDrops: CoreMetrics.Counter
     public let queueDepth: CoreMetrics.Meter
     public let ruleMatchLatency: CoreMetrics.Timer
@@ -36,7 +35,6 @@ public final class MamoriMetrics: Sendable {
         factory.durationHistogramBuckets["mamori_rule_match_duration_seconds"] = Self.ruleMatchBuckets
         factory.defaultDurationHistogramBuckets = Self.ruleMatchBuckets
         self.factory = factory
-        kernelDrops = CoreMetrics.Counter(label: "mamori_kernel_drops_total", factory: factory)
         queueDrops = CoreMetrics.Counter(label: "mamori_queue_drops_total", factory: factory)
         queueDepth = CoreMetrics.Meter(label: "mamori_queue_depth", factory: factory)
         ruleMatchLatency = CoreMetrics.Timer(label: "mamori_rule_match_duration_seconds", factory: factory)
@@ -48,6 +46,12 @@ public final class MamoriMetrics: Sendable {
     /// `mamori_events_total{kind}`: resolve once per kind and keep the handle.
     public func events(kind: String) -> CoreMetrics.Counter {
         counter("mamori_events_total", [("kind", kind)])
+    }
+
+    /// `mamori_kernel_drops_total{lane}` (lane: "priority", "bulk"): records the kernel could not
+    /// put in a ring buffer. Add the delta of the sensor's drop counters.
+    public func kernelDrops(lane: String) -> CoreMetrics.Counter {
+        counter("mamori_kernel_drops_total", [("lane", lane)])
     }
 
     /// `mamori_alerts_total{severity}`: pre-created, no lookup.

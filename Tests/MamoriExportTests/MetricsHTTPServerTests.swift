@@ -32,6 +32,8 @@ func parseExposition(_ text: String) -> [String: Double] {
         metrics.ruleMatchLatency.recordNanoseconds(3_000)   // 3 µs
         metrics.ruleMatchLatency.recordNanoseconds(700_000) // 700 µs
         metrics.actions(kind: "kill", result: "done").increment()
+        metrics.kernelDrops(lane: "bulk").increment(by: 7)
+        metrics.queueDrops.increment(by: 2)
 
         let first = try #require(scrape(server.port))
         #expect(first.status == "HTTP/1.1 200 OK")
@@ -41,6 +43,8 @@ func parseExposition(_ text: String) -> [String: Double] {
         #expect(s1[#"mamori_alerts_total{severity="high"}"#] == 1)
         #expect(s1[#"mamori_alerts_total{severity="critical"}"#] == 0)
         #expect(s1[#"mamori_actions_total{kind="kill",result="done"}"#] == 1)
+        #expect(s1[#"mamori_kernel_drops_total{lane="bulk"}"#] == 7)
+        #expect(s1["mamori_queue_drops_total"] == 2)
         #expect(s1[#"mamori_rule_match_duration_seconds_bucket{le="2e-06"}"#] == 0
                 || s1[#"mamori_rule_match_duration_seconds_bucket{le="2e-06"}"#] == nil)
         #expect(s1["mamori_rule_match_duration_seconds_count"] == 2)
