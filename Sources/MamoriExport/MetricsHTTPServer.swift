@@ -140,7 +140,7 @@ struct MetricsConnectionLoop {
         let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(contentLength ?? body.count)\r\nConnection: close\r\n\r\n"
         var out = Array(head.utf8)
         out.append(contentsOf: body)
-        try? SocketIO.sendAll(client, out, operation: "metrics response")
+        try? SocketIO.sendAll(client, out, operation: "metrics response", deadline: deadline)
     }
 }
 

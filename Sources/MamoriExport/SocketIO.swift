@@ -146,10 +146,14 @@ enum SocketIO {
         }
     }
 
-    /// Sends every byte (MSG_NOSIGNAL: a closed peer is an error, not SIGPIPE).
-    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, operation: String) throws(ExportError) {
+    /// Sends every byte (MSG_NOSIGNAL: a closed peer is an error, not SIGPIPE). Each send(2)
+    /// is bounded by the socket's SO_SNDTIMEO; `deadline` (monotonic seconds) bounds the whole,
+    /// so a peer that reads a byte at a time cannot hold the caller forever.
+    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, operation: String,
+                        deadline: Double = .infinity) throws(ExportError) {
         var offset = 0
         while offset < bytes.count {
+            if WallClock.monotonicSeconds() > deadline { throw .timedOut(operation: operation) }
             let n = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             if n > 0 { offset += n; continue }
             if n < 0 && errno == EINTR { continue }
@@ -158,10 +162,10 @@ enum SocketIO {
         }
     }
 
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8], operation: String) throws(ExportError) {
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8], operation: String, deadline: Double = .infinity) throws(ExportError) {
         var failure: ExportError?
         bytes.withUnsafeBytes { raw in
-            do throws(ExportError) { try sendAll(fd, raw, operation: operation) } catch { failure = error }
+            do throws(ExportError) { try sendAll(fd, raw, operation: operation, deadline: deadline) } catch { failure = error }
         }
         if let failure { throw failure }
     }
