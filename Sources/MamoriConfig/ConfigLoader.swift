@@ -51,10 +51,23 @@ public enum ConfigLoader {
         var validator = ConfigValidator()
         validator.validate(tree)
         diagnostics += validator.diagnostics
-        guard diagnostics.isEmpty else { return .failure(ConfigError(diagnostics)) }
+        guard diagnostics.isEmpty else { return .failure(ConfigError(inReadingOrder(diagnostics, files: paths))) }
         var configuration = validator.configuration
         configuration.prevention = prevention
         return .success(LoadedConfiguration(configuration: configuration, files: files, sources: sources))
+    }
+
+    /// File by file in the order they were applied (overrides last), then by position.
+    static func inReadingOrder(_ diagnostics: [ConfigDiagnostic], files: [String]) -> [ConfigDiagnostic] {
+        func rank(_ file: String) -> Int {
+            if file == builtinName { return -1 }
+            if file == "-o" { return files.count + 1 }
+            return files.firstIndex(of: file) ?? files.count
+        }
+        return diagnostics.enumerated().sorted { a, b in
+            let (x, y) = (a.element.location, b.element.location)
+            return (rank(x.file), x.line, x.column, a.offset) < (rank(y.file), y.line, y.column, b.offset)
+        }.map(\.element)
     }
 
     /// One YAML text over the embedded default (tests, `mamori config check` of a single file).
@@ -65,7 +78,7 @@ public enum ConfigLoader {
         var validator = ConfigValidator()
         validator.validate(base.merged(with: top.tree))
         diagnostics += validator.diagnostics
-        guard diagnostics.isEmpty else { return .failure(ConfigError(diagnostics)) }
+        guard diagnostics.isEmpty else { return .failure(ConfigError(inReadingOrder(diagnostics, files: [file]))) }
         var configuration = validator.configuration
         if let p = top.prevention { configuration.prevention = p }
         return .success(configuration)
