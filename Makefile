@@ -122,7 +122,7 @@ STATIC_DIR := .build-static
 STATIC_BIN := $(STATIC_DIR)/release/mamori
 DEB_ARCH   := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEB        := build/mamori_$(VERSION)_$(DEB_ARCH).deb
-DEB_DEPS   := libbpf1, libelf1, libsqlite3-0, zlib1g
+DEB_DEPS   := libbpf1, libelf1, libsqlite3-0, zlib1g, libstdc++6, libgcc-s1
 # True when systemd is the running init (containers and build hosts often have none).
 SYSTEMD_RUNNING = test -d /run/systemd/system
 
@@ -135,7 +135,7 @@ static: bpf
 # Files only (used by install and deb): binary, unit (ExecStart pointed at $(SBINDIR)),
 # default config only if absent, the rule pack, state and log directories.
 install-files:
-	install -D -m 0755 $(or $(BIN),$(STATIC_BIN)) $(DESTDIR)$(SBINDIR)/mamori
+	install -D -s -m 0755 $(or $(BIN),$(STATIC_BIN)) $(DESTDIR)$(SBINDIR)/mamori
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
 	sed 's#/usr/sbin/mamori#$(SBINDIR)/mamori#g' dist/systemd/mamori.service > $(DESTDIR)$(UNITDIR)/mamori.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/mamori.service
