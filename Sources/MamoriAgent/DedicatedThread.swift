@@ -11,6 +11,7 @@ public enum DedicatedThread {
                 continuation.resume(with: Result { try body() })
             }
             thread.name = name
+            thread.stackSize = 8 << 20  // like a main thread: rule compilation recurses
             thread.start()
         }
     }
