@@ -19,7 +19,7 @@ APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config
 SWIFT_FLAGS ?=
 
 .PHONY: all deps mounts bpf build debug run watch test test-unit doctor bench clean \
-        static install install-files uninstall verify-unit deb package-check
+        static install install-files uninstall verify-unit deb package-check install-check
 
 all: build
 
@@ -187,9 +187,26 @@ deb: static
 	dpkg-deb --root-owner-group --build build/deb/root $(DEB)
 	@echo "built $(DEB)"
 
+# make install into a temp DESTDIR with PREFIX=/usr/local: ExecStart follows PREFIX, a second
+# install keeps an edited config.yaml, uninstall removes the binary and keeps the config.
+install-check: static
+	@set -e; root=$$(mktemp -d); trap 'rm -rf "$$root"' EXIT; \
+	 $(MAKE) --no-print-directory -s install-files DESTDIR=$$root PREFIX=/usr/local >/dev/null; \
+	 grep -q '^ExecStart=/usr/local/sbin/mamori agent$$' $$root/lib/systemd/system/mamori.service; \
+	 cmp -s dist/config.yaml $$root/etc/mamori/config.yaml; \
+	 echo "# edited by the operator" >> $$root/etc/mamori/config.yaml; \
+	 $(MAKE) --no-print-directory -s install-files DESTDIR=$$root PREFIX=/usr/local >/dev/null; \
+	 grep -q '^# edited by the operator$$' $$root/etc/mamori/config.yaml; \
+	 $$root/usr/local/sbin/mamori config check --config $$root/etc/mamori/config.yaml; \
+	 test -d $$root/var/lib/mamori -a -d $$root/var/log/mamori -a -d $$root/etc/mamori/config.d; \
+	 $(MAKE) --no-print-directory -s uninstall DESTDIR=$$root PREFIX=/usr/local >/dev/null; \
+	 test ! -e $$root/usr/local/sbin/mamori -a ! -e $$root/lib/systemd/system/mamori.service; \
+	 test -f $$root/etc/mamori/config.yaml; \
+	 echo "install OK: DESTDIR/PREFIX honoured, edited config kept, uninstall clean"
+
 # The package as an operator gets it: unpack into a temp root, run the binary there, check
 # the default config it ships, its shared libraries, and the unit.
-package-check: deb verify-unit
+package-check: deb verify-unit install-check
 	@set -e; root=$$(mktemp -d); trap 'rm -rf "$$root"' EXIT; \
 	 dpkg-deb --info $(DEB) | grep -q 'Depends: $(DEB_DEPS)'; \
 	 dpkg -x $(DEB) "$$root"; \
