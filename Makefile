@@ -210,7 +210,8 @@ package-check: deb verify-unit install-check
 	@set -e; root=$$(mktemp -d); trap 'rm -rf "$$root"' EXIT; \
 	 dpkg-deb --info $(DEB) | grep -q 'Depends: $(DEB_DEPS)'; \
 	 dpkg -x $(DEB) "$$root"; \
-	 "$$root/usr/sbin/mamori" --version; \
+	 v=$$("$$root/usr/sbin/mamori" --version); echo "mamori --version: $$v"; \
+	 test "$$v" = "$(VERSION)" || { echo "VERSION file says $(VERSION): update MamoriVersion in Sources/mamori/Mamori.swift"; exit 1; }; \
 	 "$$root/usr/sbin/mamori" config check --config "$$root/etc/mamori/config.yaml"; \
 	 test -f "$$root/lib/systemd/system/mamori.service"; \
 	 test -n "$$(ls "$$root/etc/mamori/rules")"; \

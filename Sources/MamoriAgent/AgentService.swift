@@ -66,7 +66,7 @@ public struct WatchdogService: Service {
             if !agent.isRunning.load(ordering: .acquiring) || beat != lastBeat { notifier.watchdog() }
             lastBeat = beat
             let interval = self.interval
-            _ = try? await cancelOnGracefulShutdown { try await Task.sleep(for: interval) }
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }
