@@ -13,8 +13,9 @@ public final class AgentService: Service, Sendable {
     public let agent: Agent
     private let notifier: SystemdNotifier?
     private let logger: Logger
-    /// Set once `Agent.start` succeeded (the watchdog waits for it).
-    public let isRunning = ManagedAtomic<Bool>(false)
+    private let running = ManagedAtomic<Bool>(false)
+    /// True from a successful `Agent.start` until the worker has stopped. Any thread.
+    public var isRunning: Bool { running.load(ordering: .acquiring) }
 
     public init(agent: Agent, notifier: SystemdNotifier?, logger: Logger) {
         self.agent = agent
@@ -31,7 +32,7 @@ public final class AgentService: Service, Sendable {
             notifier?.status("start failed: \(error)")
             throw error
         }
-        isRunning.store(true, ordering: .releasing)
+        running.store(true, ordering: .releasing)
         let hooks = agent.session?.program.attached.count ?? 0
         notifier?.ready(status: "running: \(hooks) hooks attached, \(agent.pipeline?.ruleCount ?? 0) rules")
         logger.info("agent ready", metadata: ["hooks": "\(hooks)"])
@@ -42,7 +43,7 @@ public final class AgentService: Service, Sendable {
             notifier?.stopping(status: "stopping: draining events, detaching hooks, closing the store")
             agent.requestStop()
         }
-        isRunning.store(false, ordering: .releasing)
+        running.store(false, ordering: .releasing)
     }
 }
 
@@ -63,7 +64,7 @@ public struct WatchdogService: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let beat = agent.agent.heartbeat
             // Before start finishes (the verifier may take long) the loading itself is alive.
-            if !agent.isRunning.load(ordering: .acquiring) || beat != lastBeat { notifier.watchdog() }
+            if !agent.isRunning || beat != lastBeat { notifier.watchdog() }
             lastBeat = beat
             let interval = self.interval
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }

@@ -19,6 +19,7 @@ public struct AgentServiceGroup: Sendable {
     private let watchdogEnabled: Bool
     private let logger: Logger
     private let reload: @Sendable () async -> Void
+    private let shutdown = ShutdownRequest()
 
     /// - Parameter reload: what SIGHUP does (re-read the configuration, then the rules).
     public init(agent: Agent, notifier: SystemdNotifier? = SystemdNotifier.fromEnvironment(),
@@ -29,6 +30,10 @@ public struct AgentServiceGroup: Sendable {
         self.logger = logger
         self.reload = reload
     }
+
+    /// Starts the same graceful shutdown as SIGTERM (for a control-socket `stop`, or tests).
+    /// Any thread; harmless before `run()` (the request waits) or after shutdown began.
+    public func requestShutdown() { shutdown.request() }
 
     /// Runs until shutdown; rethrows the agent's start failure.
     public func run() async throws {
@@ -43,6 +48,8 @@ public struct AgentServiceGroup: Sendable {
             services.append(Config(service: WatchdogService(notifier: notifier, interval: interval, agent: agentService),
                                    successTerminationBehavior: .ignore, serviceName: "watchdog"))
         }
+        services.append(Config(service: ShutdownRequestService(request: shutdown),
+                               successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "shutdown-request"))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
@@ -68,5 +75,28 @@ public struct AgentServiceGroup: Sendable {
             agent.requestReload()
             notifier?.ready(status: "running (reloaded)")
         }
+    }
+}
+
+/// A one-shot "please stop" that `ShutdownRequestService` turns into the group's graceful
+/// shutdown. Any thread.
+final class ShutdownRequest: Sendable {
+    let requests: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() {
+        (requests, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func request() { continuation.yield() }
+}
+
+/// Returns on the first request, which (by its termination behaviour) shuts the group down
+/// gracefully; also returns when the group is already shutting down.
+struct ShutdownRequestService: Service {
+    let request: ShutdownRequest
+
+    func run() async {
+        for await _ in request.requests.cancelOnGracefulShutdown() { return }
     }
 }
