@@ -17,7 +17,7 @@ struct Mamori: ParsableCommand {
         version: MamoriVersion.string,
         subcommands: [AgentCommand.self, WatchCommand.self, DoctorCommand.self, RulesCommand.self, SelftestCommand.self,
                       EventsCommand.self, AlertsCommand.self, IncidentsCommand.self, StoryCommand.self,
-                      BenchCommand.self]
+                      BenchCommand.self, ConfigCommand.self]
     )
 }
 
