@@ -226,3 +226,15 @@ private struct ResponseEnvelope: Codable {
         }
     }
 }
+
+/// Pretty-free, sorted-key JSON of any protocol value, for `--json` output of the CLI.
+/// Stateless; any thread.
+public enum ControlJSON {
+    /// One line of JSON (no newline).
+    public static func line<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
