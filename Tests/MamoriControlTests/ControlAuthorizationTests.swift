@@ -16,7 +16,7 @@ struct ControlAuthorizationTests {
         let gid: UInt32
 
         init() throws {
-            name = "mamctl\(getpid() % 100_000)"
+            name = "mamctl\(getpid() % 100_000)x\(Int.random(in: 0..<1000))"
             _ = Self.run("/usr/sbin/groupdel", [name])
             let (status, out) = Self.run("/usr/sbin/groupadd", [name])
             guard status == 0, let gid = groupID(named: name) else {
@@ -110,6 +110,26 @@ struct ControlAuthorizationTests {
             #expect(stranger.hasPrefix("CONNECT_FAILED Permission denied"), "\(stranger)")
             let member = Self.requestAsNobody(path, .status, group: group.gid)
             guard case .success(.status)?? = Optional(Self.decode(member)) else { Issue.record("member: \(member)"); return }
+        }
+    }
+
+    /// The CLI run as `nobody` against a 0660 root:<temp group> socket: members read and get
+    /// exit 4 for writes; strangers get exit 4 from the socket's mode.
+    @Test func exitStatusesForNonRootPeers() throws {
+        try #require(geteuid() == 0, "root integration test: run as root")
+        let group = try TempGroup()
+        defer { group.remove() }
+        try withServer({ $0.readGroup = group.name }) { (_, path) throws in
+            let read = try ControlCLITests.mamori(["status", "--socket", path], asNobody: [group.gid])
+            #expect(read.status == 0, "\(read.stderr) \(read.stdout)")
+            #expect(read.stdout.contains("agent:       running"))
+            let write = try ControlCLITests.mamori(["level", "set", "2", "--socket", path], asNobody: [group.gid])
+            #expect(write.status == 4)
+            #expect(write.stderr.contains("needs root"))
+            let stranger = try ControlCLITests.mamori(["status", "--socket", path, "--db", "/nonexistent.db"], asNobody: [])
+            #expect(stranger.status == 4)
+            #expect(stranger.stderr.contains("permission denied on \(path)"))
+            #expect(stranger.stderr.contains("group 'mamori'") || stranger.stderr.contains("sudo"))
         }
     }
 
