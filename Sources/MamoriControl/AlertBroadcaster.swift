@@ -58,27 +58,30 @@ public final class AlertBroadcaster: @unchecked Sendable {
         s.finish()
     }
 
-    /// One follower's bounded queue.
+    /// One follower's bounded queue: a ring that overwrites its oldest entry when full.
     final class Subscription: @unchecked Sendable {
         // SAFETY: every stored var is only touched with `condition` locked.
         private let condition = NSCondition()
-        private var queue: [AlertNotice] = []
+        private var ring: [AlertNotice?]
+        private var head = 0
+        private var count = 0
         private var missed = 0
         private var finished = false
-        private let capacity: Int
 
         init(capacity: Int) {
-            self.capacity = capacity
-            queue.reserveCapacity(capacity)
+            ring = Array(repeating: nil, count: capacity)
         }
 
         func offer(_ alert: AlertNotice) {
             condition.lock()
-            if queue.count >= capacity {
-                queue.removeFirst()
+            if count == ring.count {
+                ring[head] = alert           // overwrite the oldest
+                head = (head + 1) % ring.count
                 missed += 1
+            } else {
+                ring[(head + count) % ring.count] = alert
+                count += 1
             }
-            queue.append(alert)
             condition.signal()
             condition.unlock()
         }
@@ -100,12 +103,19 @@ public final class AlertBroadcaster: @unchecked Sendable {
         func next(timeout: Double) -> Next {
             condition.lock()
             defer { condition.unlock() }
-            if queue.isEmpty && !finished {
+            if count == 0 && !finished {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: timeout))
             }
-            if !queue.isEmpty {
-                var batch = queue
-                queue.removeAll(keepingCapacity: true)
+            if count > 0 {
+                var batch: [AlertNotice] = []
+                batch.reserveCapacity(count)
+                for i in 0..<count {
+                    let slot = (head + i) % ring.count
+                    if let alert = ring[slot] { batch.append(alert) }
+                    ring[slot] = nil
+                }
+                head = 0
+                count = 0
                 if missed > 0 {
                     batch[0].missedBefore = missed
                     missed = 0

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import MamoriControl
 import MamoriInvestigation
 import MamoriStore
@@ -92,6 +93,12 @@ struct AlertsCommand: ParsableCommand {
         }
         let order = AlertFilter.severityOrder
         let threshold = minimum.flatMap { order.firstIndex(of: $0) }
+        // A parent may have left SIGINT/SIGTERM blocked; this command ends on them.
+        var endSignals = sigset_t()
+        sigemptyset(&endSignals)
+        sigaddset(&endSignals, SIGINT)
+        sigaddset(&endSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &endSignals, nil)
         let client = ControlClient(socketPath: control.socketPath, timeout: control.timeout)
         do {
             try client.followAlerts { notice in
