@@ -141,6 +141,27 @@ import Testing
         }
     }
 
+    @Test func followerThatStopsReadingIsDroppedAndOthersKeepBeingServed() throws {
+        try withServer({ $0.writeTimeout = 0.5 }) { (server, path) throws in
+            let stuck = try RawClient(path)
+            try stuck.send("{\"v\":1,\"op\":\"alerts.follow\"}\n")
+            #expect(try stuck.response() == .success(.following(FollowStarted())))
+            try waitUntil { server.alerts.followerCount == 1 }
+            let big = String(repeating: "x", count: 16_384)
+            var published = 0
+            // It never reads again: once the socket buffer is full, its write times out.
+            while server.alerts.followerCount > 0 && published < 10_000 {
+                server.alerts.publish(AlertNotice(alertUUID: "u\(published)", tsUnixNs: 0, ruleId: "r", ruleName: "n",
+                                                  severity: "low", riskScore: 1, ecsJSON: big))
+                published += 1
+                if published % 64 == 0 { usleep(50_000) }
+            }
+            try waitUntil { server.alerts.followerCount == 0 && server.connectionCount == 0 }
+            #expect(try ControlClient(socketPath: path, timeout: 5).call(.levelGet) == .level(RecordingHandler.level))
+            withExtendedLifetime(stuck) {}
+        }
+    }
+
     @Test func stopEndsFollowersAndRemovesTheSocket() throws {
         let dir = try TempDir()
         defer { dir.remove() }
