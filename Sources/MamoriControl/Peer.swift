@@ -1,7 +1,8 @@
 import Glibc
 
-/// Who is on the other end of a control connection, from the kernel (SO_PEERCRED) and
-/// `/proc/<pid>/{status,comm}`.
+/// Who is on the other end of a control connection, from the kernel (SO_PEERCRED for uid, gid,
+/// pid; SO_PEERGROUPS for supplementary groups, else `Groups:` of /proc/<pid>/status) and
+/// `/proc/<pid>/comm`.
 ///
 /// Exists so that authorisation and the audit trail use credentials the kernel vouches for,
 /// never anything the client says. Sendable value; any thread.
@@ -31,7 +32,9 @@ public struct Peer: Sendable, Equatable, CustomStringConvertible {
         var len = socklen_t(MemoryLayout<(Int32, UInt32, UInt32)>.size)
         guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0, len >= 12 else { return nil }
         var peer = Peer(uid: cred.1, gid: cred.2, pid: cred.0)
-        if let status = readSmallFile("/proc/\(cred.0)/status") {
+        if let groups = kernelGroups(socket: fd) {
+            peer.groups = groups
+        } else if let status = readSmallFile("/proc/\(cred.0)/status"), ownerMatches(status, uid: cred.1, gid: cred.2) {
             peer.groups = parseGroups(status)
         }
         if let comm = readSmallFile("/proc/\(cred.0)/comm") {
@@ -39,6 +42,31 @@ public struct Peer: Sendable, Equatable, CustomStringConvertible {
             if !trimmed.isEmpty { peer.comm = trimmed }
         }
         return peer
+    }
+
+    /// Supplementary groups the kernel recorded at connect time (SO_PEERGROUPS, Linux 4.13+):
+    /// immune to the peer exiting and its pid being reused. nil where unsupported.
+    static func kernelGroups(socket fd: Int32) -> [UInt32]? {
+        let soPeerGroups: Int32 = 59  // SO_PEERGROUPS, asm-generic/socket.h
+        var groups = [UInt32](repeating: 0, count: 64)
+        for _ in 0..<2 {
+            var len = socklen_t(groups.count * MemoryLayout<UInt32>.size)
+            let rc = groups.withUnsafeMutableBytes { getsockopt(fd, SOL_SOCKET, soPeerGroups, $0.baseAddress, &len) }
+            if rc == 0 { return Array(groups.prefix(Int(len) / MemoryLayout<UInt32>.size)) }
+            guard errno == ERANGE else { return nil }
+            groups = [UInt32](repeating: 0, count: Int(len) / MemoryLayout<UInt32>.size + 1)
+        }
+        return nil
+    }
+
+    /// True if the real uid and gid in a /proc/<pid>/status text are the peer's (fallback path:
+    /// guards against the pid having been reused by another user's process).
+    static func ownerMatches(_ status: String, uid: UInt32, gid: UInt32) -> Bool {
+        func first(_ key: String) -> UInt32? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return nil }
+            return line.dropFirst(key.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { UInt32($0) }
+        }
+        return first("Uid:") == uid && first("Gid:") == gid
     }
 
     /// The numbers of the `Groups:` line of a /proc/<pid>/status text.

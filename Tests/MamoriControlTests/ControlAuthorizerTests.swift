@@ -36,5 +36,9 @@ import Testing
         #expect(Peer.parseGroups(status) == [4, 24, 27, 4242])
         #expect(Peer.parseGroups("Groups:\t\n") == [])
         #expect(Peer.parseGroups("Name:\tx\n") == [])
+        #expect(Peer.ownerMatches(status, uid: 0, gid: 0) == false, "no Gid line")
+        let full = "Uid:\t1000\t1000\t1000\t1000\nGid:\t100\t100\t100\t100\nGroups:\t27\n"
+        #expect(Peer.ownerMatches(full, uid: 1000, gid: 100))
+        #expect(!Peer.ownerMatches(full, uid: 0, gid: 100), "a reused pid of another user is not trusted")
     }
 }
