@@ -35,7 +35,7 @@ public final class ControlServer: @unchecked Sendable {
         self.authorizer = ControlAuthorizer(readGroup: configuration.readGroup, socketPath: configuration.socketPath)
     }
 
-    deinit { stop() }
+    // No deinit: the accept thread holds the server until `stop()` is called.
 
     /// Creates the socket (parent directory 0755, socket `socketMode` root:`readGroup`), removing a
     /// stale socket left by a dead agent, and starts accepting.

@@ -54,7 +54,7 @@ struct LevelSetCommand: ParsableCommand {
         discussion: """
             Examples:
               sudo mamori level set 2 --reason "rollout step 1"
-              sudo mamori level set high --for 2h            # reverts on its own after 2 hours
+              sudo mamori level set high --for 2h            # reverts after 2 h
               sudo mamori level set 4 --scope nginx.service  # one systemd unit only
               sudo mamori level set 0 --scope /system.slice/db.service
             """)
