@@ -41,4 +41,15 @@ import Testing
         #expect(Peer.ownerMatches(full, uid: 1000, gid: 100))
         #expect(!Peer.ownerMatches(full, uid: 0, gid: 100), "a reused pid of another user is not trusted")
     }
+
+    @Test func clientErrorsMapToDocumentedExitStatuses() {
+        #expect(ControlClientError.denied(path: "/x", message: "permission denied: /x needs root").exitStatus == 4)
+        #expect(ControlClientError.denied(path: "/x", message: "").description.contains("permission denied on /x"))
+        #expect(ControlClientError.agent(ControlError(.denied, "d")).exitStatus == 4)
+        #expect(ControlClientError.agentNotRunning(path: "/x", detail: "no").exitStatus == 3)
+        #expect(ControlClientError.agent(ControlError(.badRequest, "b")).exitStatus == 2)
+        #expect(ControlClientError.agent(ControlError(.failed, "f")).exitStatus == 1)
+        #expect(ControlClientError.agent(ControlError(.unavailable, "u")).exitStatus == 1)
+        #expect(ControlClientError.timedOut(path: "/x", seconds: 3).exitStatus == 1)
+    }
 }
