@@ -11,9 +11,10 @@
  *   2. ALLOWLIST scope: loopback, management, or an ALLOW entry of the scope's policy;
  *   3. DENY entries of the scope's policy, of the executable tag's policy
  *      (MAMORI_EGRESS_EXE_BASE + tag), and of the global policy.
- * Each policy is one LPM lookup (longest prefix); the entry's protocol and ports must match.
+ * Each policy is an LPM lookup (longest prefix) whose entry's protocol and ports must match;
+ * when they do not, up to MAMORI_EGRESS_FALLBACK shorter prefixes are tried.
  *
- * Emits: struct mamori_action (BLOCK_CONNECT / BLOCK_SEND), at most one per (process, reason,
+ * Emits: struct mamori_action (BLOCK_CONNECT / BLOCK_SEND), at most one per (process, action, reason,
  *        destination) per MAMORI_ACTION_QUIET_NS so that a retry loop cannot flood the ring.
  * Cost when no egress policy exists: one config lookup.
  */
@@ -30,7 +31,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Last action record per (process, reason, destination): the rate limit's memory. */
 struct action_quiet_key {
 	__u32 tgid;
-	__u16 reason;
+	__u16 what;       /* reason | action << 8 | 0x8000 when enforced */
 	__u16 dport;
 	__u8 daddr[16];
 };
@@ -49,15 +50,6 @@ struct egress_verdict {
 	__u32 policy_id;
 };
 
-MAMORI_ALWAYS struct mamori_egress_rule *egress_lookup(__u32 policy, const __u8 *addr)
-{
-	struct mamori_egress_key key;
-	key.prefixlen = 32 + 128;
-	key.policy = __builtin_bswap32(policy);
-	__builtin_memcpy(key.addr, addr, 16);
-	return bpf_map_lookup_elem(&mamori_egress, &key);
-}
-
 MAMORI_ALWAYS bool egress_rule_applies(struct mamori_egress_rule *r, __u8 proto, __u16 port)
 {
 	if (r->protocol && r->protocol != proto)
@@ -71,6 +63,35 @@ MAMORI_ALWAYS bool egress_rule_applies(struct mamori_egress_rule *r, __u8 proto,
 			return true;
 	}
 	return false;
+}
+
+/* Longest prefixes tried per policy when the longest one's protocol/ports do not match. */
+#define MAMORI_EGRESS_FALLBACK 4
+
+/*
+ * The longest prefix of `policy` containing `addr` whose entry applies to (proto, port) and,
+ * if `verdict` is non-zero, has that verdict. A non-matching entry sends the lookup on to
+ * the next shorter prefix (key prefixlen = entry prefixlen - 1), at most MAMORI_EGRESS_FALLBACK times.
+ */
+MAMORI_ALWAYS struct mamori_egress_rule *egress_lookup(__u32 policy, const __u8 *addr, __u8 proto,
+						       __u16 port, __u8 verdict)
+{
+	struct mamori_egress_key key;
+	struct mamori_egress_rule *r;
+	key.prefixlen = 32 + 128;
+	key.policy = __builtin_bswap32(policy);
+	__builtin_memcpy(key.addr, addr, 16);
+	for (int i = 0; i < MAMORI_EGRESS_FALLBACK; i++) {
+		r = bpf_map_lookup_elem(&mamori_egress, &key);
+		if (!r)
+			return NULL;
+		if ((!verdict || r->verdict == verdict) && egress_rule_applies(r, proto, port))
+			return r;
+		if (r->prefixlen <= 32 || r->prefixlen > key.prefixlen)
+			return NULL;
+		key.prefixlen = r->prefixlen - 1;
+	}
+	return NULL;
 }
 
 /* 127/8, ::1, ::ffff:127/104, and the unspecified address (connect to it reaches this host). */
@@ -104,19 +125,17 @@ MAMORI_ALWAYS void egress_offer(struct egress_verdict *v, struct mamori_config *
 MAMORI_ALWAYS void egress_offer_deny(struct egress_verdict *v, struct mamori_config *cfg, __u8 level,
 				     __u32 policy, const __u8 *addr, __u8 proto, __u16 port)
 {
-	struct mamori_egress_rule *r = egress_lookup(policy, addr);
-	if (r && r->verdict == MAMORI_EGRESS_DENY && egress_rule_applies(r, proto, port))
+	struct mamori_egress_rule *r = egress_lookup(policy, addr, proto, port, MAMORI_EGRESS_DENY);
+	if (r)
 		egress_offer(v, cfg, level, MAMORI_WHY_EGRESS_DENY, r->min_level, r->policy_id);
 }
 
 /* True when `addr` is reachable despite isolation/allowlist: loopback or management. */
 MAMORI_ALWAYS bool egress_always_open(const __u8 *addr, __u8 proto, __u16 port)
 {
-	struct mamori_egress_rule *r;
 	if (egress_is_loopback(addr))
 		return true;
-	r = egress_lookup(MAMORI_EGRESS_MANAGEMENT, addr);
-	return r && egress_rule_applies(r, proto, port);
+	return egress_lookup(MAMORI_EGRESS_MANAGEMENT, addr, proto, port, 0) != NULL;
 }
 
 MAMORI_ALWAYS void egress_report(struct mamori_config *cfg, struct egress_verdict *v, __u8 level,
@@ -127,7 +146,7 @@ MAMORI_ALWAYS void egress_report(struct mamori_config *cfg, struct egress_verdic
 	__u64 now = bpf_ktime_get_boot_ns(), *last;
 
 	qk.tgid = bpf_get_current_pid_tgid() >> 32;
-	qk.reason = v->reason | (v->enforced ? 0x8000 : 0);
+	qk.what = v->reason | (action << 8) | (v->enforced ? 0x8000 : 0);
 	qk.dport = port;
 	__builtin_memcpy(qk.daddr, addr, 16);
 	last = bpf_map_lookup_elem(&mamori_action_quiet, &qk);
@@ -187,8 +206,7 @@ MAMORI_ALWAYS int egress_decide(struct bpf_sock_addr *ctx, __u16 family, __u16 a
 		if (scope.flags & MAMORI_SCOPE_ISOLATED)
 			egress_offer(&v, cfg, scope.level, MAMORI_WHY_ISOLATED, 0, 0);
 		if ((scope.flags & MAMORI_SCOPE_ALLOWLIST) && scope.egress_policy) {
-			struct mamori_egress_rule *r = egress_lookup(scope.egress_policy, addr);
-			if (!(r && r->verdict == MAMORI_EGRESS_ALLOW && egress_rule_applies(r, proto, port)))
+			if (!egress_lookup(scope.egress_policy, addr, proto, port, MAMORI_EGRESS_ALLOW))
 				egress_offer(&v, cfg, scope.level, MAMORI_WHY_EGRESS_ALLOWLIST,
 					     scope.allowlist_min_level, scope.egress_policy);
 		}

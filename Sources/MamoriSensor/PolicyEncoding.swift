@@ -81,6 +81,7 @@ struct EncodedPolicy {
             rule.min_level = e.minLevel
             rule.protocol = e.ipProtocol
             rule.nports = UInt8(e.ports.count)
+            rule.prefixlen = Self.load(key, as: mamori_egress_key.self).prefixlen
             withUnsafeMutableBytes(of: &rule.ports) { raw in
                 for (j, p) in e.ports.enumerated() { raw.storeBytes(of: p, toByteOffset: j * 2, as: UInt16.self) }
             }

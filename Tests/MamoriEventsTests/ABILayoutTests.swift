@@ -22,7 +22,7 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_exec_rule>.size == 8)
         #expect(MemoryLayout<mamori_scope>.size == 8)
         #expect(MemoryLayout<mamori_egress_key>.size == 24)
-        #expect(MemoryLayout<mamori_egress_rule>.size == 24)
+        #expect(MemoryLayout<mamori_egress_rule>.size == 32)
         #expect(MemoryLayout<mamori_action>.stride == MemoryLayout<mamori_action>.size)
         // Explicit padding: no tail padding, so size == stride and records pack back to back.
         #expect(MemoryLayout<mamori_exec>.stride == MemoryLayout<mamori_exec>.size)
@@ -110,6 +110,7 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_egress_key>.offset(of: \.policy) == 4)
         #expect(MemoryLayout<mamori_egress_key>.offset(of: \.addr) == 8)
         #expect(MemoryLayout<mamori_egress_rule>.offset(of: \.ports) == 8)
+        #expect(MemoryLayout<mamori_egress_rule>.offset(of: \.prefixlen) == 24)
         #expect(MemoryLayout<mamori_scope>.offset(of: \.egress_policy) == 4)
         #expect(MemoryLayout<mamori_exec_rule>.offset(of: \.flags) == 6)
         #expect(PreventionAction.killExec.rawValue == UInt16(MAMORI_ACT_KILL_EXEC.rawValue))

@@ -116,7 +116,9 @@ func spawnAndWait(_ path: String, _ args: [String]) -> ProgramRun {
 /// A private copy of a system binary (symlinks resolved), so that policies on its inode touch
 /// nothing but the test's own processes.
 func copyBinary(_ system: String, to destination: String) throws -> String {
-    let real = (system as NSString).resolvingSymlinksInPath
+    guard let resolved = realpath(system, nil) else { throw TestCgroupError.failed("realpath \(system)", errno) }
+    let real = String(cString: resolved)
+    free(resolved)
     try FileManager.default.copyItem(atPath: real, toPath: destination)
     return destination
 }
