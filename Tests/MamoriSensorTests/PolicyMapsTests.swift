@@ -94,5 +94,16 @@ struct PolicyMapsIntegrationTests {
         #expect(snap.execEntries == 0 && snap.configFlags & UInt32(MAMORI_CFG_HAS_EXEC_POLICY) == 0)
         #expect(snap.egressEntries == 1)
     }
+
+    @Test("the test cgroup helper moves the process back and removes its directory")
+    func testCgroupCleansUp() throws {
+        let before = TestCgroup.ownCgroupPath()
+        let cg = try TestCgroup()
+        try cg.enter()
+        #expect(TestCgroup.ownCgroupPath().hasSuffix((cg.path as NSString).lastPathComponent))
+        cg.remove()
+        #expect(TestCgroup.ownCgroupPath() == before)
+        #expect(access(cg.path, F_OK) != 0)
+    }
 }
 }
