@@ -63,7 +63,7 @@ int BPF_PROG(mamori_prevent_exec, struct task_struct *task, pid_t old_pid, struc
 	mamori_scope_of_current(cfg, &scope);
 	if (scope.flags & MAMORI_SCOPE_PROTECTED)
 		return 0;
-	if (!mamori_exec_matches(file, &scope, &m))
+	if (!mamori_exec_matches(cfg, file, &scope, &m))
 		return 0;
 
 	mamori_exec_info(&info, &m, MAMORI_ACT_KILL_EXEC, scope.level);

@@ -47,7 +47,7 @@ int BPF_PROG(mamori_lsm_exec, struct linux_binprm *bprm, int ret)
 	if (scope.flags & MAMORI_SCOPE_PROTECTED)
 		return 0;
 	file = BPF_CORE_READ(bprm, file);
-	if (!mamori_exec_matches(file, &scope, &m))
+	if (!mamori_exec_matches(cfg, file, &scope, &m))
 		return 0;
 	mamori_exec_info(&info, &m, MAMORI_ACT_DENY_EXEC, scope.level);
 	enforce = mamori_enforced(cfg, scope.level, m.needed);

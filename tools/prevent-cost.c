@@ -46,7 +46,7 @@ int main(int argc, char **argv) {
 	c.self_tgid = 0;
 	for (int round = 0; round < 2; round++) {
 		if (round == 1) {
-			c.flags = MAMORI_CFG_HAS_SCOPES | MAMORI_CFG_HAS_EXEC_POLICY | MAMORI_CFG_HAS_EGRESS;
+			c.flags = MAMORI_CFG_HAS_SCOPES | MAMORI_CFG_HAS_EXEC_POLICY | MAMORI_CFG_HAS_EGRESS | (getenv("NO_TREE") ? 0 : MAMORI_CFG_HAS_EXEC_TREE);
 			__u64 id = 0xfffffffffff0ull; struct mamori_scope s = { .level = 2 };
 			bpf_map_update_elem(bpf_map__fd(bpf_object__find_map_by_name(obj, "mamori_scope")), &id, &s, 0);
 			struct mamori_inode_key k = { .dev = 0xfffff, .ino = 12345 }; struct mamori_exec_rule r = { .flags = MAMORI_EXECP_TREE, .min_level = 4 };

@@ -19,7 +19,7 @@ struct EncodedPolicy {
     /// Every config bit `PolicyMaps` owns; the rest belong to `SensorMaps`.
     static let ownedFlags = UInt32(MAMORI_CFG_HAS_SCOPES) | UInt32(MAMORI_CFG_HAS_EXEC_POLICY)
         | UInt32(MAMORI_CFG_HAS_EGRESS) | UInt32(MAMORI_CFG_PREVENTION_OFF)
-        | UInt32(MAMORI_CFG_LSM_EXEC) | UInt32(MAMORI_CFG_HAS_PROTECTED)
+        | UInt32(MAMORI_CFG_LSM_EXEC) | UInt32(MAMORI_CFG_HAS_PROTECTED) | UInt32(MAMORI_CFG_HAS_EXEC_TREE)
 
     init(_ policy: KernelPolicy) throws(SensorError) {
         let maxLevel = UInt8(MAMORI_LEVEL_MAX)
@@ -99,6 +99,7 @@ struct EncodedPolicy {
         var flags: UInt32 = 0
         if !scopes.isEmpty { flags |= UInt32(MAMORI_CFG_HAS_SCOPES) }
         if !exec.isEmpty { flags |= UInt32(MAMORI_CFG_HAS_EXEC_POLICY) }
+        if policy.exec.contains(where: { $0.kind == .tree }) { flags |= UInt32(MAMORI_CFG_HAS_EXEC_TREE) }
         if !egress.isEmpty || !tagged.isEmpty || policy.scopes.contains(where: { $0.isolated || $0.allowlist }) {
             flags |= UInt32(MAMORI_CFG_HAS_EGRESS)
         }

@@ -164,3 +164,51 @@ struct PreventionEgressTests {
     }
 }
 }
+
+extension SensorIntegration {
+@Suite("prevention: egress allowlist")
+struct PreventionAllowlistTests {
+    /// Allowlist scope: only loopback, management and ALLOW entries; enforced from its own level.
+    /// Non-loopback destinations are only UDP-connect()ed (no packet is ever sent).
+    @Test("allowlist: unlisted destinations refused at its level, reported below it")
+    func allowlist() throws {
+        try #require(getpid() != 1, "run the integration tests in a child of init, not as pid 1")
+        let h = try SensorHarness.get()
+        let program = h.session.program
+        let cg = try TestCgroup()
+        defer {
+            try? program.policy.apply(KernelPolicy())
+            cg.remove()
+        }
+        var scope = KernelPolicy.Scope(cgroupId: cg.id, level: 2)
+        scope.egressPolicy = 11
+        scope.allowlist = true
+        scope.allowlistMinLevel = 2
+        var policy = KernelPolicy()
+        policy.scopes = [scope]
+        policy.egress = [.init(policy: .scope(11), address: [198, 51, 100, 0], prefixLength: 24, verdict: .allow,
+                               minLevel: 0, ipProtocol: 17, policyId: 111)]
+        try program.policy.apply(policy)
+        h.reset()
+        try cg.inside {
+            #expect(PolicySocket.connect("203.0.113.5", 53, udp: true) == EPERM)    // not listed
+            #expect(PolicySocket.connect("198.51.100.9", 53, udp: true) != EPERM)   // allowed
+            #expect(PolicySocket.connect("198.51.100.9", 443) == EPERM)             // allowed for UDP only
+            #expect(PolicySocket.connect("::1", 9, udp: true) != EPERM)             // loopback stays open
+        }
+        let r = h.first { $0.actionEvent?.destination?.description == "203.0.113.5" }?.actionEvent
+        #expect(r?.reason == .egressAllowlist && r?.enforced == true && r?.policyId == 11 && r?.neededLevel == 2)
+
+        // Scope level 1, allowlist from 2: nothing refused, a would-have record instead.
+        scope.level = 1
+        policy.scopes = [scope]
+        try program.policy.apply(policy)
+        h.reset()
+        try cg.inside {
+            #expect(PolicySocket.connect("203.0.113.6", 53, udp: true) != EPERM)
+        }
+        let w = h.first { $0.actionEvent?.destination?.description == "203.0.113.6" }?.actionEvent
+        #expect(w?.enforced == false && w?.level == 1 && w?.neededLevel == 2)
+    }
+}
+}

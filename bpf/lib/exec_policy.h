@@ -5,7 +5,8 @@
  *
  * Checked in order: the file's own inode (FILE; SHELL when the scope is a DAEMON), then every
  * ancestor directory (TREE), walking d_parent and hopping to the parent mount at a mount root,
- * at most MAMORI_EXEC_TREE_DEPTH steps (a deeper denied directory is not seen).
+ * at most MAMORI_EXEC_TREE_DEPTH steps (a deeper denied directory is not seen); only when
+ * MAMORI_CFG_HAS_EXEC_TREE says a TREE entry exists.
  */
 #ifndef MAMORI_EXEC_POLICY_H
 #define MAMORI_EXEC_POLICY_H
@@ -33,8 +34,8 @@ MAMORI_ALWAYS struct mamori_exec_rule *mamori_exec_rule_of(struct dentry *d)
 	return bpf_map_lookup_elem(&mamori_exec_policy, &key);
 }
 
-MAMORI_ALWAYS bool mamori_exec_matches(struct file *file, struct mamori_eff_scope *scope,
-				       struct mamori_exec_match *m)
+MAMORI_ALWAYS bool mamori_exec_matches(struct mamori_config *cfg, struct file *file,
+				       struct mamori_eff_scope *scope, struct mamori_exec_match *m)
 {
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	struct mamori_inode_key key = {};
@@ -58,6 +59,8 @@ MAMORI_ALWAYS bool mamori_exec_matches(struct file *file, struct mamori_eff_scop
 		m->policy_id = r->policy_id;
 		return true;
 	}
+	if (!(cfg->flags & MAMORI_CFG_HAS_EXEC_TREE))
+		return false;
 
 	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
 	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);

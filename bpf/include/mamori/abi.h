@@ -235,6 +235,7 @@ struct mamori_config {
 #define MAMORI_CFG_PREVENTION_OFF (1u << 7) /* circuit breaker / fail-open: report, never enforce */
 #define MAMORI_CFG_LSM_EXEC      (1u << 8) /* BPF LSM denies exec: the exec-time SIGKILL stays idle */
 #define MAMORI_CFG_HAS_PROTECTED (1u << 9) /* mamori_protected_files is non-empty */
+#define MAMORI_CFG_HAS_EXEC_TREE (1u << 10) /* mamori_exec_policy holds a TREE entry: walk directories */
 
 /* Key of the `mamori_watch` hash map: files whose read-only opens are reported. */
 struct mamori_watch_key {
