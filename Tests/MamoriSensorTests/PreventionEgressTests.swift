@@ -121,6 +121,13 @@ struct PreventionEgressTests {
                 (spawnAndWait(tagged, ["-c", script]), spawnAndWait("/bin/bash", ["-c", script]),
                  PolicySocket.connect("127.0.0.1", port))
             }
+            // A fork of the tagged process keeps the tag; an exec of an untagged image drops it.
+            let (forked, reexec) = try cg.inside {
+                (spawnAndWait(tagged, ["-c", "( \(script) ); exit $?"]),
+                 spawnAndWait(tagged, ["-c", "exec /bin/bash -c '\(script)'"]))
+            }
+            #expect(forked.exitCode == 1, "a forked subshell of the tagged bash keeps the tag: \(forked)")
+            #expect(reexec.exitCode == 0, "exec of untagged bash clears the tag: \(reexec)")
             #expect(taggedRun.exitCode == 1, "the tagged bash must fail to connect: \(taggedRun)")
             #expect(plainRun.exitCode == 0, "untagged bash connects: \(plainRun)")
             #expect(mine == 0)
