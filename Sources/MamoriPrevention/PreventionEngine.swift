@@ -60,8 +60,15 @@ public final class PreventionEngine {
     /// `now`: monotonic seconds; `eventNs`: CLOCK_BOOTTIME of the triggering event.
     public func respond(to hit: RuleHit, process: ProcessRecord, ancestry: [ProcessRecord], cgroupPath: String?,
                         incidentId: String, eventNs: UInt64? = nil, now: Double) -> Outcome {
+        respond(rule: hit.rule, process: process, ancestry: ancestry, cgroupPath: cgroupPath, incidentId: incidentId,
+                eventNs: eventNs ?? hit.timestampNs, now: now)
+    }
+
+    /// `respond(to:)` for a rule given by its metadata (replay, tests).
+    public func respond(rule: RuleMetadata, process: ProcessRecord, ancestry: [ProcessRecord], cgroupPath: String?,
+                        incidentId: String, eventNs: UInt64? = nil, now: Double) -> Outcome {
         let decision = ResponseDecision.decide(
-            rule: hit.rule, subject: DecisionSubject(process, cgroupPath: cgroupPath),
+            rule: rule, subject: DecisionSubject(process, cgroupPath: cgroupPath),
             ancestry: ancestry.map { DecisionSubject($0) }, levels: snapshot.levels,
             ladder: snapshot.policy.ladder, protection: responder.protection, enforcementOff: guardrails.breakerOpen)
         var outcome = Outcome(decision: decision)
