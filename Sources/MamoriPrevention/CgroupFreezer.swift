@@ -81,10 +81,9 @@ public struct CgroupFreezer: Sendable {
         if group.results.first?.isDone == true || responder.dryRun {
             // Parents before children; repeat until a sweep moves nobody new.
             for _ in 0..<responder.maxSweeps {
-                let map = ProcInspector.parentMap()
-                let fresh = ProcInspector.descendants(of: root.pid, in: map).filter { !seen.contains($0.pid) }
+                let fresh = ProcInspector.lineage(of: root.pid).filter { !seen.contains($0.pid) }
                 if fresh.isEmpty { break }
-                for (pid, _) in fresh { if let s = map[pid] { move(ProcessKey(pid: pid, startTicks: s.startTicks)) } }
+                for (pid, _, start) in fresh { move(ProcessKey(pid: pid, startTicks: start)) }
             }
         }
         if !responder.dryRun {

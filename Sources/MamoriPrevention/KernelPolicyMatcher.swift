@@ -29,7 +29,12 @@ public struct KernelPolicyMatcher: Sendable {
     public let policy: KernelPolicy
     private let exec: [KernelPolicy.Inode: KernelPolicy.ExecEntry]
     private let scopes: [UInt64: KernelPolicy.Scope]
-    private let egress: [KernelPolicy.EgressPolicy: [(prefix: IPPrefix, entry: KernelPolicy.EgressEntry)]]
+    /// Per list: prefix lengths (mapped, longest first) and entries by masked 16-byte address.
+    private let egress: [KernelPolicy.EgressPolicy: EgressList]
+    private struct EgressList: Sendable {
+        var lengths: [Int] = []
+        var byLength: [Int: [[UInt8]: KernelPolicy.EgressEntry]] = [:]
+    }
     private let tags: [KernelPolicy.Inode: UInt32]
 
     /// Ancestors the kernel walks for scopes, and directories it walks for TREE entries.
@@ -44,10 +49,16 @@ public struct KernelPolicyMatcher: Sendable {
         var scopes: [UInt64: KernelPolicy.Scope] = [:]
         for s in policy.scopes where scopes[s.cgroupId] == nil { scopes[s.cgroupId] = s }
         self.scopes = scopes
-        var egress: [KernelPolicy.EgressPolicy: [(prefix: IPPrefix, entry: KernelPolicy.EgressEntry)]] = [:]
+        var egress: [KernelPolicy.EgressPolicy: EgressList] = [:]
         for e in policy.egress {
-            egress[e.policy, default: []].append((IPPrefix(address: e.address, length: e.prefixLength), e))
+            let (addr, len) = IPPrefix(address: e.address, length: e.prefixLength).mapped
+            var list = egress[e.policy] ?? EgressList()
+            if list.byLength[len] == nil { list.lengths.append(len) }
+            // The trie keeps one value per key: the first entry wins, as PolicyCompiler merges.
+            if list.byLength[len]?[addr] == nil { list.byLength[len, default: [:]][addr] = e }
+            egress[e.policy] = list
         }
+        for key in Array(egress.keys) { egress[key]!.lengths.sort(by: >) }
         self.egress = egress
         var tags: [KernelPolicy.Inode: UInt32] = [:]
         for t in policy.taggedExecutables where tags[t.inode] == nil { tags[t.inode] = t.tag }
@@ -157,12 +168,12 @@ public struct KernelPolicyMatcher: Sendable {
 
     /// The entry with the longest prefix of list `p` containing `addr` (16-byte form).
     func lookup(_ p: KernelPolicy.EgressPolicy, _ addr: [UInt8]) -> KernelPolicy.EgressEntry? {
-        var best: (Int, KernelPolicy.EgressEntry)?
-        for (prefix, entry) in egress[p] ?? [] where prefix.contains(mapped: addr) {
-            let len = prefix.mapped.length
-            if best == nil || len > best!.0 { best = (len, entry) }
+        guard let list = egress[p] else { return nil }
+        for len in list.lengths {
+            let masked = IPPrefix(address: addr, length: len).address
+            if let e = list.byLength[len]?[masked] { return e }
         }
-        return best?.1
+        return nil
     }
 
     private func applies(_ e: KernelPolicy.EgressEntry, _ port: UInt16, _ proto: UInt8) -> Bool {

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import MamoriEvents
 import MamoriProcess
+import Foundation
 
 /// What /proc says about a live process right now: parent, start time, kernel-thread flag,
 /// comm, executable, cgroup.
@@ -88,6 +89,46 @@ enum ProcInspector {
                 out.append((c, depth + 1))
                 queue.append((c, depth + 1))
             }
+        }
+        return out
+    }
+
+    /// Descendants of `root` (parents first) with depth and start time, from
+    /// /proc/<pid>/task/<tid>/children where the kernel has it (CONFIG_PROC_CHILDREN), else
+    /// from a scan of every /proc/<pid>/stat.
+    static func lineage(of root: UInt32, procRoot: String = "/proc") -> [(pid: UInt32, depth: Int, startTicks: UInt64)] {
+        if let fast = lineageFromChildren(of: root, procRoot: procRoot) { return fast }
+        let map = parentMap(procRoot: procRoot)
+        return descendants(of: root, in: map).compactMap { d in map[d.pid].map { (d.pid, d.depth, $0.startTicks) } }
+    }
+
+    static func lineageFromChildren(of root: UInt32, procRoot: String) -> [(pid: UInt32, depth: Int, startTicks: UInt64)]? {
+        guard access("\(procRoot)/\(root)/task/\(root)/children", R_OK) == 0 else { return nil }
+        var out: [(UInt32, Int, UInt64)] = []
+        var queue: [(UInt32, Int)] = [(root, 0)]
+        var seen: Set<UInt32> = [root]
+        var i = 0
+        while i < queue.count {
+            let (pid, depth) = queue[i]
+            i += 1
+            for child in children(of: pid, procRoot: procRoot) where seen.insert(child).inserted {
+                guard let s = stat(child, procRoot: procRoot) else { continue }
+                out.append((child, depth + 1, s.startTicks))
+                queue.append((child, depth + 1))
+            }
+        }
+        return out
+    }
+
+    /// Children of every thread of `pid`.
+    static func children(of pid: UInt32, procRoot: String) -> [UInt32] {
+        guard let dir = opendir("\(procRoot)/\(pid)/task") else { return [] }
+        defer { closedir(dir) }
+        var out: [UInt32] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard UInt32(name) != nil, let text = readSmall("\(procRoot)/\(pid)/task/\(name)/children") else { continue }
+            out += text.split(separator: " ").compactMap { UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
         return out
     }

@@ -51,12 +51,10 @@ public struct Responder: Sendable {
         var seen: Set<UInt32> = [root.pid]
         if !dryRun { _ = handles[0].handle.signal(SIGSTOP, dryRun: false, eventNs: nil) }
         for _ in 0..<maxSweeps {
-            let map = ProcInspector.parentMap(procRoot: procRoot)
             var found = false
-            for (pid, depth) in ProcInspector.descendants(of: root.pid, in: map) where !seen.contains(pid) {
+            for (pid, depth, start) in ProcInspector.lineage(of: root.pid, procRoot: procRoot) where !seen.contains(pid) {
                 seen.insert(pid)
                 found = true
-                guard let start = map[pid]?.startTicks else { continue }
                 var h = open(ProcessKey(pid: pid, startTicks: start), action: .kill)
                 guard case .open = h.state else {
                     results.append(h.result(eventNs))
