@@ -6,6 +6,7 @@ import MamoriDetection
 /// Exists so the agent can record every action and its result in the alert
 /// (`mamori.response`) and the store. An immutable value; any thread.
 public struct ActionResult: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// How the action ended.
     public enum Outcome: Sendable, Equatable, Codable {
         case done
         case failed(errno: Int32)
@@ -13,6 +14,7 @@ public struct ActionResult: Sendable, Equatable, Codable, CustomStringConvertibl
         case simulated
     }
 
+    /// Which action was taken (a kill-tree reports one `kill` per process, `stop` during sweeps).
     public enum Action: String, Sendable, Codable {
         case kill, stop, freeze, thaw, killFrozen = "kill-frozen", quarantine
     }

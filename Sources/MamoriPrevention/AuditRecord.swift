@@ -23,6 +23,7 @@ public struct Actor: Sendable, Equatable, Codable, CustomStringConvertible {
 /// Exists so the agent can write the same facts to the store's `audit` table and to the
 /// alert log (it is `Codable` for the latter). Immutable; any thread.
 public struct AuditRecord: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// What changed; the raw value is written to the audit table.
     public enum Action: String, Sendable, Codable {
         case levelSet = "level.set", levelRevert = "level.revert", scopeSet = "scope.set",
              scopeClear = "scope.clear", scopeRevert = "scope.revert", isolate = "isolate",

@@ -36,6 +36,7 @@ public struct CgroupFreezer: Sendable {
 
     public func directory(for incidentId: String) -> String { "\(mountPoint)/\(parentName)/\(incidentId)" }
 
+    /// A freeze operation that could not be carried out, with the cgroup file and errno.
     public enum FreezeError: Error, Equatable, CustomStringConvertible {
         case badIncidentId(String)
         case cgroup(path: String, errno: Int32)

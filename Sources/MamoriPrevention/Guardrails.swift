@@ -3,6 +3,7 @@
 ///
 /// Immutable; any thread.
 public struct GuardrailEvent: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Which guardrail spoke.
     public enum Kind: String, Sendable, Codable {
         case rateLimited = "rate-limited", breakerTripped = "breaker-tripped",
              breakerReset = "breaker-reset", canaryRollback = "canary-rollback"

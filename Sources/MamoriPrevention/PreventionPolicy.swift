@@ -29,6 +29,7 @@ public struct PreventionPolicy: Sendable, Equatable {
 
     /// An executable denied by path or by content hash.
     public struct ExecDeny: Sendable, Equatable {
+        /// How the executable is identified.
         public enum Match: Sendable, Equatable {
             /// A file, or with `tree` every executable below a directory.
             case path(String, tree: Bool)
@@ -70,6 +71,7 @@ public struct PreventionPolicy: Sendable, Equatable {
 
     /// A systemd unit's own egress list.
     public struct UnitEgress: Sendable, Equatable {
+        /// allowlist: only the listed destinations (plus loopback and management); denylist: all but them.
         public enum Mode: String, Sendable, Equatable { case allowlist, denylist }
         public var unit: String
         public var mode: Mode
@@ -102,6 +104,7 @@ public struct PreventionPolicy: Sendable, Equatable {
         }
     }
 
+    /// A level the policy gives a unit or cgroup subtree (`scopes:`).
     public struct ScopeLevel: Sendable, Equatable {
         public var target: ScopeTarget
         public var level: PreventionLevel

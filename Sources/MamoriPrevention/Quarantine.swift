@@ -26,6 +26,7 @@ public struct Quarantine: Sendable {
         public var quarantinedAtUnix: Double
     }
 
+    /// A quarantine or restore that failed, naming the path; nothing is lost when it is thrown.
     public struct Failure: Error, Equatable, CustomStringConvertible {
         public var path: String
         public var message: String

@@ -55,6 +55,7 @@ public struct ProtectionList: Sendable, Equatable {
 /// Exists so the live pipeline and `Simulator` run the *same* function (`decide`): what
 /// simulate predicts is what the level then does. An immutable value; any thread.
 public struct ResponseDecision: Sendable, Equatable {
+    /// The outcome of a decision.
     public enum Verdict: Sendable, Equatable {
         /// Carry out `action` on `target` now.
         case act

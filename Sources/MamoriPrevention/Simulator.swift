@@ -6,6 +6,7 @@ import MamoriStore
 ///
 /// An immutable value; any thread.
 public struct SimulationReport: Sendable, Equatable {
+    /// Which mechanism would have acted.
     public enum Kind: String, Sendable, Equatable, Codable {
         /// A rule's response (kill, kill-tree, freeze).
         case rule
