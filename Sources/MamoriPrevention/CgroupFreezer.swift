@@ -60,6 +60,7 @@ public struct CgroupFreezer: Sendable {
         }
         var group = FrozenGroup(incidentId: incidentId, cgroupDirectory: dir, origins: [:], results: [])
         var seen: Set<UInt32> = []
+        var shielded: Set<UInt32> = []
         func move(_ key: ProcessKey) {
             seen.insert(key.pid)
             var h = responder.open(key, action: .freeze)
@@ -84,8 +85,19 @@ public struct CgroupFreezer: Sendable {
             for _ in 0..<responder.maxSweeps {
                 let fresh = ProcInspector.lineage(of: root.pid).filter { !seen.contains($0.pid) }
                 if fresh.isEmpty { break }
-                for (pid, _, start) in fresh { move(ProcessKey(pid: pid, startTicks: start)) }
+                for (pid, ppid, _, start) in fresh {
+                    // Below a refused (protected) member nothing is moved.
+                    if shielded.contains(ppid) { seen.insert(pid); shielded.insert(pid); continue }
+                    move(ProcessKey(pid: pid, startTicks: start))
+                    if case .refused = group.results.last?.outcome { shielded.insert(pid) }
+                }
             }
+        }
+        if !responder.dryRun && group.origins.isEmpty {
+            // Nobody moved (refused or gone): leave no empty cgroup behind.
+            _ = rmdir(dir)
+            _ = rmdir(parent)
+            return group
         }
         if !responder.dryRun {
             let rc = CgroupFreezer.write("1\n", to: "\(dir)/cgroup.freeze")

@@ -49,16 +49,8 @@ public struct Guardrails: Sendable {
     /// Asks to take one action at monotonic time `now`; counts it toward the breaker.
     public mutating func admit(now: Double) -> (Admission, [GuardrailEvent]) {
         var events: [GuardrailEvent] = []
-        if let opened = breakerOpenedAt {
-            if settings.breakerCooldownSeconds > 0, now - opened >= settings.breakerCooldownSeconds {
-                breakerOpenedAt = nil
-                attempts.removeAll()
-                events.append(GuardrailEvent(kind: .breakerReset,
-                                             reason: "cool-down of \(Int(settings.breakerCooldownSeconds))s passed; enforcement back on"))
-            } else {
-                return (.refused(nil), events)
-            }
-        }
+        if let reset = tick(now: now) { events.append(reset) }
+        if breakerOpen { return (.refused(nil), events) }
         attempts.append(now)
         attempts.removeAll { now - $0 > settings.breakerWindowSeconds }
         if attempts.count > settings.breakerActions {
@@ -76,6 +68,17 @@ public struct Guardrails: Sendable {
         }
         tokens -= 1
         return (.allowed, events)
+    }
+
+    /// Closes the breaker once its cool-down has passed; call periodically (the agent then
+    /// recompiles the kernel policy with enforcement back on). Returns the reset event.
+    public mutating func tick(now: Double) -> GuardrailEvent? {
+        guard let opened = breakerOpenedAt, settings.breakerCooldownSeconds > 0,
+              now - opened >= settings.breakerCooldownSeconds else { return nil }
+        breakerOpenedAt = nil
+        attempts.removeAll()
+        return GuardrailEvent(kind: .breakerReset,
+                              reason: "cool-down of \(Int(settings.breakerCooldownSeconds))s passed; enforcement back on")
     }
 
     /// Closes the breaker (operator command).

@@ -67,11 +67,13 @@ public final class PreventionEngine {
     /// `respond(to:)` for a rule given by its metadata (replay, tests).
     public func respond(rule: RuleMetadata, process: ProcessRecord, ancestry: [ProcessRecord], cgroupPath: String?,
                         incidentId: String, eventNs: UInt64? = nil, now: Double) -> Outcome {
+        let reset = guardrails.tick(now: now)
         let decision = ResponseDecision.decide(
             rule: rule, subject: DecisionSubject(process, cgroupPath: cgroupPath),
             ancestry: ancestry.map { DecisionSubject($0) }, levels: snapshot.levels,
             ladder: snapshot.policy.ladder, protection: responder.protection, enforcementOff: guardrails.breakerOpen)
         var outcome = Outcome(decision: decision)
+        if let reset { outcome.guardrailEvents.append(reset) }
         guard decision.verdict == .act, let target = decision.target else { return outcome }
         let (admission, events) = guardrails.admit(now: now)
         outcome.guardrailEvents += events
@@ -107,6 +109,10 @@ public final class PreventionEngine {
 
     /// Counts an enforced kernel action (from a `mamori_action` record) toward the canary.
     public func kernelActionEnforced(now: Double) -> GuardrailEvent? { guardrails.actionTaken(now: now) }
+
+    /// Closes the breaker after its cool-down (call periodically; recompile the kernel policy
+    /// when it returns an event, as `enforcementOff` changed).
+    public func tick(now: Double) -> GuardrailEvent? { guardrails.tick(now: now) }
 
     /// Closes the circuit breaker (operator command).
     public func resetBreaker() -> GuardrailEvent? { guardrails.resetBreaker() }

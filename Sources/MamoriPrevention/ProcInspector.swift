@@ -96,15 +96,17 @@ enum ProcInspector {
     /// Descendants of `root` (parents first) with depth and start time, from
     /// /proc/<pid>/task/<tid>/children where the kernel has it (CONFIG_PROC_CHILDREN), else
     /// from a scan of every /proc/<pid>/stat.
-    static func lineage(of root: UInt32, procRoot: String = "/proc") -> [(pid: UInt32, depth: Int, startTicks: UInt64)] {
+    typealias Member = (pid: UInt32, ppid: UInt32, depth: Int, startTicks: UInt64)
+
+    static func lineage(of root: UInt32, procRoot: String = "/proc") -> [Member] {
         if let fast = lineageFromChildren(of: root, procRoot: procRoot) { return fast }
         let map = parentMap(procRoot: procRoot)
-        return descendants(of: root, in: map).compactMap { d in map[d.pid].map { (d.pid, d.depth, $0.startTicks) } }
+        return descendants(of: root, in: map).compactMap { d in map[d.pid].map { (d.pid, $0.ppid, d.depth, $0.startTicks) } }
     }
 
-    static func lineageFromChildren(of root: UInt32, procRoot: String) -> [(pid: UInt32, depth: Int, startTicks: UInt64)]? {
+    static func lineageFromChildren(of root: UInt32, procRoot: String) -> [Member]? {
         guard access("\(procRoot)/\(root)/task/\(root)/children", R_OK) == 0 else { return nil }
-        var out: [(UInt32, Int, UInt64)] = []
+        var out: [Member] = []
         var queue: [(UInt32, Int)] = [(root, 0)]
         var seen: Set<UInt32> = [root]
         var i = 0
@@ -113,7 +115,7 @@ enum ProcInspector {
             i += 1
             for child in children(of: pid, procRoot: procRoot) where seen.insert(child).inserted {
                 guard let s = stat(child, procRoot: procRoot) else { continue }
-                out.append((child, depth + 1, s.startTicks))
+                out.append((child, pid, depth + 1, s.startTicks))
                 queue.append((child, depth + 1))
             }
         }

@@ -38,7 +38,8 @@ public struct Responder: Sendable {
     }
 
     /// Kills `root` and every descendant: stops them all first (a stopped process cannot fork),
-    /// sweeping /proc until a pass finds no new descendant, then kills leaves first.
+    /// sweeping /proc until a pass finds no new descendant, then kills leaves first. A refused
+    /// (protected) descendant and everything below it are left alone.
     /// Returns one result per process touched (root first).
     public func killTree(_ root: ProcessKey, eventNs: UInt64? = nil) -> [ActionResult] {
         var rootHandle = open(root, action: .kill)
@@ -49,14 +50,21 @@ public struct Responder: Sendable {
         var handles: [(handle: ProcessHandle, depth: Int)] = [(rootHandle, 0)]
         var results: [ActionResult] = []
         var seen: Set<UInt32> = [root.pid]
+        // A protected or unverifiable member shields its whole subtree.
+        var shielded: Set<UInt32> = []
         if !dryRun { _ = handles[0].handle.signal(SIGSTOP, dryRun: false, eventNs: nil) }
         for _ in 0..<maxSweeps {
             var found = false
-            for (pid, depth, start) in ProcInspector.lineage(of: root.pid, procRoot: procRoot) where !seen.contains(pid) {
+            for (pid, ppid, depth, start) in ProcInspector.lineage(of: root.pid, procRoot: procRoot) where !seen.contains(pid) {
                 seen.insert(pid)
                 found = true
+                if shielded.contains(ppid) {
+                    shielded.insert(pid)
+                    continue
+                }
                 var h = open(ProcessKey(pid: pid, startTicks: start), action: .kill)
                 guard case .open = h.state else {
+                    if case .refused = h.state { shielded.insert(pid) }
                     results.append(h.result(eventNs))
                     h.close()
                     continue

@@ -32,6 +32,11 @@ import Testing
         let (admission, events) = g.admit(now: 106)
         #expect(events.map(\.kind) == [.breakerReset])
         #expect(admission == .allowed && !g.breakerOpen)
+        var k = Guardrails(settings: settings())
+        for i in 0..<6 { _ = k.admit(now: Double(i)) }
+        #expect(k.tick(now: 50) == nil && k.breakerOpen)
+        #expect(k.tick(now: 105)?.kind == .breakerReset)
+        #expect(!k.breakerOpen)
         var h = Guardrails(settings: settings())
         for i in 0..<6 { _ = h.admit(now: Double(i)) }
         #expect(h.resetBreaker()?.reason == "reset by the operator")

@@ -25,25 +25,21 @@ struct PreventionMeasurements {
         let responder = Responder(protection: ProtectionList(.init(), agentPid: UInt32(getpid())))
         var kill: [UInt64] = [], tree: [UInt64] = []
         for _ in 0..<30 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sleep"); p.arguments = ["100"]
-            try p.run()
-            let key = try #require(ProcInspector.live(UInt32(p.processIdentifier))).key
+            let p = try Spawned("exec sleep 100")
+            _ = waitFor { ProcInspector.live(UInt32(p.pid))?.comm == "sleep" }
+            let key = try #require(ProcInspector.live(UInt32(p.pid))).key
             let r = responder.kill(key, eventNs: now())
             kill.append(r.latencyNs ?? 0)
-            p.waitUntilExit()
+            p.stop()
         }
         for _ in 0..<10 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "sleep 100 & sh -c 'sleep 100 & sleep 100 & wait' & wait"]
-            try p.run()
-            while ProcInspector.descendants(of: UInt32(p.processIdentifier), in: ProcInspector.parentMap()).count < 4 { usleep(5000) }
-            let key = try #require(ProcInspector.live(UInt32(p.processIdentifier))).key
+            let p = try Spawned("sleep 100 & sh -c 'sleep 100 & sleep 100 & wait' & wait")
+            _ = waitFor { ProcInspector.lineage(of: UInt32(p.pid)).count >= 4 }
+            let key = try #require(ProcInspector.live(UInt32(p.pid))).key
             let t0 = now()
             _ = responder.killTree(key, eventNs: t0)
             tree.append(now() - t0)
-            p.waitUntilExit()
+            p.stop()
         }
         report("kill via pidfd (decision to signal sent)", kill)
         report("kill-tree of a 5-process, 3-level lineage (start to all killed)", tree)

@@ -13,13 +13,7 @@ struct ResponderIntegrationTests {
 
     let protection = ProtectionList(PreventionPolicy.ProtectedProcesses(), agentPid: UInt32(getpid()))
 
-    func spawn(_ script: String) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        try p.run()
-        return p
-    }
+    func spawn(_ script: String) throws -> Spawned { try Spawned(script) }
 
     func key(_ pid: Int32) throws -> ProcessKey { try #require(ProcInspector.live(UInt32(pid))).key }
 
@@ -46,28 +40,28 @@ struct ResponderIntegrationTests {
         }
     }
 
-    func cleanup(_ p: Process) {
-        for d in descendants(p.processIdentifier) { kill(pid_t(d.pid), SIGKILL) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
+    /// Kills what is left of the lineage (and `extra`, members that were reparented) and reaps the child.
+    func cleanup(_ p: Spawned, extra: [ProcessKey] = []) {
+        for d in descendants(p.pid) + extra where alive(d) { kill(pid_t(d.pid), SIGKILL) }
+        p.stop()
     }
 
     @Test func killViaPidfd() throws {
         let p = try spawn("exec sleep 100")
         defer { cleanup(p) }
-        #expect(waitUntil { ProcInspector.live(UInt32(p.processIdentifier))?.comm == "sleep" })
-        let k = try key(p.processIdentifier)
+        #expect(waitUntil { ProcInspector.live(UInt32(p.pid))?.comm == "sleep" })
+        let k = try key(p.pid)
         let r = Responder(protection: protection).kill(k, eventNs: ProcInspector.boottimeNs())
         #expect(r.outcome == .done, "\(r)")
         #expect(r.latencyNs != nil)
-        p.waitUntilExit()
-        #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL)
+        #expect(p.wait())
+        #expect(p.terminationSignal == SIGKILL)
     }
 
     @Test func reusedPidIsNeverSignalled() throws {
         let p = try spawn("exec sleep 100")
         defer { cleanup(p) }
-        var k = try key(p.processIdentifier)
+        var k = try key(p.pid)
         k.startTicks += 1 // the record describes an older process with this pid
         let r = Responder(protection: protection).kill(k)
         guard case .refused(let why) = r.outcome else { Issue.record("not refused: \(r)"); return }
@@ -80,13 +74,13 @@ struct ResponderIntegrationTests {
         // exec'ing its last command, so the lineage really is three deep.
         let p = try spawn("sleep 100 & sh -c 'sleep 100 & sleep 100 & wait' & wait")
         defer { cleanup(p) }
-        #expect(waitUntil { descendants(p.processIdentifier).count >= 4 })
-        let root = try key(p.processIdentifier)
-        let lineage = [root] + descendants(p.processIdentifier)
+        #expect(waitUntil { descendants(p.pid).count >= 4 })
+        let root = try key(p.pid)
+        let lineage = [root] + descendants(p.pid)
         #expect(lineage.count == 5)
         let results = Responder(protection: protection).killTree(root, eventNs: ProcInspector.boottimeNs())
         #expect(results.filter { $0.action == .kill && $0.outcome == .done }.count == 5, "\(results)")
-        p.waitUntilExit()
+        #expect(p.wait())
         #expect(waitUntil { lineage.allSatisfy { !alive($0) } })
         for k in lineage { #expect(!alive(k), "pid \(k.pid) survived") }
     }
@@ -94,19 +88,59 @@ struct ResponderIntegrationTests {
     @Test func protectedProcessesAreRefused() throws {
         let p = try spawn("exec sleep 100")
         defer { cleanup(p) }
-        #expect(waitUntil { ProcInspector.live(UInt32(p.processIdentifier))?.comm == "sleep" })
+        #expect(waitUntil { ProcInspector.live(UInt32(p.pid))?.comm == "sleep" })
         var policy = PreventionPolicy.ProtectedProcesses()
         policy.comms.append("sleep")
         let responder = Responder(protection: ProtectionList(policy, agentPid: UInt32(getpid())))
-        let r = responder.kill(try key(p.processIdentifier))
+        let r = responder.kill(try key(p.pid))
         #expect(r.outcome == .refused("comm sleep is protected"))
         #expect(p.isRunning)
         let initKey = try key(1)
         #expect(responder.kill(initKey).outcome == .refused("pid 1 is init (or the idle task)"))
         let me = try key(getpid())
         #expect(responder.kill(me).outcome == .refused("pid \(getpid()) is the agent itself"))
-        let treeResults = responder.killTree(try key(p.processIdentifier))
+        let treeResults = responder.killTree(try key(p.pid))
         #expect(treeResults.map(\.outcome) == [.refused("comm sleep is protected")])
+        #expect(p.isRunning)
+    }
+
+    @Test func killTreeSparesAProtectedSubtree() throws {
+        // root sh -> (sleep, protsh -> sleep): protsh is protected, so it and its child survive.
+        let dir = TempDir("shield")
+        let protsh = dir.path + "/protsh"
+        try FileManager.default.copyItem(atPath: "/bin/dash", toPath: protsh)
+        let p = try spawn("sleep 100 & \(protsh) -c 'sleep 100 & wait' & wait")
+        var all: [ProcessKey] = []
+        defer { cleanup(p, extra: all) }
+        #expect(waitUntil { descendants(p.pid).count >= 3 })
+        all = descendants(p.pid)
+        let shielded = all.filter { k in
+            let live = ProcInspector.live(k.pid)
+            return live?.comm == "protsh" || live.map { ProcInspector.live($0.ppid)?.comm == "protsh" } == true
+        }
+        #expect(shielded.count == 2)
+        var policy = PreventionPolicy.ProtectedProcesses()
+        policy.comms.append("protsh")
+        let results = Responder(protection: ProtectionList(policy, agentPid: UInt32(getpid())))
+            .killTree(try key(p.pid))
+        #expect(results.contains { $0.outcome == .refused("comm protsh is protected") })
+        #expect(p.wait())
+        #expect(waitUntil { all.filter { !shielded.contains($0) }.allSatisfy { !alive($0) } })
+        for k in shielded { #expect(alive(k), "protected subtree member \(k.pid) was killed") }
+    }
+
+    @Test func freezeOfAProtectedRootLeavesNoCgroup() throws {
+        let p = try spawn("exec sleep 100")
+        defer { cleanup(p) }
+        #expect(waitUntil { ProcInspector.live(UInt32(p.pid))?.comm == "sleep" })
+        var policy = PreventionPolicy.ProtectedProcesses()
+        policy.comms.append("sleep")
+        var freezer = try #require(CgroupFreezer(responder: Responder(protection: ProtectionList(policy, agentPid: UInt32(getpid())))))
+        freezer.parentName = "mamori-test-quarantine-\(getpid())"
+        let group = try freezer.freeze(try key(p.pid), incidentId: "refused")
+        #expect(group.results.map(\.outcome) == [.refused("comm sleep is protected")])
+        #expect(access(freezer.directory(for: "refused"), F_OK) != 0)
+        #expect(access("\(freezer.mountPoint)/\(freezer.parentName)", F_OK) != 0)
         #expect(p.isRunning)
     }
 
@@ -125,10 +159,10 @@ struct ResponderIntegrationTests {
         }
         func size() -> Int { (try? FileManager.default.attributesOfItem(atPath: counter)[.size] as? Int) ?? 0 }
         #expect(waitUntil { size() > 10 })
-        let group = try freezer.freeze(try key(p.processIdentifier), incidentId: incident)
+        let group = try freezer.freeze(try key(p.pid), incidentId: incident)
         #expect(group.results.first?.outcome == .done, "\(group.results)")
         #expect(freezer.isFrozen(incidentId: incident))
-        #expect(freezer.members(incidentId: incident).contains(UInt32(p.processIdentifier)))
+        #expect(freezer.members(incidentId: incident).contains(UInt32(p.pid)))
         let frozenSize = size()
         usleep(300_000)
         #expect(size() == frozenSize, "the frozen shell kept writing")
@@ -138,12 +172,12 @@ struct ResponderIntegrationTests {
         // Freeze again and kill the frozen group: nothing of it survives.
         try freezer.remove(incidentId: incident, restoring: group)
         #expect(access(freezer.directory(for: incident), F_OK) != 0)
-        let again = try freezer.freeze(try key(p.processIdentifier), incidentId: incident)
+        let again = try freezer.freeze(try key(p.pid), incidentId: incident)
         #expect(again.results.first?.outcome == .done)
         let kill = try freezer.killFrozen(incidentId: incident)
         #expect(kill.outcome == .done)
-        p.waitUntilExit()
-        #expect(p.terminationReason == .uncaughtSignal)
+        #expect(p.wait())
+        #expect(p.terminationSignal == SIGKILL)
         try freezer.remove(incidentId: incident)
         #expect(access(freezer.directory(for: incident), F_OK) != 0)
     }

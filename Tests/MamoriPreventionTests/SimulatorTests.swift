@@ -121,26 +121,31 @@ enum History {
 
 /// Simulate equals reality for rule responses: what `simulate` says level 2 kills is exactly
 /// what the live engine at level 2 kills, on real processes the test spawns.
+/// Polls `condition` every 5 ms for up to 10 s.
+func waitFor(_ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(5_000)
+    }
+    return condition()
+}
+
 @Suite("Simulate equals reality", .serialized, .enabled(if: Privilege.integrationEnabled))
 struct SimulateEqualsRealityTests {
     init() throws { try #require(Privilege.isRoot, "needs root (CI=true forces this suite to run)") }
 
     @Test func simulatedKillsAreTheRealKills() throws {
-        var procs: [Process] = []
-        defer { for p in procs { if p.isRunning { kill(p.processIdentifier, SIGKILL) }; p.waitUntilExit() } }
-        for _ in 0..<3 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sleep")
-            p.arguments = ["100"]
-            try p.run()
-            procs.append(p)
-        }
+        var procs: [Spawned] = []
+        defer { for p in procs { p.stop() } }
+        for _ in 0..<3 { procs.append(try Spawned("exec sleep 100")) }
+        for p in procs { _ = waitFor { ProcInspector.live(UInt32(p.pid))?.comm == "sleep" } }
         let dir = TempDir("reality")
         let store = try EventStore(path: dir.path + "/events.db")
         let ruleFor = ["crit-kill", "high-tree", "crit-none"]
         var records: [ProcessRecord] = []
         for (i, p) in procs.enumerated() {
-            let live = try #require(ProcInspector.live(UInt32(p.processIdentifier)))
+            let live = try #require(ProcInspector.live(UInt32(p.pid)))
             let entity = "P\(i)"
             try store.upsert(History.process(entity, live.pid, parent: nil, exe: live.executable, unit: nil))
             try store.upsert(History.alert(i, ruleFor[i], entity, severity: History.rules[ruleFor[i]]!.level.rawValue))
@@ -167,8 +172,8 @@ struct SimulateEqualsRealityTests {
             if outcome.results.contains(where: \.isDone) { killed.insert(ruleFor[i]) }
         }
         #expect(killed == predicted)
-        procs[0].waitUntilExit()
-        #expect(procs[0].terminationReason == .uncaughtSignal)
+        #expect(procs[0].wait())
+        #expect(procs[0].terminationSignal == SIGKILL)
         #expect(procs[1].isRunning && procs[2].isRunning)
     }
 }
