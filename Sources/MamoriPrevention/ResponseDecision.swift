@@ -5,7 +5,7 @@ import MamoriProcess
 /// stored `ProcessRow` (the simulator), so both paths run the same decision.
 ///
 /// An immutable value; any thread.
-public struct DecisionSubject: Sendable, Equatable {
+public struct DecisionSubject: Sendable, Equatable, Codable {
     public var pid: UInt32
     public var executable: String
     public var comm: String

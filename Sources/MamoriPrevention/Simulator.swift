@@ -5,7 +5,7 @@ import MamoriStore
 /// What a level would have done to recorded activity, grouped for `mamori level simulate`.
 ///
 /// An immutable value; any thread.
-public struct SimulationReport: Sendable, Equatable {
+public struct SimulationReport: Sendable, Equatable, Codable {
     /// Which mechanism would have acted.
     public enum Kind: String, Sendable, Equatable, Codable {
         /// A rule's response (kill, kill-tree, freeze).
@@ -17,7 +17,7 @@ public struct SimulationReport: Sendable, Equatable {
     }
 
     /// One (kind, what matched, executable) group.
-    public struct Finding: Sendable, Equatable {
+    public struct Finding: Sendable, Equatable, Codable {
         public var kind: Kind
         /// Rule id, or the policy entry ("exec_deny[0] path /usr/bin/nc", "temp dir /tmp").
         public var what: String
