@@ -76,12 +76,14 @@ public struct KernelPolicyMatcher: Sendable {
         public var allowlistMinLevel: UInt8 = 0
     }
 
-    /// Walks `cgroupChain` (the task's cgroup id first, then its ancestors): the first level set
-    /// wins (else the host level), flags are ORed, the first non-zero egress list wins.
+    /// Walks `cgroupChain` (the task's cgroup id first, then its ancestors up to the root): the
+    /// deepest level set wins (else the host level), flags are ORed, the deepest non-zero
+    /// egress list wins. Only the `maxScopeDepth` levels nearest the root are seen (the kernel
+    /// reads ancestors by level from the root, so host-wide scopes on the root always apply).
     public func scope(cgroupChain: [UInt64]) -> EffectiveScope {
         var s = EffectiveScope(level: policy.hostLevel)
         var levelSet = false
-        for id in cgroupChain.prefix(Self.maxScopeDepth) {
+        for id in cgroupChain.suffix(Self.maxScopeDepth) {
             guard let entry = scopes[id] else { continue }
             if !levelSet, let l = entry.level { s.level = l; levelSet = true }
             s.isolated = s.isolated || entry.isolated

@@ -113,3 +113,18 @@ import Testing
         #expect(!IPPrefix("10.0.0.0/8")!.contains(mapped: IPPrefix.mapped([11, 0, 0, 1])))
     }
 }
+
+@Suite struct KernelScopeDepthTests {
+    @Test func onlyTheSixteenLevelsNearestTheRootAreSeen() {
+        var k = KernelPolicy()
+        var root = KernelPolicy.Scope(cgroupId: 1); root.isolated = true
+        k.scopes = [root, KernelPolicy.Scope(cgroupId: 1000, level: 4)]
+        let m = KernelPolicyMatcher(k)
+        // A 20-deep chain: 1000 (deepest) is beyond level 15, the root is level 0.
+        let chain: [UInt64] = [1000] + (2...19).reversed().map { UInt64($0) } + [1]
+        #expect(chain.count == 20)
+        #expect(m.scope(cgroupChain: chain).isolated)
+        #expect(m.scope(cgroupChain: chain).level == 0)
+        #expect(m.scope(cgroupChain: [1000, 1]).level == 4)
+    }
+}
