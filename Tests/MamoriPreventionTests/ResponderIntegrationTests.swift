@@ -70,14 +70,14 @@ struct ResponderIntegrationTests {
     }
 
     @Test func killTreeLeavesNoneOfTheLineage() throws {
-        // Three levels: sh -> (sleep, sh -> (sleep, sleep)). `wait` keeps each shell from
-        // exec'ing its last command, so the lineage really is three deep.
-        let p = try spawn("sleep 100 & sh -c 'sleep 100 & sleep 100 & wait' & wait")
+        // The fork bomb of depth 3 from the issue: sh -> (sleep, sh -> (sleep, sleep)).
+        let p = try spawn("sleep 100 & sh -c \"sleep 100 & sleep 100\"")
         defer { cleanup(p) }
         #expect(waitUntil { descendants(p.pid).count >= 4 })
         let root = try key(p.pid)
         let lineage = [root] + descendants(p.pid)
         #expect(lineage.count == 5)
+        #expect(ProcInspector.lineage(of: root.pid).map(\.depth).max() == 2) // three levels
         let results = Responder(protection: protection).killTree(root, eventNs: ProcInspector.boottimeNs())
         #expect(results.filter { $0.action == .kill && $0.outcome == .done }.count == 5, "\(results)")
         #expect(p.wait())
