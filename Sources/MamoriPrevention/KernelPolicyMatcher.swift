@@ -89,9 +89,9 @@ public struct KernelPolicyMatcher: Sendable {
             s.isolated = s.isolated || entry.isolated
             s.daemon = s.daemon || entry.daemon
             s.protected = s.protected || entry.protected
+            s.allowlist = s.allowlist || entry.allowlist
             if s.egressPolicy == 0, entry.egressPolicy != 0 {
                 s.egressPolicy = entry.egressPolicy
-                s.allowlist = entry.allowlist
                 s.allowlistMinLevel = entry.allowlistMinLevel
             }
         }
@@ -128,52 +128,62 @@ public struct KernelPolicyMatcher: Sendable {
     }
 
     /// A connect/sendmsg to `address` (4 or 16 bytes) `port` over `ipProtocol` (6/17) by a task
-    /// in `cgroupChain` whose process carries `tag`.
+    /// in `cgroupChain` whose process carries `tag`. Mirrors `egress_decide` in
+    /// bpf/prevent_net.bpf.c step for step.
     ///
-    /// Order: isolation (loopback and management networks stay reachable), the global list,
-    /// the process's executable list, the scope's list (an allowlist denies what no ALLOW
-    /// entry matches, loopback excepted). Each list is one longest-prefix lookup: if the
-    /// longest matching prefix's ports or protocol do not match, shorter prefixes are NOT
-    /// consulted (that is how the LPM trie behaves). First enforced match decides, else the
-    /// first "would have" is reported. Protected scopes: nil.
+    /// Order: unless the destination is always open (loopback, the unspecified address, or a
+    /// management-network entry that applies), isolation and then the scope's allowlist; then
+    /// the deny entries of the scope's list, the process's executable list and the global list.
+    /// Each list lookup takes the longest prefix containing the address; when that entry's
+    /// verdict, protocol or ports do not apply, the next shorter prefix is tried, at most
+    /// `egressFallback` entries in all (as the kernel walks the LPM trie). The first enforced
+    /// match decides, else the first "would have" is reported. Protected scopes: nil.
     public func connect(address: [UInt8], port: UInt16, ipProtocol: UInt8, cgroupChain: [UInt64],
                         tag: UInt32 = 0) -> KernelVerdict? {
         let s = scope(cgroupChain: cgroupChain)
         guard !s.protected else { return nil }
         let addr = IPPrefix.mapped(address)
-        let loopback = KernelPolicyMatcher.isLoopback(addr)
         var firstWould: KernelVerdict?
         func consider(_ v: KernelVerdict) -> KernelVerdict? {
             if v.enforced { return v }
             if firstWould == nil { firstWould = v }
             return nil
         }
-        if s.isolated, !loopback {
-            let mgmt = lookup(.management, addr)
-            let reachable = mgmt.map { $0.verdict == .allow && applies($0, port, ipProtocol) } ?? false
-            if !reachable, let v = consider(verdict(.isolated, 0, 0, s.level)) { return v }
+        let alwaysOpen = KernelPolicyMatcher.isLoopback(addr)
+            || lookup(.management, addr, port: port, proto: ipProtocol, verdict: nil) != nil
+        if (s.isolated || s.allowlist), !alwaysOpen {
+            if s.isolated, let v = consider(verdict(.isolated, 0, 0, s.level)) { return v }
+            if s.allowlist, s.egressPolicy != 0,
+               lookup(.scope(s.egressPolicy), addr, port: port, proto: ipProtocol, verdict: .allow) == nil,
+               let v = consider(verdict(.egressAllowlist, s.egressPolicy, s.allowlistMinLevel, s.level)) { return v }
         }
-        if let e = lookup(.global, addr), e.verdict == .deny, applies(e, port, ipProtocol),
-           let v = consider(verdict(.egressDeny, e.policyId, e.minLevel, s.level)) { return v }
-        if tag != 0, let e = lookup(.executable(tag), addr), e.verdict == .deny, applies(e, port, ipProtocol),
-           let v = consider(verdict(.egressDeny, e.policyId, e.minLevel, s.level)) { return v }
-        if s.egressPolicy != 0 {
-            let e = lookup(.scope(s.egressPolicy), addr)
-            if s.allowlist {
-                let allowed = loopback || (e.map { $0.verdict == .allow && applies($0, port, ipProtocol) } ?? false)
-                if !allowed, let v = consider(verdict(.egressAllowlist, e?.policyId ?? 0, s.allowlistMinLevel, s.level)) { return v }
-            } else if let e, e.verdict == .deny, applies(e, port, ipProtocol),
-                      let v = consider(verdict(.egressDeny, e.policyId, e.minLevel, s.level)) { return v }
+        var lists: [KernelPolicy.EgressPolicy] = []
+        if s.egressPolicy != 0 { lists.append(.scope(s.egressPolicy)) }
+        if tag != 0 { lists.append(.executable(tag)) }
+        lists.append(.global)
+        for list in lists {
+            if let e = lookup(list, addr, port: port, proto: ipProtocol, verdict: .deny),
+               let v = consider(verdict(.egressDeny, e.policyId, e.minLevel, s.level)) { return v }
         }
         return firstWould
     }
 
-    /// The entry with the longest prefix of list `p` containing `addr` (16-byte form).
-    func lookup(_ p: KernelPolicy.EgressPolicy, _ addr: [UInt8]) -> KernelPolicy.EgressEntry? {
+    /// Entries of one list the kernel consults per lookup before giving up (MAMORI_EGRESS_FALLBACK).
+    public static let egressFallback = 4
+
+    /// The kernel's `egress_lookup`: the longest prefix of list `p` containing `addr` (16-byte
+    /// form) whose entry has `verdict` (nil: any) and applies to (port, proto), trying shorter
+    /// prefixes after a non-applying entry, at most `egressFallback` entries.
+    func lookup(_ p: KernelPolicy.EgressPolicy, _ addr: [UInt8], port: UInt16, proto: UInt8,
+                verdict wanted: KernelPolicy.EgressEntry.Verdict?) -> KernelPolicy.EgressEntry? {
         guard let list = egress[p] else { return nil }
+        var tried = 0
         for len in list.lengths {
             let masked = IPPrefix(address: addr, length: len).address
-            if let e = list.byLength[len]?[masked] { return e }
+            guard let e = list.byLength[len]?[masked] else { continue }
+            if (wanted == nil || e.verdict == wanted) && applies(e, port, proto) { return e }
+            tried += 1
+            if tried >= Self.egressFallback { return nil }
         }
         return nil
     }
@@ -187,8 +197,12 @@ public struct KernelPolicyMatcher: Sendable {
                       enforced: !policy.enforcementOff && level >= needed)
     }
 
+    /// 127/8, ::1 and the unspecified addresses (a connect to them reaches this host), as the
+    /// kernel's `egress_is_loopback`.
     static func isLoopback(_ mapped: [UInt8]) -> Bool {
-        if mapped[0..<12].elementsEqual(IPPrefix.v4MappedPrefix) { return mapped[12] == 127 }
-        return mapped[0..<15].allSatisfy { $0 == 0 } && mapped[15] == 1
+        if mapped[0..<12].elementsEqual(IPPrefix.v4MappedPrefix) {
+            return mapped[12] == 127 || mapped[12..<16].allSatisfy { $0 == 0 }
+        }
+        return mapped[0..<15].allSatisfy { $0 == 0 } && (mapped[15] == 1 || mapped[15] == 0)
     }
 }
