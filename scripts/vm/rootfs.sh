@@ -59,7 +59,7 @@ put() {
 # Copies an ELF and every library the loader resolves for it.
 put_elf() {
     put "$1"
-    ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' | while read -r lib; do
+    { ldd "$1" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' | while read -r lib; do
         put "$lib"
     done
 }
@@ -78,24 +78,28 @@ done
 mkdir -p "$stage$BIN_DIR"
 for b in "$test_bin" "$mamori_bin"; do
     strip --strip-debug -o "$stage$b" "$b"
-    ldd "$b" | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' | while read -r lib; do put "$lib"; done
+    { ldd "$b" || true; } | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' | while read -r lib; do put "$lib"; done
 done
 # The package's tracked files (rules, fixtures, sources that #filePath points into).
 (cd "$PKG_ROOT" && printf '%s\n' $tracked | cpio -pdm --quiet "$stage$PKG_ROOT")
 
-# Kernel modules by name, with their dependencies in load order (modules.dep lists deps first-last).
+# Kernel modules by name, each after its dependencies. The .deb ships no modules.dep (depmod
+# makes it at install time), so dependencies come from each module's own .modinfo "depends=".
 mdir="$KDIR/lib/modules/$release"
 load=()
 add_module() {
-    local name=$1 rel deps d
-    rel=$(awk -F: -v n="/$name.ko" '$1 ~ n"$" {print $1; exit}' "$mdir/modules.dep")
-    [[ -n "$rel" ]] || { echo "rootfs.sh: no module $name in $release" >&2; exit 1; }
+    local name=$1 ko rel d
+    ko=$(find "$mdir/kernel" \( -name "$name.ko" -o -name "${name//_/-}.ko" \) -print -quit)
+    [[ -n "$ko" ]] || { echo "rootfs.sh: no module $name in $release" >&2; exit 1; }
+    rel=${ko#"$mdir/"}
     [[ " ${load[*]} " == *" $rel "* ]] && return 0
-    deps=$(awk -F': *' -v r="$rel" '$1 == r {print $2}' "$mdir/modules.dep")
-    for d in $(echo "$deps" | tr ' ' '\n' | tac); do add_module "$(basename "$d" .ko)"; done
+    for d in $(objcopy -O binary -j .modinfo "$ko" /dev/stdout | tr '\0' '\n' \
+               | sed -n 's/^depends=//p' | tr ',' ' '); do
+        add_module "$d"
+    done
     load+=("$rel")
     mkdir -p "$stage/lib/modules/$release/$(dirname "$rel")"
-    cp "$mdir/$rel" "$stage/lib/modules/$release/$rel"
+    cp "$ko" "$stage/lib/modules/$release/$rel"
 }
 for m in $VM_MODULES; do add_module "$m"; done
 
@@ -112,7 +116,7 @@ cp "$here/init.sh" "$stage/init"
 mkdir -p "$stage/usr/local/libexec/mamori-vm"
 if [[ -f "$VM_DIR/lsm-smoke.bpf.o" && -x "$VM_DIR/lsm-smoke" ]]; then
     cp "$VM_DIR/lsm-smoke.bpf.o" "$VM_DIR/lsm-smoke" "$here/lsm-smoke.sh" "$stage/usr/local/libexec/mamori-vm/"
-    ldd "$VM_DIR/lsm-smoke" | awk '/=> \//{print $3}' | while read -r lib; do put "$lib"; done
+    { ldd "$VM_DIR/lsm-smoke" || true; } | awk '/=> \//{print $3}' | while read -r lib; do put "$lib"; done
 fi
 
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out.tmp"
