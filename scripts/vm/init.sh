@@ -39,7 +39,9 @@ arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | base64 -d 2>/dev/null
 FILTER=$(arg mamori.filter)
 SKIP=$(arg mamori.skip)
 SMOKE=$(arg mamori.smoke)
+EXEC=$(arg mamori.exec)
 
+echo   # the firmware leaves terminal escapes on the console's first line
 say "kernel $(uname -r)"
 say "lsm $(cat /sys/kernel/security/lsm)"
 say "cgroup2 /sys/fs/cgroup"
@@ -47,6 +49,12 @@ say "cgroup2 /sys/fs/cgroup"
 if [ "$SMOKE" = "1" ] && [ -x /usr/local/libexec/mamori-vm/lsm-smoke.sh ]; then
     /usr/local/libexec/mamori-vm/lsm-smoke.sh
     say "lsm-smoke-exit $?"
+fi
+
+if [ -n "$EXEC" ]; then   # VM_EXEC: a shell command for investigating the guest by hand
+    say "exec-begin"
+    (cd "$PKG_ROOT" && sh -c "$EXEC") 2>&1
+    say "exec-exit $?"
 fi
 
 say "doctor-begin"

@@ -66,8 +66,8 @@ put_elf() {
 
 # Host tools first, then busybox fills in every command still missing (mount, ip, insmod, ...).
 for t in $VM_TOOLS; do
-    p=$(command -v "$t" || true)
-    [[ -n "$p" && "$p" == /* ]] && put_elf "$p"
+    p=$(type -P "$t" || true)   # the file on PATH, never a shell builtin (true, echo, kill)
+    [[ -n "$p" ]] && put_elf "$p"
 done
 put_elf /bin/busybox
 /bin/busybox --list-full | while read -r applet; do
@@ -80,8 +80,10 @@ for b in "$test_bin" "$mamori_bin"; do
     strip --strip-debug -o "$stage$b" "$b"
     { ldd "$b" || true; } | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}' | while read -r lib; do put "$lib"; done
 done
-# The package's tracked files (rules, fixtures, sources that #filePath points into).
-(cd "$PKG_ROOT" && printf '%s\n' $tracked | cpio -pdm --quiet "$stage$PKG_ROOT")
+# The package's tracked files (rules, fixtures, sources that #filePath points into) and the built
+# BPF objects (for bpftool checks through VM_EXEC).
+(cd "$PKG_ROOT" && { printf '%s\n' $tracked; ls build/bpf/*.o 2>/dev/null || true; } \
+    | cpio -pdm --quiet "$stage$PKG_ROOT")
 
 # Kernel modules by name, each after its dependencies. The .deb ships no modules.dep (depmod
 # makes it at install time), so dependencies come from each module's own .modinfo "depends=".

@@ -7,7 +7,8 @@
 #
 # In:  KDIR, VM_DIR, VM_FILTER / VM_SKIP (Swift Testing --filter / --skip regexes; empty = none),
 #      VM_TIMEOUT (seconds, default 900), VM_ACCEL (default tcg), VM_MEM, VM_SMP, VM_SMOKE (1 = run
-#      the BPF LSM smoke check before the suites).
+#      the BPF LSM smoke check before the suites), VM_EXEC (a shell command run in the guest
+#      before the suites, from the package root; for investigation).
 set -uo pipefail
 : "${KDIR:?} ${VM_DIR:?}"
 VM_TIMEOUT=${VM_TIMEOUT:-900}
@@ -20,6 +21,7 @@ b64() { printf '%s' "$1" | base64 -w0; }
 
 cmdline="console=ttyS0 panic=-1 loglevel=4 lsm=landlock,lockdown,yama,apparmor,bpf"
 cmdline+=" mamori.filter=$(b64 "${VM_FILTER:-}") mamori.skip=$(b64 "${VM_SKIP:-}") mamori.smoke=$(b64 "$VM_SMOKE")"
+cmdline+=" mamori.exec=$(b64 "${VM_EXEC:-}")"
 
 started=$(date +%s)
 # -no-reboot turns the guest's reboot (and panic=-1's) into QEMU exiting; stdin is not needed, so a
@@ -32,7 +34,7 @@ timeout --foreground -k 10 "$VM_TIMEOUT" \
 qemu_rc=${PIPESTATUS[0]}
 elapsed=$(( $(date +%s) - started ))
 
-marker() { sed -n "s/^@@MAMORI-VM $1 //p" "$log" | tail -n 1; }
+marker() { sed -n "s/^.*@@MAMORI-VM $1 //p" "$log" | tail -n 1; }
 kernel=$(marker kernel)
 tests_rc=$(marker tests-exit)
 summary=$(grep -E 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | sed 's/^[^A-Za-z]*//')
