@@ -99,7 +99,7 @@ VM_DIR     ?= build/vm
 VM_FILTER  ?= SensorIntegration|Prevention
 VM_SKIP    ?= ExecBurstTests|MemoryBudgetTests
 VM_TIMEOUT ?= 900
-VM_APT_PKGS := qemu-system-x86 busybox-static cpio
+VM_APT_PKGS := qemu-system-x86 busybox-static cpio binutils
 export VM_DIR VM_FILTER VM_SKIP VM_TIMEOUT
 
 vm-deps:

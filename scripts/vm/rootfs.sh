@@ -15,7 +15,7 @@ set -euo pipefail
 VM_MODULES=${VM_MODULES:-veth}
 VM_TOOLS=${VM_TOOLS:-sh dash bash echo true false cat sleep mv cp rm chmod chown ln mkdir rmdir \
 touch ls env id kill printf head tail wc stat readlink sync timeout nohup setsid tee sed grep \
-dd mktemp chgrp nproc uname bpftool}
+dd mktemp chgrp nproc uname bpftool ip unshare nsenter}
 here=$(cd "$(dirname "$0")" && pwd)
 out="$VM_DIR/initramfs.cpio"
 stage="$VM_DIR/root"

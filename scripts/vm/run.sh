@@ -38,7 +38,7 @@ marker() { sed -n "s/^.*@@MAMORI-VM $1 //p" "$log" | tail -n 1; }
 kernel=$(marker kernel)
 tests_rc=$(marker tests-exit)
 summary=$(grep -E 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | sed 's/^[^A-Za-z]*//')
-failed=$(grep -cE '^. Test .* (failed|recorded an issue)' "$log" || true)
+failed=$(grep -cE 'Test ".*" failed after' "$log" || true)
 
 echo
 echo "==================== kernel matrix: guest ===================="
