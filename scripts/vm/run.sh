@@ -25,12 +25,13 @@ cmdline+=" mamori.exec=$(b64 "${VM_EXEC:-}")"
 
 started=$(date +%s)
 # -no-reboot turns the guest's reboot (and panic=-1's) into QEMU exiting; stdin is not needed, so a
-# CI run without a terminal works the same. tr drops the serial console's carriage returns.
+# CI run without a terminal works the same. sed -u (unbuffered, so the console streams live)
+# drops the serial console's carriage returns.
 timeout --foreground -k 10 "$VM_TIMEOUT" \
     qemu-system-x86_64 -accel "$VM_ACCEL" -cpu max -m "$VM_MEM" -smp "$VM_SMP" \
         -nographic -serial mon:stdio -no-reboot -nic none \
         -kernel "$KDIR/vmlinuz" -initrd "$VM_DIR/initramfs.cpio" -append "$cmdline" \
-        </dev/null 2>&1 | tr -d '\r' | tee "$log"
+        </dev/null 2>&1 | sed -u 's/\r//g' | tee "$log"
 qemu_rc=${PIPESTATUS[0]}
 elapsed=$(( $(date +%s) - started ))
 
