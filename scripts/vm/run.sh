@@ -42,8 +42,9 @@ summary=$(grep -E 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | sed 's/^[^A
 failed=$(grep -cE 'Test ".*" failed after' "$log" || true)
 
 echo
-echo "==================== kernel matrix: guest ===================="
-echo "kernel:   ${kernel:-<no report>}"
+echo "======================== kernel matrix ========================"
+[[ -n "${VM_HOST_SUMMARY:-}" ]] && echo "host:     $VM_HOST_SUMMARY"
+echo "guest:    ${kernel:-<no report>}, exec deny: $(sed -n 's/^ *exec deny mechanism: //p' "$log" | tail -n 1)"
 echo "lsm:      $(marker lsm)"
 echo "doctor:"
 sed -n '/^@@MAMORI-VM doctor-begin/,/^@@MAMORI-VM doctor-end/p' "$log" | grep -v '^@@MAMORI-VM' | sed 's/^/  /'

@@ -12,7 +12,10 @@ export PKG_ROOT=$PWD
 export BIN_DIR=${BIN_DIR:-$PWD/.build/debug}
 mkdir -p "$VM_DIR"
 
-echo "== host: $(uname -r) (this machine: tracepoints + signal-at-exec fallback; see docs/kernel-matrix.md)"
+# The host's side of the matrix, for the summary: which exec deny mechanism doctor picks here.
+host_mech=$("$BIN_DIR/mamori" doctor 2>/dev/null | sed -n 's/^ *exec deny mechanism: //p' || true)
+export VM_HOST_SUMMARY="$(uname -r), exec deny: ${host_mech:-unknown}"
+echo "== host: $VM_HOST_SUMMARY"
 KDIR=$("$here/kernel.sh")
 export KDIR
 echo "== guest kernel: $KDIR"
