@@ -9,16 +9,18 @@ SWIFT      ?= swift
 ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 BUILD      := build/bpf
 GEN        := Sources/CMamoriBPF/generated
-BPF_SRCS   := bpf/process.bpf.c bpf/network.bpf.c bpf/file.bpf.c
+BPF_SRCS   := bpf/process.bpf.c bpf/network.bpf.c bpf/file.bpf.c \
+              bpf/prevent_exec.bpf.c bpf/prevent_net.bpf.c bpf/prevent_lsm.bpf.c
 BPF_HDRS   := $(wildcard bpf/include/mamori/*.h bpf/lib/*.h)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -Wno-default-const-init-var-unsafe -Wno-unknown-warning-option \
               -I$(BUILD) -Ibpf/include -Ibpf
-APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl
+APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl rsyslog
 SWIFT_FLAGS ?=
 
-.PHONY: all deps mounts bpf build debug run watch test test-unit test-vm vm-deps doctor bench clean
+.PHONY: all deps mounts bpf build debug run watch test test-unit test-vm vm-deps doctor bench clean \
+        static install install-files uninstall verify-unit deb package-check install-check
 
 all: build
 
@@ -139,5 +141,114 @@ bench: build mounts build/mamori-workload build/mamori-true
 	.build/release/mamori bench --workload-binary build/mamori-workload --true-binary build/mamori-true \
 	  --rules rules --sigma $(or $(SIGMA),../shared/sigma) --svg build/bench/overhead.svg $(BENCH_ARGS)
 
+# ---- Packaging (docs/service.md) -----------------------------------------------------------
+# The installed binary is built with the Swift runtime linked in (--static-swift-stdlib), in
+# its own scratch directory so it does not fight `make build` over .build/release.
+VERSION    ?= $(shell cat VERSION 2>/dev/null || git describe --tags --always 2>/dev/null | sed 's/^v//')
+PREFIX     ?= /usr
+SBINDIR    ?= $(PREFIX)/sbin
+UNITDIR    ?= /lib/systemd/system
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+STATIC_DIR := .build-static
+STATIC_BIN := $(STATIC_DIR)/release/mamori
+DEB_ARCH   := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB        := build/mamori_$(VERSION)_$(DEB_ARCH).deb
+DEB_DEPS   := libbpf1, libelf1, libsqlite3-0, zlib1g, libstdc++6, libgcc-s1
+# True when systemd is the running init (containers and build hosts often have none).
+SYSTEMD_RUNNING = test -d /run/systemd/system
+
+static: bpf
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_DIR) $(SWIFT_FLAGS)
+	@if ldd $(STATIC_BIN) | grep -E 'libswift|libFoundation|libdispatch|/opt/swift'; then \
+	  echo "error: $(STATIC_BIN) still needs the Swift toolchain's runtime (above)"; exit 1; fi
+	@echo "built $(STATIC_BIN) (no Swift runtime dependency)"
+
+# Files only (used by install and deb): binary, unit (ExecStart pointed at $(SBINDIR)),
+# default config only if absent, the rule pack, state and log directories.
+install-files:
+	install -D -s -m 0755 $(or $(BIN),$(STATIC_BIN)) $(DESTDIR)$(SBINDIR)/mamori
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's#/usr/sbin/mamori#$(SBINDIR)/mamori#g' dist/systemd/mamori.service > $(DESTDIR)$(UNITDIR)/mamori.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/mamori.service
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/mamori $(DESTDIR)$(SYSCONFDIR)/mamori/config.d
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/mamori/config.yaml ]; then \
+	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/mamori/config.yaml (new default: dist/config.yaml)"; \
+	else install -m 0640 dist/config.yaml $(DESTDIR)$(SYSCONFDIR)/mamori/config.yaml; fi
+	cd rules && find . -name '*.yml' -exec install -D -m 0644 {} $(DESTDIR)$(SYSCONFDIR)/mamori/rules/{} \;
+	install -d -m 0750 $(DESTDIR)/var/lib/mamori $(DESTDIR)/var/log/mamori
+
+# `make install` (as root) or `make install DESTDIR=/tmp/root PREFIX=/usr/local`.
+# Never needs a running systemd; reloads units only when systemd is PID 1.
+install: static install-files
+	@if [ -z "$(DESTDIR)" ] && $(SYSTEMD_RUNNING); then systemctl daemon-reload; \
+	 echo "installed: systemctl enable --now mamori"; \
+	 else echo "installed into $(or $(DESTDIR),/) (systemd not running: no daemon-reload)"; fi
+
+# Removes what install put in place; configuration, store and logs stay (delete by hand).
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && $(SYSTEMD_RUNNING); then systemctl disable --now mamori.service || true; fi
+	rm -f $(DESTDIR)$(SBINDIR)/mamori $(DESTDIR)$(UNITDIR)/mamori.service
+	rm -rf $(DESTDIR)$(SYSCONFDIR)/mamori/rules
+	@if [ -z "$(DESTDIR)" ] && $(SYSTEMD_RUNNING); then systemctl daemon-reload; fi
+	@echo "kept $(SYSCONFDIR)/mamori/config.yaml, /var/lib/mamori, /var/log/mamori"
+
+# systemd-analyze verify prints problems but exits 0 for unknown keys: any output fails.
+# ExecStart must name an existing binary, so the check uses a copy pointing at /bin/true.
+verify-unit:
+	@command -v systemd-analyze >/dev/null || { echo "systemd-analyze not installed (apt-get install systemd)"; exit 1; }
+	@mkdir -p build/unit-check
+	sed -e 's#/usr/sbin/mamori#/bin/true#g' dist/systemd/mamori.service > build/unit-check/mamori.service
+	@out=$$(systemd-analyze verify build/unit-check/mamori.service 2>&1); \
+	 if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "unit OK: dist/systemd/mamori.service"
+
+# build/mamori_<version>_<arch>.deb: /usr/sbin/mamori, the unit, /etc/mamori (conffiles).
+deb: static
+	rm -rf build/deb && mkdir -p build/deb/root/DEBIAN
+	$(MAKE) --no-print-directory install-files DESTDIR=$(CURDIR)/build/deb/root PREFIX=/usr
+	cd build/deb/root && find etc -type f | sed 's#^#/#' | sort > DEBIAN/conffiles
+	install -m 0755 dist/debian/postinst dist/debian/prerm dist/debian/postrm build/deb/root/DEBIAN/
+	printf '%s\n' "Package: mamori" "Version: $(VERSION)" "Architecture: $(DEB_ARCH)" \
+	  "Maintainer: Mamori developers <mamori@localhost>" "Section: admin" "Priority: optional" \
+	  "Depends: $(DEB_DEPS)" "Installed-Size: $$(du -sk build/deb/root | cut -f1)" \
+	  "Homepage: https://github.com/mamori-edr/mamori" \
+	  "Description: eBPF-backed EDR sensor for Linux servers" \
+	  " Mamori watches exec, network and file activity in the kernel with eBPF, detects" \
+	  " attacks with Sigma-compatible rules and keeps a searchable history." \
+	  > build/deb/root/DEBIAN/control
+	dpkg-deb --root-owner-group --build build/deb/root $(DEB)
+	@echo "built $(DEB)"
+
+# make install into a temp DESTDIR with PREFIX=/usr/local: ExecStart follows PREFIX, a second
+# install keeps an edited config.yaml, uninstall removes the binary and keeps the config.
+install-check: static
+	@set -e; root=$$(mktemp -d); trap 'rm -rf "$$root"' EXIT; \
+	 $(MAKE) --no-print-directory -s install-files DESTDIR=$$root PREFIX=/usr/local >/dev/null; \
+	 grep -q '^ExecStart=/usr/local/sbin/mamori agent$$' $$root/lib/systemd/system/mamori.service; \
+	 cmp -s dist/config.yaml $$root/etc/mamori/config.yaml; \
+	 echo "# edited by the operator" >> $$root/etc/mamori/config.yaml; \
+	 $(MAKE) --no-print-directory -s install-files DESTDIR=$$root PREFIX=/usr/local >/dev/null; \
+	 grep -q '^# edited by the operator$$' $$root/etc/mamori/config.yaml; \
+	 $$root/usr/local/sbin/mamori config check --config $$root/etc/mamori/config.yaml; \
+	 test -d $$root/var/lib/mamori -a -d $$root/var/log/mamori -a -d $$root/etc/mamori/config.d; \
+	 $(MAKE) --no-print-directory -s uninstall DESTDIR=$$root PREFIX=/usr/local >/dev/null; \
+	 test ! -e $$root/usr/local/sbin/mamori -a ! -e $$root/lib/systemd/system/mamori.service; \
+	 test -f $$root/etc/mamori/config.yaml; \
+	 echo "install OK: DESTDIR/PREFIX honoured, edited config kept, uninstall clean"
+
+# The package as an operator gets it: unpack into a temp root, run the binary there, check
+# the default config it ships, its shared libraries, and the unit.
+package-check: deb verify-unit install-check
+	@set -e; root=$$(mktemp -d); trap 'rm -rf "$$root"' EXIT; \
+	 dpkg-deb --info $(DEB) | grep -q 'Depends: $(DEB_DEPS)'; \
+	 dpkg -x $(DEB) "$$root"; \
+	 v=$$("$$root/usr/sbin/mamori" --version); echo "mamori --version: $$v"; \
+	 test "$$v" = "$(VERSION)" || { echo "VERSION file says $(VERSION): update MamoriVersion in Sources/mamori/Mamori.swift"; exit 1; }; \
+	 "$$root/usr/sbin/mamori" config check --config "$$root/etc/mamori/config.yaml"; \
+	 test -f "$$root/lib/systemd/system/mamori.service"; \
+	 test -n "$$(ls "$$root/etc/mamori/rules")"; \
+	 if ldd "$$root/usr/sbin/mamori" | grep -E 'not found|libswift|/opt/swift'; then exit 1; fi; \
+	 echo "package OK: $(DEB)"
+
 clean:
-	rm -rf build $(GEN)/mamori.skel.h $(GEN)/floor.skel.h .build
+	rm -rf build $(GEN)/mamori.skel.h $(GEN)/floor.skel.h .build $(STATIC_DIR)

@@ -18,6 +18,7 @@ public final class Agent: @unchecked Sendable {
     public let configuration: AgentConfiguration
     private let stopFlag = ManagedAtomic<Bool>(false)
     private let reloadFlag = ManagedAtomic<Bool>(false)
+    private let beats = ManagedAtomic<UInt64>(0)
     private let log: (String) -> Void
     public private(set) var pipeline: DetectionPipeline?
     public private(set) var session: SensorSession?
@@ -30,6 +31,9 @@ public final class Agent: @unchecked Sendable {
 
     public func requestStop() { stopFlag.store(true, ordering: .relaxed) }
     public func requestReload() { reloadFlag.store(true, ordering: .relaxed) }
+    /// Advances on every turn of the worker loop (at least every 100 ms while it is healthy);
+    /// the systemd watchdog is fed only while it moves. Any thread.
+    public var heartbeat: UInt64 { beats.load(ordering: .relaxed) }
 
     /// Bring everything up; returns once the sensor is attached (call `run` next).
     public func start() throws(AgentError) {
@@ -42,7 +46,7 @@ public final class Agent: @unchecked Sendable {
         if let db = c.databasePath {
             FileSystem.makeParentDirectories(of: db)
             do {
-                writer = try StoreWriter(configuration: .init(path: db))
+                writer = try StoreWriter(configuration: .init(path: db, retention: c.retention))
                 history = try EventStore(path: db, mode: .readOnly)
             } catch {
                 throw .store(path: db, message: "\(error)")
@@ -79,6 +83,7 @@ public final class Agent: @unchecked Sendable {
         var batch: [SensorEvent] = []
         batch.reserveCapacity(1024)
         while !stopFlag.load(ordering: .relaxed) && !externalStop() {
+            beats.wrappingIncrement(ordering: .relaxed)
             if reloadFlag.exchange(false, ordering: .relaxed) || externalReload() { reload() }
             _ = session.queue.waitForElements(timeout: .milliseconds(100))
             batch.removeAll(keepingCapacity: true)

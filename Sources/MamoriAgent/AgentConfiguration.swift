@@ -1,4 +1,5 @@
 import MamoriSensor
+import MamoriStore
 
 /// Where the agent reads rules and writes alerts and history, and how hard it works.
 ///
@@ -21,6 +22,8 @@ public struct AgentConfiguration: Sendable {
     public var sensor = SensorOptions()
     /// Pipeline queue slots between the ring reader and the worker.
     public var queueCapacity = 1 << 14
+    /// How much history the store keeps (`store.retention` in config.yaml).
+    public var retention = RetentionPolicy()
 
     public init(rulesDirectory: String = AgentConfiguration.defaultRulesDirectory,
                 alertsPath: String = "/var/log/mamori/alerts.json",

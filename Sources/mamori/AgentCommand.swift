@@ -1,21 +1,27 @@
 import ArgumentParser
-import Atomics
+import Dispatch
 import Glibc
+import Logging
 import MamoriAgent
+import MamoriConfig
 
-/// `mamori agent`: sensor, detection, triage, alert log and store in the foreground.
+/// `mamori agent`: sensor, detection, triage, alert log and store as a service: SIGTERM/SIGINT
+/// stop it gracefully, SIGHUP reloads configuration and rules, systemd hears READY/WATCHDOG.
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "Run the sensor with detection: alerts to a file, history to SQLite.",
         discussion: """
             Examples:
-              sudo mamori agent                                  # defaults below
+              sudo mamori agent                                  # /etc/mamori/config.yaml (or built-in defaults)
+              sudo mamori agent --config ./config.yaml -o sensor.file_events=false
               sudo mamori agent --rules rules --alerts /tmp/alerts.json --db /tmp/mamori.db
-              sudo kill -HUP $(pidof mamori)                     # reload rules (bad files keep the old set)
-            Defaults: rules from /etc/mamori/rules (else ./rules), alerts to
-            /var/log/mamori/alerts.json, store at /var/lib/mamori/mamori.db.
+              sudo kill -HUP $(pidof mamori)                     # reload config + rules (bad files keep the old ones)
+            Flags below override the configuration file. Defaults: rules from /etc/mamori/rules
+            (else ./rules), alerts to /var/log/mamori/alerts.json, store at /var/lib/mamori/mamori.db.
             """)
+
+    @OptionGroup var configOptions: ConfigOptions
 
     @Option(name: .long, help: "Directory of rule files (*.yml).")
     var rules: String?
@@ -33,33 +39,61 @@ struct AgentCommand: ParsableCommand {
     var alertsOnly = false
 
     func run() throws {
-        var config = AgentConfiguration()
+        let loaded = try configOptions.load()
+        var config = loaded.configuration.toAgentConfiguration()
         if let rules { config.rulesDirectory = rules }
         if let alerts { config.alertsPath = alerts }
         if let db { config.databasePath = db }
         if noStore { config.databasePath = nil }
-        config.storeEvents = !alertsOnly
-        AgentSignals.install()  // before any thread starts: threads inherit the signal mask
-        let agent = Agent(configuration: config) { StandardError.write("mamori: \($0)\n") }
-        do {
-            try agent.start()
-        } catch {
-            throw CLIError(error.description)
+        if alertsOnly { config.storeEvents = false }
+        AgentSignals.prepare()  // before any thread starts: threads inherit the signal mask
+
+        let settings = loaded.configuration.agent
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
+            return handler
         }
-        AgentSignals.install()  // again: loading rules (Foundation) may have replaced handlers
-        agent.run(externalStop: { StopSignal.isRequested }, externalReload: { AgentSignals.takeReload() })
+        let logger = Logger(label: "mamori")
+        let agent = Agent(configuration: config) { StandardError.write("mamori: \($0)\n") }
+        let notifier = SystemdNotifier.fromEnvironment()
+        let reloader = ConfigurationReloader(initial: loaded)
+        let group = AgentServiceGroup(
+            agent: agent, notifier: notifier, watchdog: settings.watchdog, logger: logger,
+            reload: AgentServiceGroup.standardReload(reloader: reloader, agent: agent, notifier: notifier) {
+                StandardError.write("mamori: \($0)\n")
+            })
+        let failure = AgentSignals.runBlocking { try await group.run() }
+        if let failure { throw CLIError("\(failure)") }
     }
 }
 
-/// SIGINT/SIGTERM stop the agent, SIGHUP reloads rules: the handlers only flip atomics that
-/// the worker loop polls between batches.
+/// Signal plumbing for the service group: it catches SIGTERM/SIGINT/SIGHUP itself, this only
+/// makes sure they are not blocked (a parent may have blocked them) and that a closed pipe
+/// is an error, not a death.
 enum AgentSignals {
-    static let reload = UnsafeAtomic<Bool>.create(false)
-
-    static func install() {
-        StopSignal.install()
-        signal(SIGHUP) { _ in AgentSignals.reload.store(true, ordering: .relaxed) }
+    static func prepare() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        signal(SIGPIPE, SIG_IGN)
     }
 
-    static func takeReload() -> Bool { reload.exchange(false, ordering: .relaxed) }
+    /// Runs async work from this synchronous command and waits for it (the main thread only
+    /// waits; the work runs on the concurrency pool and the agent's own threads).
+    static func runBlocking(_ body: @escaping @Sendable () async throws -> Void) -> (any Error)? {
+        let done = DispatchSemaphore(value: 0)
+        let box = ErrorBox()
+        Task {
+            do { try await body() } catch { box.error = error }
+            done.signal()
+        }
+        done.wait()
+        return box.error
+    }
+
+    // SAFETY: written once by the task before `signal()`, read after `wait()`: the semaphore
+    // orders the two accesses.
+    private final class ErrorBox: @unchecked Sendable { var error: (any Error)? }
 }

@@ -1,0 +1,36 @@
+import MamoriConfig
+import MamoriSensor
+import MamoriStore
+
+extension AgentConfiguration {
+    /// The agent's view of a validated `MamoriConfiguration` (sensor, rules, alert log, store).
+    /// Exports, control, agent and prevention settings are read by their own services.
+    /// When `rules.directory` is the default and not installed, the source tree's `rules/`
+    /// is used, as before (`make run` from a checkout).
+    public init(_ c: MamoriConfiguration) {
+        var rules = c.rules.directory
+        if rules == RulesSettings().directory && !FileSystem.isDirectory(rules) {
+            rules = AgentConfiguration.defaultRulesDirectory
+        }
+        self.init(rulesDirectory: rules, alertsPath: c.alerts.path,
+                  databasePath: c.store.enabled ? c.store.path : nil)
+        storeEvents = c.store.storeEvents
+        watchFiles = c.sensor.watchFiles
+        watchDirectories = c.sensor.watchDirectories
+        queueCapacity = c.sensor.queueCapacity
+        sensor.fileEvents = c.sensor.fileEvents
+        sensor.networkEvents = c.sensor.networkEvents
+        sensor.reportFailedFileOps = c.sensor.reportFailedFileOps
+        sensor.priorityRingBytes = UInt32(clamping: c.sensor.priorityRingBytes)
+        sensor.bulkRingBytes = UInt32(clamping: c.sensor.bulkRingBytes)
+        let r = c.store.retention
+        retention = RetentionPolicy(maxEventAge: r.eventAge == .zero ? nil : r.eventAge,
+                                    maxDatabaseBytes: r.maxBytes == 0 ? nil : Int64(r.maxBytes),
+                                    maxAlertAge: r.alertAge == .zero ? nil : r.alertAge)
+    }
+}
+
+extension MamoriConfiguration {
+    /// Shorthand for `AgentConfiguration(self)`.
+    public func toAgentConfiguration() -> AgentConfiguration { AgentConfiguration(self) }
+}

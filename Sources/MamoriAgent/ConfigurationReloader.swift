@@ -1,0 +1,50 @@
+import Foundation
+import MamoriConfig
+
+/// Holds the running configuration and replaces it on reload (SIGHUP, `mamori reload`) only
+/// when the new files validate: a bad file leaves the previous configuration in place and the
+/// caller logs the returned errors. Observers added by the lead (prevention, exporters) see
+/// each accepted change. Any thread: state is behind a lock.
+public final class ConfigurationReloader: @unchecked Sendable {
+    // SAFETY: `current` and `observers` are only touched with `lock` held; observers are
+    // called outside the lock with immutable values.
+    private let lock = NSLock()
+    private var current: LoadedConfiguration
+    private var observers: [@Sendable (_ old: MamoriConfiguration, _ new: MamoriConfiguration) -> Void] = []
+
+    public init(initial: LoadedConfiguration) { current = initial }
+
+    /// The configuration in force.
+    public var configuration: LoadedConfiguration { lock.withLock { current } }
+
+    /// Called after every accepted reload (not when nothing validated).
+    public func onChange(_ observer: @escaping @Sendable (_ old: MamoriConfiguration, _ new: MamoriConfiguration) -> Void) {
+        lock.withLock { observers.append(observer) }
+    }
+
+    /// Re-reads the same sources; on success swaps the configuration in and tells observers.
+    @discardableResult
+    public func reload() -> Result<LoadedConfiguration, ConfigError> {
+        let sources = configuration.sources
+        let result = ConfigLoader.load(sources)
+        guard case .success(let fresh) = result else { return result }
+        let (old, toNotify) = lock.withLock { () -> (MamoriConfiguration, [@Sendable (MamoriConfiguration, MamoriConfiguration) -> Void]) in
+            let old = current.configuration
+            current = fresh
+            return (old, observers)
+        }
+        for observer in toNotify { observer(old, fresh.configuration) }
+        return result
+    }
+
+    /// Keys whose new value takes effect only after a restart (ring sizes, store path, ...).
+    public static func keysNeedingRestart(old: MamoriConfiguration, new: MamoriConfiguration) -> [String] {
+        var out: [String] = []
+        if old.sensor != new.sensor { out.append("sensor") }
+        if old.store != new.store { out.append("store") }
+        if old.alerts != new.alerts { out.append("alerts") }
+        if old.rules != new.rules { out.append("rules.directory") }
+        if old.control != new.control { out.append("control") }
+        return out
+    }
+}

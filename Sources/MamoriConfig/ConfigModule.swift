@@ -1,2 +1,0 @@
-/// Namespace of the configuration loader (docs/configuration.md).
-public enum ConfigModule {}
