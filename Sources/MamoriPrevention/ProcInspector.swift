@@ -28,7 +28,7 @@ public struct LiveProcess: Sendable, Equatable {
     }
 }
 
-enum ProcInspector {
+public enum ProcInspector {
     static let clockTicks = UInt64(max(1, sysconf(Int32(_SC_CLK_TCK))))
     static let pfKthread: UInt64 = 0x0020_0000
 
@@ -45,7 +45,7 @@ enum ProcInspector {
     }
 
     /// Everything about `pid`, or nil when it does not exist.
-    static func live(_ pid: UInt32, procRoot: String = "/proc") -> LiveProcess? {
+    public static func live(_ pid: UInt32, procRoot: String = "/proc") -> LiveProcess? {
         guard let s = stat(pid, procRoot: procRoot) else { return nil }
         var exe = ""
         var buf = [CChar](repeating: 0, count: 4096)

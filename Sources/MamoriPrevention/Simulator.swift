@@ -66,13 +66,19 @@ public struct Simulator {
         self.hashInodes = hashInodes; self.agentPid = agentPid; self.rule = rule
     }
 
-    /// Simulates `level` as the host level (scope overrides kept) over history since `sinceUnixNs`.
+    /// Simulates `level` as the host level (scope overrides kept) over history since `sinceUnixNs`;
+    /// with `scope`, simulates `level` for that unit or cgroup only (host level unchanged).
     public func simulate(level: PreventionLevel, sinceUnixNs: Int64, store: EventStore,
+                         scope: PreventionPolicy.ScopeTarget? = nil,
                          limit: Int = 200_000) throws -> SimulationReport {
         var report = SimulationReport(level: level, sinceUnixNs: sinceUnixNs)
         var hypothetical = state
-        hypothetical.hostLevel = level
-        hypothetical.hostRevert = nil
+        if let scope {
+            _ = hypothetical.setScope(scope, level: level, by: .agent, reason: "simulate", now: 0)
+        } else {
+            hypothetical.hostLevel = level
+            hypothetical.hostRevert = nil
+        }
         var groups: [String: Int] = [:]
         var notes: [String: Int] = [:]
         func add(_ f: SimulationReport.Finding) {

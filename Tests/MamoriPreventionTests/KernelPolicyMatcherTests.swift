@@ -83,8 +83,11 @@ import Testing
         var k = policy(host: 2)
         let m = KernelPolicyMatcher(k)
         #expect(m.connect(address: [10, 1, 3, 4], port: 5432, ipProtocol: 6, cgroupChain: [300]) == nil)
-        #expect(m.connect(address: [10, 1, 3, 4], port: 22, ipProtocol: 6, cgroupChain: [300])
-                == KernelVerdict(reason: .egressAllowlist, policyId: 26, neededLevel: 2, level: 2, enforced: true))
+        // Management networks (10/8 here) stay reachable from an allowlist, as in the kernel.
+        #expect(m.connect(address: [10, 1, 3, 4], port: 22, ipProtocol: 6, cgroupChain: [300]) == nil)
+        // Anything else not allowed is denied, reported with the scope's list id.
+        #expect(m.connect(address: [192, 0, 2, 9], port: 22, ipProtocol: 6, cgroupChain: [300])
+                == KernelVerdict(reason: .egressAllowlist, policyId: 7, neededLevel: 2, level: 2, enforced: true))
         #expect(m.connect(address: [8, 8, 8, 8], port: 53, ipProtocol: 17, cgroupChain: [300])?.reason == .egressAllowlist)
         #expect(m.connect(address: [127, 0, 0, 1], port: 80, ipProtocol: 6, cgroupChain: [300]) == nil) // loopback stays
         #expect(m.connect(address: [8, 8, 8, 8], port: 53, ipProtocol: 17, cgroupChain: [301]) == nil)
