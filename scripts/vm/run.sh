@@ -39,7 +39,7 @@ marker() { sed -n "s/^.*@@MAMORI-VM $1 //p" "$log" | tail -n 1; }
 kernel=$(marker kernel)
 tests_rc=$(marker tests-exit)
 summary=$(grep -E 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | sed 's/^[^A-Za-z]*//')
-failed=$(grep -E '^. Test .* failed after' "$log" | grep -vc 'Test run with' || true)
+failed=$(grep -E ' Test .* failed after' "$log" | grep -vc 'Test run with' || true)
 
 echo
 echo "======================== kernel matrix ========================"
