@@ -30,19 +30,42 @@ struct PreventionEndToEndTests {
     """ }
 
     /// A child of `/bin/sh` that first moves itself into `cgroupProcs`, then execs `command`.
-    /// `TOK` in the environment carries the rule's token, so only the exec'd command's argv
-    /// (where the shell expanded it) matches the rule, never the outer shell's.
-    static func runInCgroup(_ cgroupProcs: String?, _ command: String) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.environment = ["PATH": "/usr/bin:/bin", "TOK": token]
-        let move = cgroupProcs.map { "echo $$ > '\($0)' && " } ?? ""
-        p.arguments = ["-c", move + "exec " + command]
-        try p.run()
-        return p
+    /// A spawned child and how it ended; reaped by the test itself (waitpid on its own pid),
+    /// so no other code in the test process can take its exit status.
+    final class Child {
+        let pid: pid_t
+        private(set) var status: Int32?
+        init(pid: pid_t) { self.pid = pid }
+        var isRunning: Bool {
+            if status != nil { return false }
+            var st: Int32 = 0
+            let r = waitpid(pid, &st, WNOHANG)
+            if r == pid { status = st; return false }
+            return r == 0
+        }
+        var killedBySIGKILL: Bool { !isRunning && status.map { ($0 & 0x7f) == SIGKILL } == true }
+        var exitedNormally: Bool { !isRunning && status.map { ($0 & 0x7f) == 0 } == true }
+        var exitCode: Int32? { status.flatMap { ($0 & 0x7f) == 0 ? ($0 >> 8) & 0xff : nil } }
+        func kill9() { if isRunning { kill(pid, SIGKILL); var st: Int32 = 0; waitpid(pid, &st, 0); status = st } }
     }
 
-    static func waitExit(_ p: Process, seconds: Double) -> Bool {
+    /// `/bin/sh` that first moves itself into `cgroupProcs`, then execs `command`. `TOK` in the
+    /// environment carries the rule's token, so only the exec'd command's argv (where the shell
+    /// expanded it) matches the rule, never the outer shell's.
+    static func runInCgroup(_ cgroupProcs: String?, _ command: String) throws -> Child {
+        let move = cgroupProcs.map { "echo $$ > '\($0)' && " } ?? ""
+        let argv = ["/bin/sh", "-c", move + "exec " + command]
+        let env = ["PATH=/usr/bin:/bin", "TOK=\(token)"]
+        var cargv = argv.map { strdup($0) } + [nil]
+        var cenv = env.map { strdup($0) } + [nil]
+        defer { for p in cargv + cenv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/bin/sh", nil, nil, &cargv, &cenv)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        return Child(pid: pid)
+    }
+
+    static func waitExit(_ p: Child, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while p.isRunning && Date() < deadline { usleep(20_000) }
         return !p.isRunning
@@ -125,7 +148,7 @@ struct PreventionEndToEndTests {
         #expect(FileManager.default.fileExists(atPath: marker0), "a level-0 scope must not enforce")
         let k0 = try Self.runInCgroup(procs, "/bin/sh -c \"sleep 1; : $TOK first\"")
         #expect(Self.waitExit(k0, seconds: 30))
-        let k0Exited = !k0.isRunning && k0.terminationReason == .exit
+        let k0Exited = k0.exitedNormally
         #expect(k0Exited, "level 0 must not kill")
         let would = Self.waitForAlert(dir + "/alerts.json") { Self.ruleId($0) == "test-e2e-kill" }
         #expect(Self.response(would ?? [:]).contains("would act at level 2"), "got \(Self.response(would ?? [:]))")
@@ -152,16 +175,14 @@ struct PreventionEndToEndTests {
         #expect(Self.waitExit(t2, seconds: 10))
         #expect(!FileManager.default.fileExists(atPath: marker2), "a denied exec must never run")
         #expect(!t2.isRunning)
-        let t2Stopped = !t2.isRunning && (t2.terminationReason == .uncaughtSignal && t2.terminationStatus == SIGKILL
-                || (t2.terminationReason == .exit && t2.terminationStatus != 0))
+        let t2Stopped = t2.killedBySIGKILL || (t2.exitCode.map { $0 != 0 } ?? false)
         #expect(t2Stopped, "killed at exec (or EPERM with LSM)")
         // Other suites (a 20,000-exec burst) may load the machine: the process lives for 90 s,
         // the kill must come well before that.
         let k2 = try Self.runInCgroup(procs, "/bin/sh -c \"sleep 90; : $TOK second\"")
-        defer { if k2.isRunning { kill(k2.processIdentifier, SIGKILL); k2.waitUntilExit() } }
+        defer { k2.kill9() }
         #expect(Self.waitExit(k2, seconds: 80), "the rule's kill response must end the process")
-        let k2Killed = !k2.isRunning && k2.terminationReason == .uncaughtSignal && k2.terminationStatus == SIGKILL
-        #expect(k2Killed, "killed by SIGKILL")
+        #expect(k2.killedBySIGKILL, "killed by SIGKILL (status \(k2.status.map(String.init) ?? "running"))")
         let killed = Self.waitForAlert(dir + "/alerts.json") {
             Self.ruleId($0) == "test-e2e-kill" && Self.commandLine($0).contains("second")
         }
