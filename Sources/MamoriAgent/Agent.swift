@@ -96,6 +96,10 @@ public final class Agent: @unchecked Sendable {
                 _ = try? controller.change { $0.setHostLevel(.monitor, by: .agent, reason: "apply failed at start", now: Date().timeIntervalSince1970) }
             }
             prevention = controller
+            for d in Self.degradations(session.program) {
+                log("DEGRADED: \(d)")
+                controller.reportDegraded(d)
+            }
             let s = controller.levelState
             log("prevention: level \(s.hostLevel)\(s.scopes.isEmpty ? "" : ", \(s.scopes.count) scope overrides")\(s.isolated ? ", host ISOLATED" : ""); exec denial by \(controller.mechanism)")
         }
@@ -169,6 +173,19 @@ public final class Agent: @unchecked Sendable {
         case .failure(let error):
             log("rule reload rejected, previous \(pipeline.ruleCount) rules stay active: \(error)")
         }
+    }
+
+    /// What this kernel takes away, said loudly (log, alert, `mamori status`).
+    static func degradations(_ program: SensorProgram) -> [String] {
+        var out: [String] = []
+        let skipped = program.skipped.filter { !$0.program.contains("lsm") }
+        if !skipped.isEmpty {
+            out.append("\(skipped.count) hooks unavailable on this kernel: " + skipped.prefix(8).map(\.program).joined(separator: ", "))
+        }
+        if "\(program.preventionMechanism)" != "lsm" {
+            out.append("no usable BPF LSM: denied execs are killed with SIGKILL at exec (after the exec, before the first instruction); writes to protected files are detected, not blocked")
+        }
+        return out
     }
 
     /// Publishes counters for `mamori status` about once a second. Worker thread.

@@ -32,7 +32,12 @@ public final class PreventionController: @unchecked Sendable {
     public enum Notice: Sendable {
         case audit(AuditRecord)
         case guardrail(GuardrailEvent)
+        /// Protection is reduced on this host (a hook or enforcement path unavailable).
+        case degraded(String)
     }
+
+    /// Queues a "protection reduced" notice (raised as an alert by the worker).
+    public func reportDegraded(_ what: String) { notices(append: .degraded(what)) }
 
     /// How the kernel enforces exec denial here ("lsm", "signal-at-exec") or "none" (no sensor).
     public let mechanism: String

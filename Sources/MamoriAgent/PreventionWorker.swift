@@ -167,6 +167,12 @@ public final class PreventionWorker {
                                  severityWord: "high", riskScore: 60, tacticIds: [], tacticNames: [],
                                  techniques: [], incidentId: "", response: e.description)
             extra = ["guardrail": e.kind.rawValue, "reason": e.reason]
+        case .degraded(let what):
+            fields = AlertFields(alertId: Identifiers.uuid(), ruleId: "mamori.degraded",
+                                 ruleName: "Protection reduced: \(what)", ruleDescription: nil,
+                                 severityWord: "medium", riskScore: 40, tacticIds: [], tacticNames: [],
+                                 techniques: [], incidentId: "")
+            extra = ["degraded": what]
         }
         let doc: [String: Any] = [
             "@timestamp": RFC3339Text.format(unixSeconds: wall),
