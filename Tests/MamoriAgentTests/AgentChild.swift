@@ -98,6 +98,10 @@ final class AgentChild {
         for (i, w) in words.enumerated() {
             let n = UInt64(w.trimmingCharacters(in: CharacterSet(charactersIn: ",")))
             if let n, i + 1 < words.count, ["events,", "alerts,"].contains(words[i + 1]) { out[String(words[i + 1].dropLast())] = n }
+            if w == "unstored", i + 1 < words.count,
+               let n = UInt64(words[i + 1].trimmingCharacters(in: CharacterSet(charactersIn: ","))) {
+                out["unstored"] = n
+            }
             if w == "drops", i + 1 < words.count, i >= 1,
                let n = UInt64(words[i + 1].trimmingCharacters(in: CharacterSet(charactersIn: ","))) {
                 out[words[i - 1] + "_drops"] = n
