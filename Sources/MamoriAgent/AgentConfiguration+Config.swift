@@ -23,6 +23,10 @@ extension AgentConfiguration {
         sensor.reportFailedFileOps = c.sensor.reportFailedFileOps
         sensor.priorityRingBytes = UInt32(clamping: c.sensor.priorityRingBytes)
         sensor.bulkRingBytes = UInt32(clamping: c.sensor.bulkRingBytes)
+        // agent.fail_mode (docs/service.md): closed pins the prevention links and maps; open
+        // pins nothing and releases pins a previous closed run left. Read at start only.
+        sensor.pinDirectory = PreventionPins.defaultDirectory() ?? SystemMounts.bpffs + "/mamori"
+        sensor.failClosed = c.agent.failMode == .closed
         let r = c.store.retention
         retention = RetentionPolicy(maxEventAge: r.eventAge == .zero ? nil : r.eventAge,
                                     maxDatabaseBytes: r.maxBytes == 0 ? nil : Int64(r.maxBytes),
