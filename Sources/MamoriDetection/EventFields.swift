@@ -257,6 +257,9 @@ struct EventFields {
         case .tamperRequest:
             guard case .tamper(let t) = input.event else { return false }
             return appendNonEmpty(t.valueName)
+        case .signalSource:
+            guard case .tamper(let t) = input.event, let source = t.signalSource else { return false }
+            return appendNonEmpty(source)
         default:
             return false
         }

@@ -19,7 +19,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     // file_*.
     case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
     // tamper (Mamori's own category).
-    case tamperKind, signal, tamperRequest
+    case tamperKind, signal, tamperRequest, signalSource
     // Known to Sigma, not observable by the sensor.
     case originalFileName, product, fileDescription, company, fileVersion, hashes, integrityLevel
     case logonGuid, terminalSessionId, processGuid, parentProcessGuid, utcTime
@@ -96,6 +96,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .tamperKind: return "TamperKind"
         case .signal: return "Signal"
         case .tamperRequest: return "TamperRequest"
+        case .signalSource: return "SignalSource"
         case .originalFileName: return "OriginalFileName"
         case .product: return "Product"
         case .fileDescription: return "Description"
@@ -140,7 +141,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .targetFilename, .sourceFilename, .fileOperation, .fileMode, .fileExecutable,
              .creationUtcTime:
             return category.isFile
-        case .tamperKind, .signal, .tamperRequest:
+        case .tamperKind, .signal, .tamperRequest, .signalSource:
             return category == .tamper
         default:
             return true

@@ -34,6 +34,16 @@ public struct TamperEvent: Sendable, Equatable {
     /// The signal's conventional name ("SIGKILL") for `.signal`, else `nil`.
     public var signalName: String? { kind == .signal ? TamperEvent.signalName(value) : nil }
 
+    /// Who generated a signal, from si_code: "user" (kill(2): SI_USER), "kernel" (SI_KERNEL:
+    /// OOM killer, faults; the "sender" is then just the task that was running), "queue"
+    /// (sigqueue/tkill/timers: negative codes), "other". `nil` for non-signals.
+    public var signalSource: String? {
+        guard kind == .signal else { return nil }
+        if code == 0 { return "user" }
+        if code == 0x80 { return "kernel" }
+        return code < 0 ? "queue" : "other"
+    }
+
     /// A short operator-facing description of `value` ("SIGTERM", "PTRACE_SEIZE", "BPF_LINK_DETACH").
     public var valueName: String {
         switch kind {

@@ -194,10 +194,10 @@ struct Actor: Sendable {
 
     /// Something this actor aimed at the agent (pid 555): `value` is the signal, ptrace request
     /// or bpf command.
-    func tamper(_ kind: TamperKind, _ value: Int32, at seconds: Double = 100) -> Step {
+    func tamper(_ kind: TamperKind, _ value: Int32, code: Int32 = 0, at seconds: Double = 100) -> Step {
         step(.tamper(TamperEvent(header: header(kind: 8, at: seconds), subject: subject, kind: kind, value: value,
                                  targetTgid: kind == .bpfDetach ? 0 : 555, targetPid: kind == .bpfDetach ? 0 : 555,
-                                 code: 0, result: 0, objectId: 0)))
+                                 code: code, result: 0, objectId: 0)))
     }
 
     static func ip(_ text: String) -> IPAddress {

@@ -17,6 +17,7 @@ extension Fixtures {
                 Case("systemd stops the unit (SIGTERM from pid 1)", systemdPid1.tamper(.signal, 15)),
                 Case("pkill -HUP mamori reloads the configuration", Actor(Proc.line("/usr/bin/pkill", "pkill -HUP mamori"), in: Trees.rootLogin).tamper(.signal, 1)),
                 Case("SIGCONT to the agent", Actor(Proc.line("/usr/bin/kill", "kill -CONT 555"), in: Trees.rootLogin).tamper(.signal, 18)),
+                Case("the OOM killer kills the agent while python allocates", Actor(python, in: Trees.rootLogin).tamper(.signal, 9, code: 0x80)),
             ]),
 
         RuleFixture("agent-ptrace-attach",
