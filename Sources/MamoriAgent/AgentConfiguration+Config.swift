@@ -27,6 +27,10 @@ extension AgentConfiguration {
         alertsKeep = c.alerts.keep
         controlSocket = c.control.socket.isEmpty ? nil : c.control.socket
         controlReadGroup = c.control.readGroup.isEmpty ? "mamori" : c.control.readGroup
+        // agent.fail_mode (docs/service.md): closed pins the prevention links and maps; open
+        // pins nothing and releases pins a previous closed run left. Read at start only.
+        sensor.pinDirectory = PreventionPins.defaultDirectory() ?? SystemMounts.bpffs + "/mamori"
+        sensor.failClosed = c.agent.failMode == .closed
         let r = c.store.retention
         retention = RetentionPolicy(maxEventAge: r.eventAge == .zero ? nil : r.eventAge,
                                     maxDatabaseBytes: r.maxBytes == 0 ? nil : Int64(r.maxBytes),

@@ -91,7 +91,7 @@ public final class DetectionPipeline {
             return
         }
         switch event {
-        case .exec, .network, .file: break
+        case .exec, .network, .file, .tamper: break
         default: return
         }
         let ancestry = process.map { table.ancestry(of: $0.key, limit: 16) } ?? []

@@ -248,6 +248,18 @@ struct EventFields {
         case .fileExecutable:
             guard let op = input.fileOp, op == .chmod || op == .create else { return false }
             return appendNonEmpty(input.fileMode & 0o111 != 0 ? "true" : "false")
+        case .tamperKind:
+            guard case .tamper(let t) = input.event else { return false }
+            return appendNonEmpty(t.kind.description)
+        case .signal:
+            guard case .tamper(let t) = input.event else { return false }
+            return appendNonEmpty(t.signalName)
+        case .tamperRequest:
+            guard case .tamper(let t) = input.event else { return false }
+            return appendNonEmpty(t.valueName)
+        case .signalSource:
+            guard case .tamper(let t) = input.event, let source = t.signalSource else { return false }
+            return appendNonEmpty(source)
         default:
             return false
         }

@@ -58,6 +58,8 @@ struct EventFacts {
             header = x.header; euid = x.subject.euid; ppid = x.subject.ppid
         case .action(let a):
             header = a.header; euid = a.subject.euid; ppid = a.subject.ppid
+        case .tamper(let t):
+            header = t.header; euid = t.subject.euid; ppid = t.subject.ppid
         case .gap(let g):
             header = g.header; euid = nil; ppid = nil
         }

@@ -20,6 +20,8 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
     case fileChange = "file_change"
     /// read-only open of a watched file.
     case fileAccess = "file_access"
+    /// something aimed at the agent itself: signal, ptrace attach, bpf detach (Mamori's own).
+    case tamper = "tamper"
 
     public var description: String { rawValue }
 
@@ -33,13 +35,14 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
         case .fileRename: return 4
         case .fileChange: return 5
         case .fileAccess: return 6
+        case .tamper: return 7
         }
     }
 
-    static let count = 7
+    static let count = 8
 
     /// Whether the category is fed by file events (fields such as `TargetFilename`).
-    var isFile: Bool { self != .processCreation && self != .networkConnection }
+    var isFile: Bool { self != .processCreation && self != .networkConnection && self != .tamper }
 }
 
 /// The categories one event belongs to, at most two (a rename is both `file_event` and
@@ -66,6 +69,8 @@ struct EventCategories {
             case .chown: first = .fileChange
             case .openRead: first = .fileAccess
             }
+        case .tamper:
+            first = .tamper
         case .fork, .exit, .gap, .action:
             first = nil
         }

@@ -18,6 +18,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case sourceIsIpv6, destinationIsIpv6
     // file_*.
     case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
+    // tamper (Mamori's own category).
+    case tamperKind, signal, tamperRequest, signalSource
     // Known to Sigma, not observable by the sensor.
     case originalFileName, product, fileDescription, company, fileVersion, hashes, integrityLevel
     case logonGuid, terminalSessionId, processGuid, parentProcessGuid, utcTime
@@ -91,6 +93,10 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .fileOperation: return "FileOperation"
         case .fileMode: return "FileMode"
         case .fileExecutable: return "FileExecutable"
+        case .tamperKind: return "TamperKind"
+        case .signal: return "Signal"
+        case .tamperRequest: return "TamperRequest"
+        case .signalSource: return "SignalSource"
         case .originalFileName: return "OriginalFileName"
         case .product: return "Product"
         case .fileDescription: return "Description"
@@ -135,6 +141,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .targetFilename, .sourceFilename, .fileOperation, .fileMode, .fileExecutable,
              .creationUtcTime:
             return category.isFile
+        case .tamperKind, .signal, .tamperRequest, .signalSource:
+            return category == .tamper
         default:
             return true
         }
@@ -147,6 +155,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         switch category {
         case .processCreation: return process
         case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .user]
+        case .tamper: return [.tamperKind, .signal, .tamperRequest, .image, .commandLine, .user]
         default: return [.targetFilename, .sourceFilename, .image, .commandLine, .user]
         }
     }

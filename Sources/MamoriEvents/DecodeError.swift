@@ -83,6 +83,7 @@ extension EventKind {
         case .file: return "mamori_file"
         case .gap: return "mamori_gap"
         case .action: return "mamori_action"
+        case .tamper: return "mamori_tamper"
         }
     }
 }

@@ -78,6 +78,7 @@ public struct RecordDecoder: Sendable {
         case .file: return .file(try decodeFile(rec, header))
         case .gap: return .gap(decodeGap(rec, header))
         case .action: return .action(try decodeAction(rec, header))
+        case .tamper: return .tamper(try decodeTamper(rec, header))
         }
     }
 
@@ -91,6 +92,7 @@ public struct RecordDecoder: Sendable {
         case .file: return FileLayout.size
         case .gap: return GapLayout.size
         case .action: return ActionLayout.size
+        case .tamper: return TamperLayout.size
         }
     }
 

@@ -12,6 +12,8 @@ public enum SensorEvent: Sendable, Equatable {
     case gap(GapEvent)
     /// The kernel enforced a prevention policy (or would have at a higher level).
     case action(ActionEvent)
+    /// Something aimed at the agent itself (signal, ptrace, bpf detach); subject = the sender.
+    case tamper(TamperEvent)
 
     /// The common header of the record this event was decoded from.
     @inlinable
@@ -24,6 +26,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .file(let e): return e.header
         case .gap(let e): return e.header
         case .action(let e): return e.header
+        case .tamper(let e): return e.header
         }
     }
 
@@ -37,6 +40,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .network(let e): return e.subject
         case .file(let e): return e.subject
         case .action(let e): return e.subject
+        case .tamper(let e): return e.subject
         case .gap: return nil
         }
     }
@@ -52,6 +56,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .file: return .file
         case .gap: return .gap
         case .action: return .action
+        case .tamper: return .tamper
         }
     }
 }
@@ -65,6 +70,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case file = 5
     case gap = 6
     case action = 7
+    case tamper = 8
 
     public var description: String {
         switch self {
@@ -75,6 +81,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .file: return "file"
         case .gap: return "gap"
         case .action: return "action"
+        case .tamper: return "tamper"
         }
     }
 }

@@ -46,3 +46,21 @@ extension ECSEncoder {
         writer.endObject()
     }
 }
+
+extension ECSEncoder {
+    /// `mamori.tamper`: what was aimed at the agent (the sender is `process.*`).
+    func writeTamperMamori(_ e: TamperEvent, to writer: inout JSONWriter) {
+        writer.beginObject("tamper")
+        writer.literal("kind", ECSVocabulary.tamperAction(e.kind))
+        writer.string("request", e.valueName)
+        if e.kind == .signal { writer.number("signal", e.value) }
+        if e.targetTgid != 0 { writer.number("target_pid", e.targetTgid) }
+        if e.kind == .signal {
+            writer.number("target_tid", e.targetPid)
+            writer.number("si_code", e.code)
+            writer.number("result", e.result)
+        }
+        if e.objectId != 0 { writer.decimalString("link_id", e.objectId) }
+        writer.endObject()
+    }
+}

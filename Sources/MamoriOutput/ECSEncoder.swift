@@ -92,6 +92,10 @@ public struct ECSEncoder: Sendable {
                          parent: parent, parentPid: e.subject.ppid, to: &writer)
             writeUser(e.subject, to: &writer)
             writeActionTarget(e, to: &writer)
+        case .tamper(let e):
+            writeProcess(ProcessFields(header: header, subject: e.subject, record: process),
+                         parent: parent, parentPid: e.subject.ppid, to: &writer)
+            writeUser(e.subject, to: &writer)
         case .gap:
             break  // describes the sensor, not a process
         }
@@ -182,7 +186,7 @@ public struct ECSEncoder: Sendable {
             writer.string("stdout", e.stdio.stdout.description)
             writer.string("stderr", e.stdio.stderr.description)
             writer.endObject()
-        case .fork, .network, .file, .exit, .action:
+        case .fork, .network, .file, .exit, .action, .tamper:
             if let loginUid = process?.loginUid { writer.number("login_uid", loginUid) }
         case .gap:
             break
@@ -202,6 +206,8 @@ public struct ECSEncoder: Sendable {
             writeGap(e, to: &writer)
         case .action(let e):
             writeActionMamori(e, to: &writer)
+        case .tamper(let e):
+            writeTamperMamori(e, to: &writer)
         case .exec, .fork:
             break
         }

@@ -15,7 +15,7 @@ enum ECSVocabulary {
         case .exec, .fork, .exit: return "process"
         case .network: return "network"
         case .file: return "file"
-        case .action: return "intrusion_detection"
+        case .action, .tamper: return "intrusion_detection"
         case .gap: return nil
         }
     }
@@ -36,6 +36,7 @@ enum ECSVocabulary {
             }
         case .gap: return ("info", nil)
         case .action: return ("denied", nil)
+        case .tamper: return ("indicator", nil)
         }
     }
 
@@ -48,6 +49,7 @@ enum ECSVocabulary {
         case .network(let e): return networkAction(e.op)
         case .file(let e): return fileAction(e.op)
         case .action(let e): return preventionAction(e.action)
+        case .tamper(let e): return tamperAction(e.kind)
         case .gap: return "gap"
         }
     }
@@ -69,6 +71,15 @@ enum ECSVocabulary {
         case .blockConnect: return "connect-blocked"
         case .blockSend: return "send-blocked"
         case .denyFile: return "file-write-denied"
+        }
+    }
+
+    /// `event.action` of a tamper record (`TamperKind.description`, as static text).
+    static func tamperAction(_ kind: TamperKind) -> StaticString {
+        switch kind {
+        case .signal: return "tamper-signal"
+        case .ptrace: return "tamper-ptrace"
+        case .bpfDetach: return "tamper-bpf-detach"
         }
     }
 
@@ -102,6 +113,7 @@ enum ECSVocabulary {
             return e.op == .connect && e.result == -errnoInProgress ? "unknown" : "failure"
         case .file(let e): return e.result >= 0 ? "success" : "failure"
         case .action(let e): return e.failed ? "failure" : (e.enforced ? "success" : "unknown")
+        case .tamper: return "unknown"
         case .gap: return nil
         }
     }
@@ -116,6 +128,7 @@ enum ECSVocabulary {
         case .file: return "file"
         case .gap: return "gap"
         case .action: return "action"
+        case .tamper: return "tamper"
         }
     }
 

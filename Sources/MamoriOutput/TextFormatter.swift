@@ -76,6 +76,12 @@ public struct TextFormatter: Sendable {
             line += " reason=\(e.reason) level=\(e.level)/\(e.neededLevel)"
             line += e.enforced ? " enforced" : (e.failed ? " failed" : " would-have")
             return line
+        case .tamper(let e):
+            var line = prefix + label("tamper") + "pid=\(pid) " + TerminalText.sanitize(e.subject.comm)
+            line += " \(e.kind) \(e.valueName)"
+            if e.targetTgid != 0 { line += " -> agent \(e.targetTgid)" }
+            if e.objectId != 0 { line += " link=\(e.objectId)" }
+            return line
         case .gap(let e):
             let lane = ECSVocabulary.laneName(e.lane).map { "\($0)" } ?? String(e.lane)
             var line = prefix + label("gap") + "lane=\(lane) cpu=\(e.cpu) lost=\(e.totalLost)"

@@ -131,6 +131,7 @@ public final class ProcessTable {
         case .network(let e): observe(e.header, e.subject)
         case .file(let e): observe(e.header, e.subject)
         case .action(let e): observe(e.header, e.subject)
+        case .tamper(let e): observe(e.header, e.subject)
         case .gap(let e): advanceClock(e.header.ktimeNs)
         }
     }

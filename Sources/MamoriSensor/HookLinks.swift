@@ -80,7 +80,13 @@ struct HookLinks {
         }
     }
 
-    /// Destroy every link (newest first). Idempotent.
+    /// Each attached link with its program's name (pinning picks the prevention ones).
+    var namedLinks: [(program: String, link: OpaquePointer)] {
+        zip(attached, links).map { ($0.program, $1) }
+    }
+
+    /// Destroy every link (newest first). Idempotent. A pinned link stays attached: destroying
+    /// closes this process's descriptor, the pin keeps its own reference.
     ///
     /// Each tracepoint detach waits for an RCU grace period under the kernel's tracepoint
     /// mutex (~80 ms here), so detaching all 47 links takes 3–4 s; closing them from several

@@ -17,6 +17,8 @@ public enum SensorError: Error, CustomStringConvertible, Sendable {
     case mount(target: String, errno: Int32)
     /// A `KernelPolicy` that cannot be written (nothing was changed; the previous one stays).
     case invalidPolicy(String)
+    /// Pinning a prevention link or map under bpffs failed (fail-closed mode).
+    case pin(path: String, errno: Int32)
 
     public var description: String {
         switch self {
@@ -43,6 +45,8 @@ public enum SensorError: Error, CustomStringConvertible, Sendable {
             return "mounting \(t) failed: \(errnoText(e))"
         case .invalidPolicy(let what):
             return "invalid prevention policy: \(what); nothing was changed, the previous policy stays in force"
+        case .pin(let path, let e):
+            return "pinning \(path) failed: \(errnoText(e)); is bpffs mounted (mount -t bpf bpf /sys/fs/bpf)?"
         }
     }
 }

@@ -21,6 +21,13 @@ public struct SensorOptions: Sendable, Equatable {
     /// Use BPF LSM for prevention where the kernel allows it (false forces the SIGKILL-at-exec
     /// fallback, e.g. to test it on an LSM kernel).
     public var allowLSM = true
+    /// Where the prevention pins live (`PreventionPins.defaultDirectory()`, `<bpffs>/mamori`);
+    /// nil = never look at pins (tests, `mamori watch`).
+    public var pinDirectory: String?
+    /// `agent.fail_mode: closed`: pin the prevention links and policy maps in `pinDirectory` so
+    /// that enforcement outlives the agent, and take over the pins found there at start. When
+    /// false (fail-open, the default) pins found in `pinDirectory` are removed after attach.
+    public var failClosed = false
 
     public init() {}
 
@@ -30,5 +37,6 @@ public struct SensorOptions: Sendable, Equatable {
             && a.udpFlowTTLNs == b.udpFlowTTLNs && a.fileEvents == b.fileEvents
             && a.networkEvents == b.networkEvents && a.reportFailedFileOps == b.reportFailedFileOps
             && a.verboseLibbpf == b.verboseLibbpf && a.allowLSM == b.allowLSM
+            && a.pinDirectory == b.pinDirectory && a.failClosed == b.failClosed
     }
 }

@@ -19,6 +19,10 @@ public final class SensorProgram {
     public let maps: SensorMaps
     /// The prevention maps: `policy.apply(_:)` makes the kernel enforce a `KernelPolicy`.
     public let policy: PolicyMaps
+    /// The fail-closed pins, when `options.failClosed` and `options.pinDirectory` are set.
+    public let pins: PreventionPins?
+    /// Policy maps taken over from pins left by an earlier agent (their entries were kept).
+    public private(set) var reusedMaps: Set<String> = []
     /// How denied executables are stopped on this kernel (chosen before load).
     public var preventionMechanism: PreventionMechanism { policy.mechanism }
 
@@ -43,6 +47,8 @@ public final class SensorProgram {
         // otherwise the LSM programs stay out and exec denial is a SIGKILL at exec.
         let mechanism: PreventionMechanism = options.allowLSM && KernelProbe.bpfLSMWorks() ? .lsm : .signalAtExec
         if mechanism != .lsm { hooks.disablePrograms(in: obj, sectionPrefix: "lsm/") }
+        pins = options.failClosed ? options.pinDirectory.map(PreventionPins.init(directory:)) : nil
+        if let pins { reusedMaps = pins.reuseMaps(in: obj) }
 
         let err = mamori_bpf_load(skel)
         if err != 0 {
@@ -55,7 +61,9 @@ public final class SensorProgram {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)
             policy = try PolicyMaps(object: obj, mechanism: mechanism)
-            try policy.apply(KernelPolicy())
+            // A taken-over policy stays in force until the caller applies its own.
+            if reusedMaps.isEmpty { try policy.apply(KernelPolicy()) }
+            try pins?.pinMaps(in: obj, except: reusedMaps)
         } catch {
             mamori_bpf_destroy(skel)
             skeleton = nil
@@ -72,6 +80,13 @@ public final class SensorProgram {
         guard let skel = skeleton else { return }
         do {
             try hooks.attachAll(object: mamori_bpf_object(skel), cgroupRoot: cgroupRoot)
+            if let pins {
+                try pins.replaceLinks(hooks.namedLinks)
+            } else if let directory = options.pinDirectory {
+                // Fail-open: whatever an earlier fail-closed agent left is released now that
+                // this agent's own programs are attached.
+                PreventionPins(directory: directory).unpinAll()
+            }
         } catch {
             detach()
             throw error

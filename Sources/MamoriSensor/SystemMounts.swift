@@ -28,6 +28,16 @@ public enum SystemMounts {
         return false
     }
 
+    /// Where the first filesystem of `fstype` is mounted (from /proc/mounts), nil when none is.
+    public static func mountPoint(fstype: String) -> String? {
+        guard let text = readSmallFile("/proc/mounts") else { return nil }
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: " ", maxSplits: 3)
+            if f.count >= 3 && f[2] == fstype { return String(f[1]) }
+        }
+        return nil
+    }
+
     private static func mountIfNeeded(fstype: String, target: String) throws(SensorError) -> Bool {
         if isMounted(fstype: fstype, at: target) { return false }
         mkdir(target, 0o755)

@@ -45,6 +45,9 @@ extension EventRow {
                 dstPort = e.destinationPort
             }
             result = e.result
+        case .tamper(let e):
+            result = e.value
+            commandLine = commandLine ?? "\(e.kind) \(e.valueName)"
         case .gap(let e):
             result = Int32(clamping: e.totalLost)
             commandLine = "lane \(e.lane) cpu \(e.cpu)"
@@ -61,6 +64,7 @@ extension EventRow {
         case .file: return "file"
         case .gap: return "gap"
         case .action: return "action"
+        case .tamper: return "tamper"
         }
     }
 
@@ -73,6 +77,7 @@ extension EventRow {
         case .network(let e): return e.op.description
         case .file(let e): return e.op.description
         case .action(let e): return e.action.description
+        case .tamper(let e): return e.kind.description
         case .gap: return "gap"
         }
     }

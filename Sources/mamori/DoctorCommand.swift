@@ -13,7 +13,24 @@ struct DoctorCommand: ParsableCommand {
     @Flag(name: .long, help: "One JSON object instead of a table.")
     var json = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Remove the fail-closed pins under <bpffs>/mamori (prevention left in force by a dead agent) and exit.",
+        discussion: "Example: sudo mamori doctor --unpin"))
+    var unpin = false
+
+    @Option(name: .long, help: ArgumentHelp("Pin directory for --unpin (default: <bpffs mount>/mamori).", visibility: .hidden))
+    var pinDirectory: String?
+
     func run() throws {
+        if unpin {
+            guard let dir = pinDirectory ?? PreventionPins.defaultDirectory() else {
+                print("no bpffs mounted: nothing is pinned")
+                return
+            }
+            let removed = PreventionPins(directory: dir).unpinAll()
+            print(removed.isEmpty ? "no pins in \(dir)" : "removed \(removed.count) pins from \(dir): \(removed.joined(separator: " "))")
+            return
+        }
         _ = try? SystemMounts.ensure()
         let cgroup = CgroupResolver.discover().mountPoint
         let probe = KernelProbe.run(cgroup2Mount: cgroup)

@@ -19,6 +19,7 @@ struct EventFilter: Sendable {
             case "file": out.insert(.file)
             case "gap": out.insert(.gap)
             case "action", "prevention": out.insert(.action)
+            case "tamper": out.insert(.tamper)
             case "process": out.formUnion([.exec, .fork, .exit])
             default: throw .unknownKind(String(raw))
             }

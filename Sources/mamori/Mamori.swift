@@ -25,7 +25,8 @@ struct Mamori: ParsableCommand {
         subcommands: [AgentCommand.self, WatchCommand.self, DoctorCommand.self, RulesCommand.self, SelftestCommand.self,
                       EventsCommand.self, AlertsCommand.self, IncidentsCommand.self, StoryCommand.self,
                       BenchCommand.self, StatusCommand.self, LevelCommand.self, IsolateCommand.self,
-                      QuarantineCommand.self, ResponseCommand.self, ReloadCommand.self, ConfigCommand.self]
+                      QuarantineCommand.self, ResponseCommand.self, ReloadCommand.self, ConfigCommand.self,
+                      PreventionHoldCommand.self]
     )
 
     /// argument-parser's `main`, except that a usage error of a control command exits 2 (the

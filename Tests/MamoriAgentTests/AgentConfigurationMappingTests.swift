@@ -26,9 +26,19 @@ import Testing
         let plain = AgentConfiguration()
         #expect(a.alertsPath == plain.alertsPath && a.databasePath == plain.databasePath)
         #expect(a.watchFiles == plain.watchFiles && a.watchDirectories == plain.watchDirectories)
-        #expect(a.queueCapacity == plain.queueCapacity && a.sensor == plain.sensor && a.retention == plain.retention)
+        var sensor = a.sensor
+        #expect(sensor.pinDirectory?.hasSuffix("/mamori") == true && !sensor.failClosed, "fail-open by default")
+        sensor.pinDirectory = nil
+        #expect(a.queueCapacity == plain.queueCapacity && sensor == plain.sensor && a.retention == plain.retention)
         #expect(a.rulesDirectory == AgentConfiguration.defaultRulesDirectory, "uninstalled default falls back like before")
         c.store.enabled = false
         #expect(c.toAgentConfiguration().databasePath == nil)
+    }
+
+    @Test func failModeClosedPinsPrevention() throws {
+        let c = try ConfigLoader.parse(yaml: "agent: {fail_mode: closed}", file: "t.yaml").get()
+        let a = c.toAgentConfiguration()
+        #expect(a.sensor.failClosed)
+        #expect(a.sensor.pinDirectory?.hasSuffix("/mamori") == true)
     }
 }

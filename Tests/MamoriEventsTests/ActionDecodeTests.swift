@@ -73,3 +73,65 @@ struct ActionDecodeTests {
         #expect(decodeError(family) == .invalidValue(kind: .action, field: .family, value: 1))
     }
 }
+
+/// `struct mamori_tamper` decoding: every field, and a bad op rejected with context.
+@Suite("Decoding tamper records")
+struct TamperDecodeTests {
+    @Test func signalRecordDecodesEveryField() throws {
+        var t = mamori_tamper()
+        t.hdr.kind = UInt16(MAMORI_KIND_TAMPER.rawValue)
+        t.hdr.version = UInt16(MAMORI_ABI_VERSION)
+        t.hdr.size = UInt32(MemoryLayout<mamori_tamper>.size)
+        t.hdr.tgid = 4242
+        t.hdr.pid = 4243
+        t.subj.euid = 0
+        t.subj.ppid = 1
+        t.op = UInt16(MAMORI_TAMPER_SIGNAL.rawValue)
+        t.value = 9
+        t.target_tgid = 555
+        t.target_pid = 556
+        t.code = 0
+        t.result = 0
+        t.object_id = 0
+        let bytes = withUnsafeBytes(of: &t) { Array($0) }
+        let event = try decodeOne(bytes)
+        guard case .tamper(let e) = event else { Issue.record("not a tamper event: \(event)"); return }
+        #expect(e.kind == .signal && e.value == 9 && e.signalName == "SIGKILL")
+        #expect(e.targetTgid == 555 && e.targetPid == 556)
+        #expect(e.header.tgid == 4242 && e.subject.ppid == 1)
+        #expect(event.kind == .tamper && event.subject != nil)
+    }
+
+    @Test func bpfDetachNamesTheCommandAndLink() throws {
+        var t = mamori_tamper()
+        t.hdr.kind = UInt16(MAMORI_KIND_TAMPER.rawValue)
+        t.hdr.version = UInt16(MAMORI_ABI_VERSION)
+        t.hdr.size = UInt32(MemoryLayout<mamori_tamper>.size)
+        t.op = UInt16(MAMORI_TAMPER_BPF_DETACH.rawValue)
+        t.value = 34
+        t.object_id = 77
+        let bytes = withUnsafeBytes(of: &t) { Array($0) }
+        let event = try decodeOne(bytes)
+        guard case .tamper(let e) = event else { Issue.record("not a tamper event"); return }
+        #expect(e.kind == .bpfDetach && e.valueName == "BPF_LINK_DETACH" && e.objectId == 77)
+        #expect(e.signalName == nil)
+    }
+
+    @Test func unknownOpIsRejected() {
+        var t = mamori_tamper()
+        t.hdr.kind = UInt16(MAMORI_KIND_TAMPER.rawValue)
+        t.hdr.version = UInt16(MAMORI_ABI_VERSION)
+        t.hdr.size = UInt32(MemoryLayout<mamori_tamper>.size)
+        t.op = 99
+        let bytes = withUnsafeBytes(of: &t) { Array($0) }
+        #expect(decodeError(bytes) == .invalidValue(kind: .tamper, field: .op, value: 99))
+    }
+
+    @Test func layoutIsPinned() {
+        #expect(MemoryLayout<mamori_tamper>.size == 104)
+        #expect(MemoryLayout<mamori_tamper>.offset(of: \.op) == 72)
+        #expect(MemoryLayout<mamori_tamper>.offset(of: \.object_id) == 96)
+        #expect(EventKind.tamper.rawValue == UInt16(MAMORI_KIND_TAMPER.rawValue))
+        #expect(TamperKind.bpfDetach.rawValue == UInt16(MAMORI_TAMPER_BPF_DETACH.rawValue))
+    }
+}

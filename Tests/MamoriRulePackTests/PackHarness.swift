@@ -192,6 +192,14 @@ struct Actor: Sendable {
                                           destinationPort: port)))
     }
 
+    /// Something this actor aimed at the agent (pid 555): `value` is the signal, ptrace request
+    /// or bpf command.
+    func tamper(_ kind: TamperKind, _ value: Int32, code: Int32 = 0, at seconds: Double = 100) -> Step {
+        step(.tamper(TamperEvent(header: header(kind: 8, at: seconds), subject: subject, kind: kind, value: value,
+                                 targetTgid: kind == .bpfDetach ? 0 : 555, targetPid: kind == .bpfDetach ? 0 : 555,
+                                 code: code, result: 0, objectId: 0)))
+    }
+
     static func ip(_ text: String) -> IPAddress {
         if text.contains(":") {
             // Only the forms the fixtures use: "fd00::5", "::1", "2001:db8::7".

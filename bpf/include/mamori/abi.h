@@ -20,7 +20,9 @@
 #include <linux/types.h>
 #endif
 
-#define MAMORI_ABI_VERSION 2 /* 2: MAMORI_KIND_ACTION, prevention maps (egress_rule 32 bytes) */
+/* 2: MAMORI_KIND_ACTION, prevention maps (egress_rule 32 bytes).
+ * 3: MAMORI_KIND_TAMPER (the gap record grows to 9 counters). */
+#define MAMORI_ABI_VERSION 3
 
 /* Bounds of the variable parts. Must be powers of two (the BPF side masks with them). */
 #define MAMORI_PATH_MAX 4096
@@ -40,7 +42,8 @@ enum mamori_kind {
 	MAMORI_KIND_FILE = 5,    /* struct mamori_file */
 	MAMORI_KIND_GAP = 6,     /* struct mamori_gap: records were lost before this point */
 	MAMORI_KIND_ACTION = 7,  /* struct mamori_action: the kernel enforced (or would have) */
-	MAMORI_KIND_COUNT = 8,   /* one past the last kind; sizes the drop counters */
+	MAMORI_KIND_TAMPER = 8,  /* struct mamori_tamper: something aimed at the agent itself */
+	MAMORI_KIND_COUNT = 9,   /* one past the last kind; sizes the drop counters */
 };
 
 /* Ring buffers ("lanes"). A file storm can never push out a process or network record. */
@@ -237,6 +240,34 @@ struct mamori_config {
 #define MAMORI_CFG_HAS_PROTECTED (1u << 9) /* mamori_protected_files is non-empty */
 #define MAMORI_CFG_HAS_EXEC_TREE (1u << 10) /* mamori_exec_policy holds a TREE entry: walk directories */
 
+/* ------------------------------------------------------------------------------------------
+ * Self-protection (docs/service.md). bpf/tamper.bpf.c reports what is aimed at the agent.
+ * ------------------------------------------------------------------------------------------ */
+
+/* What was aimed at the agent (mamori_tamper.op). Append-only. */
+enum mamori_tamper_op {
+	MAMORI_TAMPER_SIGNAL = 1,     /* a signal generated for the agent's thread group */
+	MAMORI_TAMPER_PTRACE = 2,     /* ptrace(PTRACE_ATTACH/SEIZE) on the agent's pid */
+	MAMORI_TAMPER_BPF_DETACH = 3, /* bpf(BPF_LINK_DETACH/PROG_DETACH/LINK_UPDATE) by another process */
+};
+
+/*
+ * Something aimed at the agent itself. The header and subject are the SENDER's (the task that
+ * generated the signal, called ptrace or bpf); the target is the agent. Fixed size.
+ */
+struct mamori_tamper {
+	struct mamori_header hdr;
+	struct mamori_subject subj;
+	__u16 op;               /* enum mamori_tamper_op */
+	__u16 _pad0;
+	__s32 value;            /* SIGNAL: signal number; PTRACE: request; BPF_DETACH: bpf cmd */
+	__u32 target_tgid;      /* the agent (0 for BPF_DETACH: the link may be anyone's) */
+	__u32 target_pid;       /* SIGNAL: receiving thread; PTRACE: the pid argument */
+	__s32 code;             /* SIGNAL: si_code (0 SI_USER kill(2), 0x80 SI_KERNEL, <0 sigqueue/tkill) */
+	__s32 result;           /* SIGNAL: TRACE_SIGNAL_* (0 delivered, 1 ignored, 2 already pending) */
+	__u64 object_id;        /* BPF_DETACH/LINK_UPDATE: id of the link named by link_fd, 0 unknown */
+};
+
 /* Key of the `mamori_watch` hash map: files whose read-only opens are reported. */
 struct mamori_watch_key {
 	__u32 dev;              /* kernel dev_t */
@@ -370,6 +401,7 @@ struct mamori_egress_rule {
  * entries of policy (MAMORI_EGRESS_EXE_BASE + tag) apply to it only. */
 #define MAMORI_EGRESS_EXE_BASE 0x80000000u
 
+_Static_assert(sizeof(struct mamori_tamper) == 104, "mamori_tamper layout");
 _Static_assert(sizeof(struct mamori_header) == 32, "mamori_header layout");
 _Static_assert(sizeof(struct mamori_subject) == 40, "mamori_subject layout");
 _Static_assert(sizeof(struct mamori_exec) == 136, "mamori_exec layout");
@@ -377,7 +409,7 @@ _Static_assert(sizeof(struct mamori_fork) == 88, "mamori_fork layout");
 _Static_assert(sizeof(struct mamori_exit) == 80, "mamori_exit layout");
 _Static_assert(sizeof(struct mamori_net) == 120, "mamori_net layout");
 _Static_assert(sizeof(struct mamori_file) == 120, "mamori_file layout");
-_Static_assert(sizeof(struct mamori_gap) == 104, "mamori_gap layout");
+_Static_assert(sizeof(struct mamori_gap) == 112, "mamori_gap layout");
 _Static_assert(sizeof(struct mamori_config) == 56, "mamori_config layout");
 _Static_assert(sizeof(struct mamori_action) == 128, "mamori_action layout");
 _Static_assert(sizeof(struct mamori_inode_key) == 16, "mamori_inode_key layout");
