@@ -160,7 +160,9 @@ public final class Agent: @unchecked Sendable {
         let s = session.stats
         session.stop()
         writer?.close()
-        log("stopped: \(pipeline.eventsProcessed) events, \(pipeline.alertsRaised) alerts, kernel drops \(s.totalKernelDrops), queue drops \(s.reader.queueDrops), store drops \(pipeline.storeDrops)")
+        let w = writer?.stats
+        log("stopped: \(pipeline.eventsProcessed) events, \(pipeline.alertsRaised) alerts, kernel drops \(s.totalKernelDrops), queue drops \(s.reader.queueDrops), store drops \(pipeline.storeDrops)"
+            + (w.map { ", store unstored \($0.unstored), disk full \($0.diskFullCount)" } ?? ""))
     }
 
     private func reload() {
