@@ -87,6 +87,10 @@ public final class ProcessTable {
 
     var slab: ProcessSlab
     var stats = Counters()
+    /// Changes whenever a record or the set of records changes (not when a record is merely
+    /// seen again): a caller may reuse what it derived from the table (e.g. an ancestry) while
+    /// the generation stays the same.
+    public var generation: UInt64 { slab.generation }
     /// Latest event time seen (CLOCK_BOOTTIME ns): the clock of the exited grace period.
     public private(set) var nowNs: UInt64 = 0
     let cgroups: CgroupResolver?

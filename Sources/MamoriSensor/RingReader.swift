@@ -91,10 +91,12 @@ public final class RingReader: @unchecked Sendable {
         guard let rb = ring else { return }
         while running.load(ordering: .relaxed) {
             let n = ring_buffer__poll(rb, pollTimeoutMs)
-            if n == 0 {
-                // Timed out: records submitted without a wakeup are still there.
+            if n >= 0 {
+                // Records submitted without a wakeup wait in every lane, including lanes that
+                // did not signal this time (a bulk-lane storm must not starve the priority
+                // lane): sweep all of them. An empty lane costs two loads.
                 ring_buffer__consume(rb)
-            } else if n < 0 && n != -EINTR {
+            } else if n != -EINTR {
                 usleep(1000)
             }
         }
