@@ -88,7 +88,7 @@ public final class DetectionPipeline {
         case .exec, .network, .file: break
         default: return
         }
-        let ancestry = process.map { ancestry(of: $0.key) } ?? []
+        let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []
         hits.removeAll(keepingCapacity: true)
         engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
         guard !hits.isEmpty else { return }
@@ -97,7 +97,7 @@ public final class DetectionPipeline {
         }
     }
 
-    private func ancestry(of key: ProcessKey) -> [ProcessRecord] {
+    private func cachedAncestry(of key: ProcessKey) -> [ProcessRecord] {
         let generation = table.generation
         if key != ancestryKey || generation != ancestryGeneration {
             ancestryCache = table.ancestry(of: key, limit: 16)
