@@ -64,6 +64,17 @@ struct ProcessSlab {
         return body(&entries[Int(slot)].record!)
     }
 
+    /// In-place access for a caller that calls `noteChange()` itself when it changed anything
+    /// (the per-event refresh, which almost never does: the generation must then stay put).
+    @inline(__always)
+    mutating func withRecordUntracked<R>(_ slot: Int32, _ body: (inout ProcessRecord) -> R) -> R {
+        body(&entries[Int(slot)].record!)
+    }
+
+    /// Records a change made through `withRecordUntracked`.
+    @inline(__always)
+    mutating func noteChange() { generation &+= 1 }
+
     /// Stores a new record (its key must not be stored yet) at the newest end of a list.
     @discardableResult
     mutating func insert(_ record: ProcessRecord, exited isExited: Bool, stamp: UInt64) -> Int32 {
