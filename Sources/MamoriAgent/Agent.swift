@@ -1,8 +1,11 @@
+import Foundation
 import Atomics
 import Glibc
+import MamoriControl
 import MamoriDetection
 import MamoriEvents
 import MamoriOutput
+import MamoriPrevention
 import MamoriProcess
 import MamoriSensor
 import MamoriStore
@@ -22,6 +25,25 @@ public final class Agent: @unchecked Sendable {
     private let log: (String) -> Void
     public private(set) var pipeline: DetectionPipeline?
     public private(set) var session: SensorSession?
+    /// Prevention state shared with the control socket (nil with prevention disabled).
+    public private(set) var prevention: PreventionController?
+    /// The worker's prevention side (decisions, responder); worker thread only.
+    public private(set) var preventionWorker: PreventionWorker?
+    /// Wall-clock start (for `mamori status`).
+    public let startedAt = Date()
+    private let startedFlag = ManagedAtomic<Bool>(false)
+    /// Counters, rules and the last alert for other threads (control socket).
+    public let live = AgentLiveState()
+    /// Called with every alert line the worker writes (exporters, control followers); set before `start()`.
+    public var alertSinks: [([UInt8], AlertFields) -> Void] = []
+    public var rulesLoaded: Int { live.rules.count }
+    public var ruleIndex: [String: RuleMetadata] { live.rules }
+    public var liveStats: AgentLiveState.LiveStats { live.stats }
+    public var lastAlert: AlertNotice? { live.lastAlert }
+    private var lastStatsAt = 0.0
+    private var lastStatsEvents: UInt64 = 0
+    /// True once `start()` finished: the control handler answers `unavailable` before.
+    public var isStarted: Bool { startedFlag.load(ordering: .acquiring) }
     private var writer: StoreWriter?
 
     public init(configuration: AgentConfiguration, log: @escaping (String) -> Void) {
@@ -42,7 +64,7 @@ public final class Agent: @unchecked Sendable {
         let report = try RuleBook.initial(directory: c.rulesDirectory)
         log("rules: \(report.summary) from \(c.rulesDirectory)")
         for d in report.diagnostics.prefix(20) { log("rules: \(d)") }
-        let alertLog = try AlertLog(path: c.alertsPath)
+        let alertLog = try AlertLog(path: c.alertsPath, rotateBytes: c.alertsRotateBytes, keep: c.alertsKeep)
         var history: EventStore?
         if let db = c.databasePath {
             FileSystem.makeParentDirectories(of: db)
@@ -63,17 +85,49 @@ public final class Agent: @unchecked Sendable {
         }
         for path in c.watchFiles { _ = try? session.program.maps.watch(path: path) }
         for dir in c.watchDirectories { _ = try? session.program.maps.watch(path: dir, children: true) }
+        if c.preventionEnabled {
+            let controller = PreventionController(
+                policy: c.prevention, levelStore: LevelStore(path: c.levelStatePath), maps: session.program.policy,
+                agentCgroupPath: Self.ownCgroupPath()) { [log] in log($0) }
+            do {
+                let notes = try controller.start()
+                for n in notes.prefix(20) { log("prevention: \(n)") }
+            } catch {
+                log("prevention: the persisted level could not be applied, running at monitor: \(error)")
+                _ = try? controller.change { $0.setHostLevel(.monitor, by: .agent, reason: "apply failed at start", now: Date().timeIntervalSince1970) }
+            }
+            prevention = controller
+            let s = controller.levelState
+            log("prevention: level \(s.hostLevel)\(s.scopes.isEmpty ? "" : ", \(s.scopes.count) scope overrides")\(s.isolated ? ", host ISOLATED" : ""); exec denial by \(controller.mechanism)")
+        }
         session.start()
         let entityIds = EntityIdGenerator.forThisHost()
         let seeder = ProcSeeder(entityIds: entityIds, cgroups: cgroups)
         let table = ProcessTable(entityIds: entityIds, cgroups: cgroups, fallback: { seeder.readProcess($0) })
         let seeded = (try? seeder.seed(into: table)) ?? 0
+        live.setRules(report.ruleSet)
         pipeline = DetectionPipeline(table: table, rules: report.ruleSet, alertLog: alertLog, writer: writer,
                                      history: history, storeEvents: c.storeEvents, hostName: Self.hostName())
         self.session = session
+        let sinks = alertSinks
+        let liveState = live
+        pipeline?.onAlertLine = { line, fields in
+            liveState.setLastAlert(AlertNotice(alertUUID: fields.alertId, tsUnixNs: Int64(Date().timeIntervalSince1970 * 1e9),
+                                               ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
+                                               riskScore: fields.riskScore, incidentUUID: fields.incidentId.isEmpty ? nil : fields.incidentId,
+                                               response: fields.response))
+            for sink in sinks { sink(line, fields) }
+        }
+        if let controller = prevention, let pipeline {
+            let worker = PreventionWorker(controller: controller, agentPid: UInt32(getpid()), cgroups: cgroups,
+                                          hostName: Self.hostName())
+            worker.install(on: pipeline)
+            preventionWorker = worker
+        }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         pipeline?.storeSnapshot(nowUnixNs: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+        startedFlag.store(true, ordering: .releasing)
         log("sensor attached: \(session.program.attached.count) hooks, \(session.program.skipped.count) skipped; \(seeded) processes seeded; alerts → \(c.alertsPath); store → \(c.databasePath ?? "disabled")")
     }
 
@@ -91,6 +145,8 @@ public final class Agent: @unchecked Sendable {
             if session.queue.popBatch(into: &batch, max: 1024) > 0 {
                 for e in batch { pipeline.process(e) }
             }
+            preventionWorker?.tick(pipeline: pipeline)
+            publishStats(session: session, pipeline: pipeline)
         }
         session.reader.stop()
         batch.removeAll(keepingCapacity: true)
@@ -109,10 +165,32 @@ public final class Agent: @unchecked Sendable {
         switch RuleBook.reload(directory: configuration.rulesDirectory) {
         case .success(let report):
             pipeline.replaceRules(report.ruleSet)
+            live.setRules(report.ruleSet)
             log("rules reloaded: \(report.summary)")
         case .failure(let error):
             log("rule reload rejected, previous \(pipeline.ruleCount) rules stay active: \(error)")
         }
+    }
+
+    /// Publishes counters for `mamori status` about once a second. Worker thread.
+    private func publishStats(session: SensorSession, pipeline: DetectionPipeline) {
+        let now = PreventionWorker.monotonicSeconds()
+        guard now - lastStatsAt >= 1 else { return }
+        let s = session.stats
+        let rate = lastStatsAt == 0 ? 0 : Double(pipeline.eventsProcessed &- lastStatsEvents) / (now - lastStatsAt)
+        lastStatsAt = now
+        lastStatsEvents = pipeline.eventsProcessed
+        live.update(.init(events: pipeline.eventsProcessed, alerts: pipeline.alertsRaised, eventsPerSecond: rate,
+                          kernelDrops: s.totalKernelDrops, queueDrops: s.reader.queueDrops, queueDepth: s.queue.depth,
+                          storeDrops: pipeline.storeDrops))
+    }
+
+    /// This process's cgroup v2 path relative to the mount ("/system.slice/mamori.service"),
+    /// made a protected scope so prevention never acts on the agent's own unit.
+    static func ownCgroupPath() -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("0::") { return String(line.dropFirst(3)) }
+        return nil
     }
 
     static func hostName() -> String {

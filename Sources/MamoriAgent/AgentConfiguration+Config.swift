@@ -23,6 +23,10 @@ extension AgentConfiguration {
         sensor.reportFailedFileOps = c.sensor.reportFailedFileOps
         sensor.priorityRingBytes = UInt32(clamping: c.sensor.priorityRingBytes)
         sensor.bulkRingBytes = UInt32(clamping: c.sensor.bulkRingBytes)
+        alertsRotateBytes = c.alerts.rotateBytes
+        alertsKeep = c.alerts.keep
+        controlSocket = c.control.socket.isEmpty ? nil : c.control.socket
+        controlReadGroup = c.control.readGroup.isEmpty ? "mamori" : c.control.readGroup
         let r = c.store.retention
         retention = RetentionPolicy(maxEventAge: r.eventAge == .zero ? nil : r.eventAge,
                                     maxDatabaseBytes: r.maxBytes == 0 ? nil : Int64(r.maxBytes),

@@ -1,3 +1,4 @@
+import MamoriPrevention
 import MamoriSensor
 import MamoriStore
 
@@ -24,6 +25,20 @@ public struct AgentConfiguration: Sendable {
     public var queueCapacity = 1 << 14
     /// How much history the store keeps (`store.retention` in config.yaml).
     public var retention = RetentionPolicy()
+    /// Rotate the alert log at this size, keeping this many old files.
+    public var alertsRotateBytes = 100 << 20
+    public var alertsKeep = 5
+    /// The operator's prevention policy (`prevention:` in config.yaml); the embedded default
+    /// enforces nothing until a level is raised.
+    public var prevention = PreventionPolicy()
+    /// Whether prevention runs at all (`--no-prevention`: detection only, no kernel policy).
+    public var preventionEnabled = true
+    /// Where the level state survives restarts.
+    public var levelStatePath = "/var/lib/mamori/state.json"
+    /// The control socket (`control.socket`); nil: none.
+    public var controlSocket: String? = "/run/mamori/control.sock"
+    /// Group whose members may use read-only control commands (`control.read_group`).
+    public var controlReadGroup: String? = "mamori"
 
     public init(rulesDirectory: String = AgentConfiguration.defaultRulesDirectory,
                 alertsPath: String = "/var/log/mamori/alerts.json",

@@ -1,33 +1,28 @@
 import Glibc
+import MamoriExport
 
-/// Appends ECS alert lines to a file, creating its directory, one `write(2)` per line so a
-/// reader tailing the file never sees half a line. Owned by the pipeline worker.
+/// The ECS alert log: one complete line per `write(2)` so a reader tailing the file never
+/// sees half a line, size-based rotation (alerts.json → alerts.json.1 … .N, `alerts.rotate_bytes`
+/// / `alerts.keep`), reopened when logrotate moves or deletes it, and write failures (a full
+/// disk) counted instead of fatal. Owned by the pipeline worker.
 public final class AlertLog {
     public let path: String
-    private var fd: Int32
-    public private(set) var linesWritten: UInt64 = 0
-    public private(set) var writeErrors: UInt64 = 0
+    private let writer: RotatingLineWriter
+    public var linesWritten: UInt64 { writer.counters.linesWritten }
+    public var writeErrors: UInt64 { writer.counters.writeFailures }
 
-    public init(path: String) throws(AgentError) {
+    public init(path: String, rotateBytes: Int = 100 << 20, keep: Int = 5) throws(AgentError) {
         self.path = path
         FileSystem.makeParentDirectories(of: path)
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
-        if fd < 0 { throw .alertLog(path: path, errno: errno) }
+        do {
+            // Alerts are rare and precious: no fsync per line (the page cache survives an agent
+            // crash), but rotation and reopen keep the file bounded and tail-able.
+            writer = try RotatingLineWriter(path: path, maxBytes: rotateBytes, keep: keep, fsync: .never)
+        } catch {
+            throw .alertLog(path: path, errno: errno == 0 ? EIO : errno)
+        }
     }
-
-    deinit { if fd >= 0 { close(fd) } }
 
     /// Writes one complete line (the bytes must end with "\n").
-    public func append(_ line: [UInt8]) {
-        let ok = line.withUnsafeBytes { raw -> Bool in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                off += n
-            }
-            return true
-        }
-        if ok { linesWritten += 1 } else { writeErrors += 1 }
-    }
+    public func append(_ line: [UInt8]) { _ = writer.write(line) }
 }

@@ -30,6 +30,13 @@ public final class DetectionPipeline {
     private var ancestryCache: [ProcessRecord] = []
     /// Called for every triaged alert (tests, selftest, future responders).
     public var onAlert: ((TriagedAlert, SensorEvent) -> Void)?
+    /// The prevention hook: decides and acts on a hit before its alert is written, and returns
+    /// what it did or would do for `mamori.response` (nil: nothing to say). Worker thread.
+    public var respond: ((RuleHit, ProcessRecord?, [ProcessRecord], String) -> String?)?
+    /// Turns a kernel prevention record into alert fields (nil: no alert). Worker thread.
+    public var onKernelAction: ((ActionEvent, ProcessRecord?, [ProcessRecord]) -> AlertFields?)?
+    /// Every alert line written (exporters, the control socket's followers). Worker thread.
+    public var onAlertLine: (([UInt8], AlertFields) -> Void)?
 
     public private(set) var eventsProcessed: UInt64 = 0
     public private(set) var alertsRaised: UInt64 = 0
@@ -84,6 +91,10 @@ public final class DetectionPipeline {
                 break
             }
         }
+        if case .action(let a) = event {
+            raiseKernelAction(a, event: event, process: process, parent: parent)
+            return
+        }
         switch event {
         case .exec, .network, .file: break
         default: return
@@ -114,11 +125,20 @@ public final class DetectionPipeline {
         if seen == nil, let p = process, !p.executable.isEmpty {
             seen = rarity.seen(executable: p.executable, args: p.args)
         }
-        let alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
+        var alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
+        if let respond, let response = respond(hit, process, ancestry, alert.incident.uuid) {
+            alert.fields.response = response
+        }
         alertsRaised &+= 1
         line.removeAll(keepingCapacity: true)
         encoder.encodeAlert(event, process: process, parent: parent, alert: alert.fields, into: &line)
-        if alert.shouldEmit { alertLog?.append(line) }
+        // Deduplication folds repeats into a count, but an alert whose response acted is always
+        // written: an operator must see every kill.
+        let acted = alert.fields.response.map { $0.contains(": done") || $0.contains(": partial") } ?? false
+        if alert.shouldEmit || acted {
+            alertLog?.append(line)
+            onAlertLine?(line, alert.fields)
+        }
         if writer != nil {
             let json = String(decoding: line.dropLast(), as: UTF8.self)
             store(.alert(AlertRow(alertUUID: alert.fields.alertId, dedupKey: alert.dedupKey, tsUnixNs: now,
@@ -134,6 +154,46 @@ public final class DetectionPipeline {
         }
         onAlert?(alert, event)
     }
+
+    /// A kernel prevention record (exec killed, connect blocked, or "would have") becomes an
+    /// alert when the hook says so; it is stored like any alert, outside incident triage.
+    private func raiseKernelAction(_ a: ActionEvent, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?) {
+        let ancestry = process.map { table.ancestry(of: $0.key, limit: 16) } ?? []
+        guard let fields = onKernelAction?(a, process, ancestry) else { return }
+        let now = unixNow(event)
+        alertsRaised &+= 1
+        line.removeAll(keepingCapacity: true)
+        encoder.encodeAlert(event, process: process, parent: parent, alert: fields, into: &line)
+        alertLog?.append(line)
+        onAlertLine?(line, fields)
+        if writer != nil {
+            let json = String(decoding: line.dropLast(), as: UTF8.self)
+            store(.alert(AlertRow(alertUUID: fields.alertId, dedupKey: fields.alertId, tsUnixNs: now,
+                                  ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
+                                  riskScore: fields.riskScore, tacticIds: fields.tacticIds,
+                                  techniqueIds: fields.techniques, entityId: process?.entityId,
+                                  incidentUUID: nil, count: 1, firstSeen: now, lastSeen: now,
+                                  response: fields.response, ecsJSON: json)))
+        }
+    }
+
+    /// Writes an agent-level notice (audit of a level change, a guardrail tripping) as an
+    /// alert line and an alert row, so operators see it where they see alerts. Worker thread.
+    public func raiseNotice(_ fields: AlertFields, nowUnixNs: Int64, ecsLine: [UInt8]) {
+        alertsRaised &+= 1
+        alertLog?.append(ecsLine)
+        onAlertLine?(ecsLine, fields)
+        if writer != nil {
+            store(.alert(AlertRow(alertUUID: fields.alertId, dedupKey: fields.alertId, tsUnixNs: nowUnixNs,
+                                  ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
+                                  riskScore: fields.riskScore, tacticIds: [], techniqueIds: [], entityId: nil,
+                                  incidentUUID: nil, count: 1, firstSeen: nowUnixNs, lastSeen: nowUnixNs,
+                                  response: fields.response, ecsJSON: String(decoding: ecsLine.dropLast(), as: UTF8.self))))
+        }
+    }
+
+    /// Appends an audit row (level changes, manual actions) to the store. Worker thread.
+    public func storeAudit(_ row: AuditRow) { store(.audit(row)) }
 
     /// Store every process the table knows (the /proc seed at start), so stories of processes
     /// older than the agent have their ancestors.

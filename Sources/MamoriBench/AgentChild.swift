@@ -21,6 +21,7 @@ public enum AgentChild {
         }
         var config = AgentConfiguration(rulesDirectory: rulesDirectory, alertsPath: directory + "/alerts.json",
                                         databasePath: directory + "/mamori.db")
+        config.preventionEnabled = false  // detection only: never reads or changes the host's level state
         config.storeEvents = true
         let agent = Agent(configuration: config, log: log)
         do { try agent.start() } catch {

@@ -56,6 +56,8 @@ struct EventFacts {
             header = f.header; euid = f.subject.euid; ppid = f.subject.ppid
         case .exit(let x):
             header = x.header; euid = x.subject.euid; ppid = x.subject.ppid
+        case .action(let a):
+            header = a.header; euid = a.subject.euid; ppid = a.subject.ppid
         case .gap(let g):
             header = g.header; euid = nil; ppid = nil
         }

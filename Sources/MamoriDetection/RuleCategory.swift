@@ -66,7 +66,7 @@ struct EventCategories {
             case .chown: first = .fileChange
             case .openRead: first = .fileAccess
             }
-        case .fork, .exit, .gap:
+        case .fork, .exit, .gap, .action:
             first = nil
         }
     }

@@ -77,6 +77,7 @@ public struct RecordDecoder: Sendable {
         case .network: return .network(try decodeNetwork(rec, header))
         case .file: return .file(try decodeFile(rec, header))
         case .gap: return .gap(decodeGap(rec, header))
+        case .action: return .action(try decodeAction(rec, header))
         }
     }
 
@@ -89,6 +90,7 @@ public struct RecordDecoder: Sendable {
         case .network: return NetLayout.size
         case .file: return FileLayout.size
         case .gap: return GapLayout.size
+        case .action: return ActionLayout.size
         }
     }
 
@@ -220,14 +222,15 @@ public struct RecordDecoder: Sendable {
 // MARK: - Raw access (bounds are checked by the callers before these run)
 
 extension UnsafeRawBufferPointer {
-    @inline(__always) fileprivate func u16(_ offset: Int) -> UInt16 { loadUnaligned(fromByteOffset: offset, as: UInt16.self) }
-    @inline(__always) fileprivate func u32(_ offset: Int) -> UInt32 { loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
-    @inline(__always) fileprivate func i32(_ offset: Int) -> Int32 { loadUnaligned(fromByteOffset: offset, as: Int32.self) }
-    @inline(__always) fileprivate func u64(_ offset: Int) -> UInt64 { loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+    @inline(__always) func u8(_ offset: Int) -> UInt8 { self[offset] }
+    @inline(__always) func u16(_ offset: Int) -> UInt16 { loadUnaligned(fromByteOffset: offset, as: UInt16.self) }
+    @inline(__always) func u32(_ offset: Int) -> UInt32 { loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+    @inline(__always) func i32(_ offset: Int) -> Int32 { loadUnaligned(fromByteOffset: offset, as: Int32.self) }
+    @inline(__always) func u64(_ offset: Int) -> UInt64 { loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
 
     /// Throws unless `offset ..< offset + length` lies within this (header.size-bounded) record.
     @inline(__always)
-    fileprivate func check(_ kind: EventKind, _ field: RecordField, _ offset: Int, _ length: Int) throws(DecodeError) {
+    func check(_ kind: EventKind, _ field: RecordField, _ offset: Int, _ length: Int) throws(DecodeError) {
         guard offset + length <= count else {
             throw .fieldOutOfBounds(kind: kind, field: field, offset: offset, length: length, recordSize: count)
         }
@@ -256,7 +259,7 @@ extension UnsafeRawBufferPointer {
     }
 
     /// A file path: lexically normalised unless the kernel flagged it relative.
-    fileprivate func path(at offset: Int, length: Int, relative: Bool) -> String {
+    func path(at offset: Int, length: Int, relative: Bool) -> String {
         if relative { return string(at: offset, length: length) }
         let length = trimmedLength(offset, length)
         if length == 0 { return "" }

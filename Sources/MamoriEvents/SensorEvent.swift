@@ -10,6 +10,8 @@ public enum SensorEvent: Sendable, Equatable {
     case network(NetworkEvent)
     case file(FileEvent)
     case gap(GapEvent)
+    /// The kernel enforced a prevention policy (or would have at a higher level).
+    case action(ActionEvent)
 
     /// The common header of the record this event was decoded from.
     @inlinable
@@ -21,6 +23,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .network(let e): return e.header
         case .file(let e): return e.header
         case .gap(let e): return e.header
+        case .action(let e): return e.header
         }
     }
 
@@ -33,6 +36,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .exit(let e): return e.subject
         case .network(let e): return e.subject
         case .file(let e): return e.subject
+        case .action(let e): return e.subject
         case .gap: return nil
         }
     }
@@ -47,6 +51,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .network: return .network
         case .file: return .file
         case .gap: return .gap
+        case .action: return .action
         }
     }
 }
@@ -59,6 +64,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case network = 4
     case file = 5
     case gap = 6
+    case action = 7
 
     public var description: String {
         switch self {
@@ -68,6 +74,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .network: return "connect"
         case .file: return "file"
         case .gap: return "gap"
+        case .action: return "action"
         }
     }
 }

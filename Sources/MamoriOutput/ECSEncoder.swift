@@ -87,6 +87,11 @@ public struct ECSEncoder: Sendable {
                          parent: parent, parentPid: e.subject.ppid, to: &writer)
             writeUser(e.subject, to: &writer)
             writeFile(e, to: &writer)
+        case .action(let e):
+            writeProcess(ProcessFields(header: header, subject: e.subject, record: process),
+                         parent: parent, parentPid: e.subject.ppid, to: &writer)
+            writeUser(e.subject, to: &writer)
+            writeActionTarget(e, to: &writer)
         case .gap:
             break  // describes the sensor, not a process
         }
@@ -177,7 +182,7 @@ public struct ECSEncoder: Sendable {
             writer.string("stdout", e.stdio.stdout.description)
             writer.string("stderr", e.stdio.stderr.description)
             writer.endObject()
-        case .fork, .network, .file, .exit:
+        case .fork, .network, .file, .exit, .action:
             if let loginUid = process?.loginUid { writer.number("login_uid", loginUid) }
         case .gap:
             break
@@ -195,6 +200,8 @@ public struct ECSEncoder: Sendable {
             writer.number("result", e.result)
         case .gap(let e):
             writeGap(e, to: &writer)
+        case .action(let e):
+            writeActionMamori(e, to: &writer)
         case .exec, .fork:
             break
         }

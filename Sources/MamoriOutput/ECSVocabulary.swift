@@ -15,6 +15,7 @@ enum ECSVocabulary {
         case .exec, .fork, .exit: return "process"
         case .network: return "network"
         case .file: return "file"
+        case .action: return "intrusion_detection"
         case .gap: return nil
         }
     }
@@ -34,6 +35,7 @@ enum ECSVocabulary {
             case .openWrite, .truncate, .rename, .chmod, .chown: return ("change", nil)
             }
         case .gap: return ("info", nil)
+        case .action: return ("denied", nil)
         }
     }
 
@@ -45,6 +47,7 @@ enum ECSVocabulary {
         case .exit: return "exit"
         case .network(let e): return networkAction(e.op)
         case .file(let e): return fileAction(e.op)
+        case .action(let e): return preventionAction(e.action)
         case .gap: return "gap"
         }
     }
@@ -55,6 +58,17 @@ enum ECSVocabulary {
         case .accept: return "accept"
         case .listen: return "listen"
         case .send: return "send"
+        }
+    }
+
+    /// `event.action` of a prevention record (`PreventionAction.description`, as static text).
+    static func preventionAction(_ action: PreventionAction) -> StaticString {
+        switch action {
+        case .killExec: return "exec-killed"
+        case .denyExec: return "exec-denied"
+        case .blockConnect: return "connect-blocked"
+        case .blockSend: return "send-blocked"
+        case .denyFile: return "file-write-denied"
         }
     }
 
@@ -87,6 +101,7 @@ enum ECSVocabulary {
             if e.result >= 0 { return "success" }
             return e.op == .connect && e.result == -errnoInProgress ? "unknown" : "failure"
         case .file(let e): return e.result >= 0 ? "success" : "failure"
+        case .action(let e): return e.failed ? "failure" : (e.enforced ? "success" : "unknown")
         case .gap: return nil
         }
     }
@@ -100,6 +115,7 @@ enum ECSVocabulary {
         case .network: return "network"
         case .file: return "file"
         case .gap: return "gap"
+        case .action: return "action"
         }
     }
 

@@ -69,6 +69,13 @@ public struct TextFormatter: Sendable {
             }
             if e.result < 0 { line += " " + resultText(e.result, inProgressIsPending: false) }
             return line
+        case .action(let e):
+            var line = prefix + label(e.action.description) + "pid=\(pid) " + TerminalText.sanitize(e.subject.comm)
+            if let dst = e.destination { line += " -> " + hostPort(dst, e.destinationPort) }
+            if !e.path.isEmpty { line += " " + TerminalText.sanitize(e.path) }
+            line += " reason=\(e.reason) level=\(e.level)/\(e.neededLevel)"
+            line += e.enforced ? " enforced" : (e.failed ? " failed" : " would-have")
+            return line
         case .gap(let e):
             let lane = ECSVocabulary.laneName(e.lane).map { "\($0)" } ?? String(e.lane)
             var line = prefix + label("gap") + "lane=\(lane) cpu=\(e.cpu) lost=\(e.totalLost)"

@@ -134,6 +134,7 @@ public final class ProcessTable {
         case .exit(let e): applyExit(e)
         case .network(let e): observe(e.header, e.subject)
         case .file(let e): observe(e.header, e.subject)
+        case .action(let e): observe(e.header, e.subject)
         case .gap(let e): advanceClock(e.header.ktimeNs)
         }
     }

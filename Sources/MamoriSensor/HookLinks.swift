@@ -30,6 +30,20 @@ struct HookLinks {
         }
     }
 
+    /// Before load: turn off autoload of every program whose section starts with `sectionPrefix`
+    /// (a mechanism this kernel cannot use), and remember them in `skipped`.
+    mutating func disablePrograms(in obj: OpaquePointer?, sectionPrefix: String) {
+        var prog = bpf_object__next_program(obj, nil)
+        while let p = prog {
+            let section = String(cString: bpf_program__section_name(p))
+            if section.hasPrefix(sectionPrefix) && bpf_program__autoload(p) {
+                bpf_program__set_autoload(p, false)
+                skipped.append((String(cString: bpf_program__name(p)), section + " (not usable here)"))
+            }
+            prog = bpf_object__next_program(obj, p)
+        }
+    }
+
     /// Attach every loaded program: tracepoints and tp_btf directly, cgroup sock_addr programs
     /// at the cgroup v2 root. On failure everything attached so far is destroyed again before
     /// the error is thrown.

@@ -69,6 +69,15 @@ public struct KernelProbe: Sendable {
         return p
     }
 
+    /// Whether BPF LSM programs load and attach here (the exec-deny mechanism choice).
+    public static func bpfLSMWorks() -> Bool {
+        guard geteuid() == 0, access("/sys/kernel/btf/vmlinux", R_OK) == 0 else { return false }
+        guard let btf = btf__load_vmlinux_btf() else { return false }
+        defer { btf__free(btf) }
+        return tracingProbe(btf, kind: BTF_KIND_FUNC, names: ["bpf_lsm_bprm_check_security"],
+                            type: BPF_PROG_TYPE_LSM, attach: BPF_LSM_MAC)
+    }
+
     private mutating func add(_ name: String, _ ok: Bool, _ detail: String, required: Bool) {
         capabilities.append(Capability(name: name, available: ok, detail: detail, required: required))
     }

@@ -15,6 +15,8 @@ public enum SensorError: Error, CustomStringConvertible, Sendable {
     case mapWrite(map: String, errno: Int32)
     case ringBuffer(errno: Int32)
     case mount(target: String, errno: Int32)
+    /// A `KernelPolicy` that cannot be written (nothing was changed; the previous one stays).
+    case invalidPolicy(String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum SensorError: Error, CustomStringConvertible, Sendable {
             return "setting up the ring-buffer reader failed: \(errnoText(e))"
         case .mount(let t, let e):
             return "mounting \(t) failed: \(errnoText(e))"
+        case .invalidPolicy(let what):
+            return "invalid prevention policy: \(what); nothing was changed, the previous policy stays in force"
         }
     }
 }

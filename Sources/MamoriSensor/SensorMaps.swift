@@ -39,7 +39,10 @@ public struct SensorMaps: Sendable {
         if options.fileEvents { flags |= UInt32(MAMORI_CFG_FILE_EVENTS) }
         if options.networkEvents { flags |= UInt32(MAMORI_CFG_NET_EVENTS) }
         if options.reportFailedFileOps { flags |= UInt32(MAMORI_CFG_REPORT_FAILED) }
-        cfg.flags = flags | (readConfig().flags & UInt32(MAMORI_CFG_HAS_WATCHES))
+        // Keep the bits other writers own: the watch set's and the prevention policy's.
+        let previous = readConfig()
+        cfg.flags = flags | (previous.flags & (UInt32(MAMORI_CFG_HAS_WATCHES) | EncodedPolicy.ownedFlags))
+        cfg.host_level = previous.host_level
         cfg.wake_bytes = (options.wakeBytes.priority, options.wakeBytes.bulk)
         cfg.wake_delay_ns = (options.wakeDelayNs.priority, options.wakeDelayNs.bulk)
         cfg.udp_flow_ttl_ns = options.udpFlowTTLNs

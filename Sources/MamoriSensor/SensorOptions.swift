@@ -24,6 +24,9 @@ public struct SensorOptions: Sendable, Equatable {
     public var reportFailedFileOps = false
     /// Echo libbpf's log to stderr while loading.
     public var verboseLibbpf = false
+    /// Use BPF LSM for prevention where the kernel allows it (false forces the SIGKILL-at-exec
+    /// fallback, e.g. to test it on an LSM kernel).
+    public var allowLSM = true
 
     public init() {}
 
@@ -32,6 +35,6 @@ public struct SensorOptions: Sendable, Equatable {
             && a.wakeBytes == b.wakeBytes && a.wakeDelayNs == b.wakeDelayNs
             && a.udpFlowTTLNs == b.udpFlowTTLNs && a.fileEvents == b.fileEvents
             && a.networkEvents == b.networkEvents && a.reportFailedFileOps == b.reportFailedFileOps
-            && a.verboseLibbpf == b.verboseLibbpf
+            && a.verboseLibbpf == b.verboseLibbpf && a.allowLSM == b.allowLSM
     }
 }

@@ -17,6 +17,10 @@ public final class SensorProgram {
     public var skipped: [(program: String, hook: String)] { hooks.skipped }
     public let options: SensorOptions
     public let maps: SensorMaps
+    /// The prevention maps: `policy.apply(_:)` makes the kernel enforce a `KernelPolicy`.
+    public let policy: PolicyMaps
+    /// How denied executables are stopped on this kernel (chosen before load).
+    public var preventionMechanism: PreventionMechanism { policy.mechanism }
 
     /// Open, size, verify and load the embedded programs, and write the initial config.
     /// Nothing is attached yet: call `attach(cgroupRoot:)`.
@@ -35,6 +39,10 @@ public final class SensorProgram {
         if let rb = map("mamori_rb_bulk") { bpf_map__set_max_entries(rb, options.bulkRingBytes) }
 
         hooks.disableMissingHooks(in: obj)
+        // BPF LSM where the kernel accepts it (exec gets EPERM, protected files are enforced);
+        // otherwise the LSM programs stay out and exec denial is a SIGKILL at exec.
+        let mechanism: PreventionMechanism = options.allowLSM && KernelProbe.bpfLSMWorks() ? .lsm : .signalAtExec
+        if mechanism != .lsm { hooks.disablePrograms(in: obj, sectionPrefix: "lsm/") }
 
         let err = mamori_bpf_load(skel)
         if err != 0 {
@@ -46,6 +54,8 @@ public final class SensorProgram {
         do {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)
+            policy = try PolicyMaps(object: obj, mechanism: mechanism)
+            try policy.apply(KernelPolicy())
         } catch {
             mamori_bpf_destroy(skel)
             skeleton = nil

@@ -38,6 +38,13 @@ extension EventRow {
             path = e.path
             targetPath = e.targetPath
             result = e.result
+        case .action(let e):
+            if !e.path.isEmpty { path = e.path }
+            if let dst = e.destination {
+                dstIP = dst.description
+                dstPort = e.destinationPort
+            }
+            result = e.result
         case .gap(let e):
             result = Int32(clamping: e.totalLost)
             commandLine = "lane \(e.lane) cpu \(e.cpu)"
@@ -53,6 +60,7 @@ extension EventRow {
         case .network: return "network"
         case .file: return "file"
         case .gap: return "gap"
+        case .action: return "action"
         }
     }
 
@@ -64,6 +72,7 @@ extension EventRow {
         case .exit: return "exit"
         case .network(let e): return e.op.description
         case .file(let e): return e.op.description
+        case .action(let e): return e.action.description
         case .gap: return "gap"
         }
     }

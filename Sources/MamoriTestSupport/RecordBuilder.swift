@@ -173,6 +173,39 @@ public enum RecordBuilder {
         return serialize(&r, \.hdr, kind: MAMORI_KIND_FILE, header, data: pathBytes + path2Bytes)
     }
 
+    /// A `mamori_action` record followed by `path`. `destination` (4 or 16 bytes) sets the
+    /// family; nil leaves the network fields zero (an exec or file action).
+    public static func action(
+        header: HeaderFields = .init(), subject: SubjectFields = .init(), action: PreventionAction = .killExec,
+        reason: ActionReason = .execDenylist, level: UInt8 = 1, neededLevel: UInt8 = 1,
+        flags: UInt16 = UInt16(MAMORI_ACTF_ENFORCED), policyId: UInt32 = 7, result: Int32 = 0,
+        inode: UInt64 = 0, device: UInt32 = 0, destination: [UInt8]? = nil, destinationPort: UInt16 = 0,
+        proto: UInt16 = 0, path: String = ""
+    ) -> [UInt8] {
+        let pathBytes = Array(path.utf8)
+        var r = mamori_action()
+        fillSubject(&r.subj, subject)
+        r.action = action.rawValue
+        r.reason = reason.rawValue
+        r.level = level
+        r.needed_level = neededLevel
+        r.flags = flags
+        r.policy_id = policyId
+        r.result = result
+        r.ino = inode
+        r.dev = device
+        if let destination {
+            r.family = destination.count == 4 ? 2 : 10
+            withUnsafeMutableBytes(of: &r.daddr) { raw in
+                for (i, b) in destination.prefix(16).enumerated() { raw[i] = b }
+            }
+        }
+        r.dport = destinationPort
+        r.protocol = proto
+        r.path_len = UInt16(truncatingIfNeeded: pathBytes.count)
+        return serialize(&r, \.hdr, kind: MAMORI_KIND_ACTION, header, data: pathBytes)
+    }
+
     // MARK: - Editing records
 
     /// Byte offset of a field of one of the ABI structs, e.g. `offset(of: \mamori_exec.exe_len)`.

@@ -38,6 +38,15 @@ struct AgentCommand: ParsableCommand {
     @Flag(name: .long, help: "Store only alerts and process records, not every event.")
     var alertsOnly = false
 
+    @Flag(name: .long, help: "Detection only: load no prevention policy, never kill or block.")
+    var noPrevention = false
+
+    @Option(name: .long, help: "Control socket path (default /run/mamori/control.sock; 'none' disables it).")
+    var controlSocket: String?
+
+    @Option(name: .long, help: "Where the prevention level persists across restarts (default /var/lib/mamori/state.json).")
+    var stateFile: String?
+
     func run() throws {
         let loaded = try configOptions.load()
         var config = loaded.configuration.toAgentConfiguration()
@@ -46,6 +55,12 @@ struct AgentCommand: ParsableCommand {
         if let db { config.databasePath = db }
         if noStore { config.databasePath = nil }
         if alertsOnly { config.storeEvents = false }
+        if noPrevention { config.preventionEnabled = false }
+        if let controlSocket { config.controlSocket = controlSocket == "none" ? nil : controlSocket }
+        if let stateFile { config.levelStatePath = stateFile }
+        do { config.prevention = try AgentCompanions.preventionPolicy(loaded.configuration.prevention) } catch {
+            throw CLIError("invalid prevention policy: \(error)")
+        }
         AgentSignals.prepare()  // before any thread starts: threads inherit the signal mask
 
         let settings = loaded.configuration.agent
@@ -58,12 +73,25 @@ struct AgentCommand: ParsableCommand {
         let agent = Agent(configuration: config) { StandardError.write("mamori: \($0)\n") }
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = ConfigurationReloader(initial: loaded)
-        let group = AgentServiceGroup(
+        reloader.onChange { [agent] _, new in
+            guard let controller = agent.prevention else { return }
+            do {
+                try controller.replacePolicy(try AgentCompanions.preventionPolicy(new.prevention))
+            } catch {
+                StandardError.write("mamori: prevention policy reload rejected, previous policy stays in force: \(error)\n")
+            }
+        }
+        var group = AgentServiceGroup(
             agent: agent, notifier: notifier, watchdog: settings.watchdog, logger: logger,
             reload: AgentServiceGroup.standardReload(reloader: reloader, agent: agent, notifier: notifier) {
                 StandardError.write("mamori: \($0)\n")
             })
-        let failure = AgentSignals.runBlocking { try await group.run() }
+        do { group.sinks = try AgentCompanions.exports(for: agent, config: loaded.configuration) } catch {
+            throw CLIError("exports: \(error)")
+        }
+        if let control = AgentCompanions.control(for: agent, version: MamoriVersion.string) { group.frontends = [control] }
+        let ready = group
+        let failure = AgentSignals.runBlocking { try await ready.run() }
         if let failure { throw CLIError("\(failure)") }
     }
 }

@@ -17,6 +17,7 @@ struct DoctorCommand: ParsableCommand {
         _ = try? SystemMounts.ensure()
         let cgroup = CgroupResolver.discover().mountPoint
         let probe = KernelProbe.run(cgroup2Mount: cgroup)
+        let mechanism: PreventionMechanism = probe.available("bpf_lsm") ? .lsm : .signalAtExec
         var uts = utsname()
         uname(&uts)
         let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -27,6 +28,8 @@ struct DoctorCommand: ParsableCommand {
             }
             parts.append("\"capabilities\":[\(caps.joined(separator: ","))]")
             parts.append("\"exec_deny\":\"\(execDenyMechanism(probe))\"")
+            parts.append("\"prevention_mechanism\":\"\(mechanism.rawValue)\"")
+            parts.append("\"file_protection\":\"\(jsonEscape(mechanism.fileProtection))\"")
             print("{" + parts.joined(separator: ",") + "}")
         } else {
             print("mamori \(MamoriVersion.string) on Linux \(release)")
@@ -34,7 +37,8 @@ struct DoctorCommand: ParsableCommand {
                 let mark = c.available ? "ok  " : (c.required ? "FAIL" : "no  ")
                 print("  [\(mark)] \(c.name + String(repeating: " ", count: max(1, 21 - c.name.count)))\(c.detail)")
             }
-            print("  exec deny mechanism: \(execDenyMechanism(probe))")
+            print("  exec deny mechanism: \(mechanism.execDenial)")
+            print("  protected files:     \(mechanism.fileProtection)")
         }
         if probe.capabilities.contains(where: { $0.required && !$0.available }) { throw ExitCode(1) }
     }

@@ -6,7 +6,7 @@ struct EventFilter: Sendable {
     var pids: Set<UInt32>?
     var comms: Set<String>?
 
-    /// Parses a comma-separated kind list; accepts exec, fork, exit, connect/network/net, file, gap.
+    /// Parses a comma-separated kind list; accepts exec, fork, exit, connect/network/net, file, gap, action.
     static func parseKinds(_ text: String) throws(EventFilterError) -> Set<EventKind> {
         var out = Set<EventKind>()
         for raw in text.split(separator: ",") {
@@ -18,6 +18,7 @@ struct EventFilter: Sendable {
             case "connect", "network", "net": out.insert(.network)
             case "file": out.insert(.file)
             case "gap": out.insert(.gap)
+            case "action", "prevention": out.insert(.action)
             case "process": out.formUnion([.exec, .fork, .exit])
             default: throw .unknownKind(String(raw))
             }
@@ -42,7 +43,7 @@ enum EventFilterError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .unknownKind(let k):
-            return "unknown event kind '\(k)': use exec, fork, exit, process, connect, file or gap"
+            return "unknown event kind '\(k)': use exec, fork, exit, process, connect, file, action or gap"
         }
     }
 }

@@ -19,6 +19,7 @@ struct SelftestCommand: ParsableCommand {
 
     func run() throws {
         var config = AgentConfiguration()
+        config.preventionEnabled = false  // detection only: never reads or changes the host's level state
         if let rules { config.rulesDirectory = rules }
         config.alertsPath = "/tmp/mamori-selftest-alerts-\(getpid()).json"
         config.databasePath = nil

@@ -41,6 +41,7 @@ struct AgentIntegrationTests {
         try Self.rules.write(toFile: dir + "/rules/test.yml", atomically: true, encoding: .utf8)
         var config = AgentConfiguration(rulesDirectory: dir + "/rules", alertsPath: dir + "/alerts.json",
                                         databasePath: dir + "/mamori.db")
+        config.preventionEnabled = false  // detection only: never reads or changes the host's level state
         config.watchFiles = []
         config.watchDirectories = []
         // Other suites (a 20,000-exec burst) may run at the same time in a debug build: keep the

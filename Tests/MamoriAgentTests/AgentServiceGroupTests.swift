@@ -42,6 +42,7 @@ struct AgentServiceGroupTests {
             """.write(toFile: dir + "/rules/t.yml", atomically: true, encoding: .utf8)
         var config = AgentConfiguration(rulesDirectory: dir + "/rules", alertsPath: dir + "/alerts.json",
                                         databasePath: dir + "/mamori.db")
+        config.preventionEnabled = false  // detection only: never reads or changes the host's level state
         config.watchFiles = []
         config.watchDirectories = []
         config.sensor.fileEvents = false

@@ -17,6 +17,7 @@ struct SelftestTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var config = AgentConfiguration(rulesDirectory: Self.rulesDirectory, alertsPath: dir + "/alerts.json", databasePath: nil)
+        config.preventionEnabled = false  // detection only: never reads or changes the host's level state
         config.storeEvents = false
         let agent = Agent(configuration: config) { print("agent: \($0)") }
         try agent.start()

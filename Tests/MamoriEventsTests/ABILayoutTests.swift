@@ -14,9 +14,16 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_exit>.size == 80)
         #expect(MemoryLayout<mamori_net>.size == 120)
         #expect(MemoryLayout<mamori_file>.size == 120)
-        #expect(MemoryLayout<mamori_gap>.size == 96)
-        #expect(MemoryLayout<mamori_config>.size == 48)
+        #expect(MemoryLayout<mamori_gap>.size == 104)
+        #expect(MemoryLayout<mamori_config>.size == 56)
         #expect(MemoryLayout<mamori_watch_key>.size == 16)
+        #expect(MemoryLayout<mamori_action>.size == 128)
+        #expect(MemoryLayout<mamori_inode_key>.size == 16)
+        #expect(MemoryLayout<mamori_exec_rule>.size == 8)
+        #expect(MemoryLayout<mamori_scope>.size == 8)
+        #expect(MemoryLayout<mamori_egress_key>.size == 24)
+        #expect(MemoryLayout<mamori_egress_rule>.size == 32)
+        #expect(MemoryLayout<mamori_action>.stride == MemoryLayout<mamori_action>.size)
         // Explicit padding: no tail padding, so size == stride and records pack back to back.
         #expect(MemoryLayout<mamori_exec>.stride == MemoryLayout<mamori_exec>.size)
         #expect(MemoryLayout<mamori_file>.stride == MemoryLayout<mamori_file>.size)
@@ -81,6 +88,37 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_gap>.offset(of: \.lost) == 40)
         #expect(MemoryLayout<mamori_config>.offset(of: \.udp_flow_ttl_ns) == 40)
         #expect(MemoryLayout<mamori_watch_key>.offset(of: \.ino) == 8)
+        #expect(MemoryLayout<mamori_config>.offset(of: \.host_level) == 48)
+    }
+
+    @Test func preventionOffsets() {
+        #expect(MemoryLayout<mamori_action>.offset(of: \.subj) == 32)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.action) == 72)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.reason) == 74)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.level) == 76)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.needed_level) == 77)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.flags) == 78)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.policy_id) == 80)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.result) == 84)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.ino) == 88)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.dev) == 96)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.family) == 100)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.dport) == 102)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.daddr) == 104)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.protocol) == 120)
+        #expect(MemoryLayout<mamori_action>.offset(of: \.path_len) == 122)
+        #expect(MemoryLayout<mamori_egress_key>.offset(of: \.policy) == 4)
+        #expect(MemoryLayout<mamori_egress_key>.offset(of: \.addr) == 8)
+        #expect(MemoryLayout<mamori_egress_rule>.offset(of: \.ports) == 8)
+        #expect(MemoryLayout<mamori_egress_rule>.offset(of: \.prefixlen) == 24)
+        #expect(MemoryLayout<mamori_scope>.offset(of: \.egress_policy) == 4)
+        #expect(MemoryLayout<mamori_exec_rule>.offset(of: \.flags) == 6)
+        #expect(PreventionAction.killExec.rawValue == UInt16(MAMORI_ACT_KILL_EXEC.rawValue))
+        #expect(PreventionAction.denyFile.rawValue == UInt16(MAMORI_ACT_DENY_FILE.rawValue))
+        #expect(ActionReason.execDenylist.rawValue == UInt16(MAMORI_WHY_EXEC_DENYLIST.rawValue))
+        #expect(ActionReason.protectedFile.rawValue == UInt16(MAMORI_WHY_PROTECTED_FILE.rawValue))
+        #expect(PreventionAction.allCases.count == 5)
+        #expect(ActionReason.allCases.count == 7)
     }
 
     @Test func swiftEnumsMirrorTheHeader() {
@@ -90,6 +128,7 @@ struct ABILayoutTests {
         #expect(EventKind.network.rawValue == UInt16(MAMORI_KIND_NET.rawValue))
         #expect(EventKind.file.rawValue == UInt16(MAMORI_KIND_FILE.rawValue))
         #expect(EventKind.gap.rawValue == UInt16(MAMORI_KIND_GAP.rawValue))
+        #expect(EventKind.action.rawValue == UInt16(MAMORI_KIND_ACTION.rawValue))
         #expect(EventKind.allCases.count == Int(MAMORI_KIND_COUNT.rawValue) - 1)
         #expect(NetworkOp.connect.rawValue == UInt16(MAMORI_NET_CONNECT.rawValue))
         #expect(NetworkOp.send.rawValue == UInt16(MAMORI_NET_SEND.rawValue))
@@ -119,6 +158,7 @@ struct ABILayoutTests {
         #expect(RecordDecoder.fixedSize(of: .network) == MemoryLayout<mamori_net>.size)
         #expect(RecordDecoder.fixedSize(of: .file) == MemoryLayout<mamori_file>.size)
         #expect(RecordDecoder.fixedSize(of: .gap) == MemoryLayout<mamori_gap>.size)
+        #expect(RecordDecoder.fixedSize(of: .action) == MemoryLayout<mamori_action>.size)
         // The largest fixed part plus every variable part fits the record bound.
         // MAMORI_RECORD_MAX is `(3 * 4096 + 512)`, an expression macro Swift does not import.
         let recordMax = 3 * 4096 + 512

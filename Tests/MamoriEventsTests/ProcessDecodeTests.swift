@@ -140,13 +140,13 @@ struct ProcessDecodeTests {
     }
 
     @Test func gap() throws {
-        let bytes = RecordBuilder.gap(header: header, lane: 1, cpu: 5, lost: [0, 10, 0, 0, 0, 2_000_000, 1])
-        let expected = GapEvent(header: expectedHeader(.gap, size: 96), lane: 1, cpu: 5,
-                                lost: [0, 10, 0, 0, 0, 2_000_000, 1])
+        let bytes = RecordBuilder.gap(header: header, lane: 1, cpu: 5, lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3])
+        let expected = GapEvent(header: expectedHeader(.gap, size: 104), lane: 1, cpu: 5,
+                                lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3])
         let event = try decodeOne(bytes)
         #expect(event == .gap(expected))
         #expect(event.subject == nil)
-        #expect(expected.totalLost == 2_000_011)
+        #expect(expected.totalLost == 2_000_014)
         #expect(expected.lost.count == Int(MAMORI_KIND_COUNT.rawValue))
     }
 

@@ -86,6 +86,9 @@ MAMORI_ALWAYS __u32 mamori_copy_path(char *dst, struct path *path, bool *truncat
 	if (!pb)
 		return 0;
 	len = mamori_walk(pb, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), &start, truncated);
+	/* Opaque to clang so the mask survives: it otherwise folds (4095 - off) & 4095 into an
+	 * XOR that older verifiers (6.1) cannot bound. */
+	barrier_var(len);
 	len &= MAMORI_PATH_MASK;
 	bpf_probe_read_kernel(dst, len, &pb->buf[start & MAMORI_PATH_MASK]);
 	return len;

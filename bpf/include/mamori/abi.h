@@ -20,7 +20,7 @@
 #include <linux/types.h>
 #endif
 
-#define MAMORI_ABI_VERSION 2 /* 2: MAMORI_KIND_ACTION, prevention maps */
+#define MAMORI_ABI_VERSION 2 /* 2: MAMORI_KIND_ACTION, prevention maps (egress_rule 32 bytes) */
 
 /* Bounds of the variable parts. Must be powers of two (the BPF side masks with them). */
 #define MAMORI_PATH_MAX 4096
@@ -233,6 +233,9 @@ struct mamori_config {
 #define MAMORI_CFG_HAS_EXEC_POLICY (1u << 5) /* mamori_exec_policy is non-empty */
 #define MAMORI_CFG_HAS_EGRESS    (1u << 6) /* mamori_egress is non-empty or a scope is isolated */
 #define MAMORI_CFG_PREVENTION_OFF (1u << 7) /* circuit breaker / fail-open: report, never enforce */
+#define MAMORI_CFG_LSM_EXEC      (1u << 8) /* BPF LSM denies exec: the exec-time SIGKILL stays idle */
+#define MAMORI_CFG_HAS_PROTECTED (1u << 9) /* mamori_protected_files is non-empty */
+#define MAMORI_CFG_HAS_EXEC_TREE (1u << 10) /* mamori_exec_policy holds a TREE entry: walk directories */
 
 /* Key of the `mamori_watch` hash map: files whose read-only opens are reported. */
 struct mamori_watch_key {
@@ -356,6 +359,10 @@ struct mamori_egress_rule {
 	__u8 protocol;          /* 0 any, 6 TCP, 17 UDP */
 	__u8 nports;            /* 0 = every port; else ports[0..nports) (host order) */
 	__u16 ports[MAMORI_EGRESS_PORTS];
+	/* prefixlen of this entry's key: when protocol/ports do not match, the kernel looks
+	 * again with prefixlen - 1 to find the next shorter prefix of the same policy. */
+	__u32 prefixlen;
+	__u32 _pad0;
 };
 
 /* Key of `mamori_tagged_exec` is an inode (mamori_inode_key); value a __u32 tag. A process
@@ -377,7 +384,7 @@ _Static_assert(sizeof(struct mamori_inode_key) == 16, "mamori_inode_key layout")
 _Static_assert(sizeof(struct mamori_exec_rule) == 8, "mamori_exec_rule layout");
 _Static_assert(sizeof(struct mamori_scope) == 8, "mamori_scope layout");
 _Static_assert(sizeof(struct mamori_egress_key) == 24, "mamori_egress_key layout");
-_Static_assert(sizeof(struct mamori_egress_rule) == 24, "mamori_egress_rule layout");
+_Static_assert(sizeof(struct mamori_egress_rule) == 32, "mamori_egress_rule layout");
 _Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout");
 
 #endif /* MAMORI_ABI_H */

@@ -1,0 +1,250 @@
+import Foundation
+import MamoriControl
+import MamoriDetection
+import MamoriEvents
+import MamoriPrevention
+import MamoriSensor
+import MamoriStore
+
+/// Answers the control socket for a running agent: status, levels (show, set, simulate),
+/// isolation, quarantine, manual responses and reload.
+///
+/// Exists as the one translation between the wire DTOs of `MamoriControl` and the agent's
+/// prevention state, so neither side knows the other's types. Called on control-socket
+/// threads, possibly several at once: it only touches thread-safe parts (the
+/// `PreventionController`, atomics, files, read-only store connections).
+public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
+    // SAFETY: immutable after init; `agent` exposes only thread-safe members used here.
+    private let agent: Agent
+    private let version: String
+
+    public init(agent: Agent, version: String) {
+        self.agent = agent
+        self.version = version
+    }
+
+    public func handle(_ request: ControlRequest, from peer: Peer) -> Result<ControlReply, ControlError> {
+        guard agent.isStarted else { return .failure(ControlError(.unavailable, "the agent is still starting")) }
+        let actor = Actor(uid: peer.uid, pid: peer.pid, comm: peer.comm)
+        switch request {
+        case .status: return .success(.status(status()))
+        case .levelGet:
+            guard let p = agent.prevention else { return .failure(Self.noPrevention) }
+            return .success(.level(Self.levelDTO(p.levelState, policy: p.currentPolicy)))
+        case .levelSet(let r): return setLevel(r, actor: actor)
+        case .levelSimulate(let r): return simulate(r)
+        case .isolate(let r):
+            guard let p = agent.prevention else { return .failure(Self.noPrevention) }
+            do {
+                _ = try p.change { $0.setIsolation(r.on, by: actor, reason: r.reason, now: Date().timeIntervalSince1970) }
+            } catch { return .failure(ControlError(.failed, "\(error)")) }
+            let nets = p.currentPolicy.managementNetworks.map { "\($0)" }
+            return .success(.isolation(IsolationState(isolated: r.on, allowedNetworks: ["loopback"] + nets)))
+        case .quarantineList:
+            return .success(.quarantineList(quarantine().list().map(Self.item)))
+        case .quarantineAdd(let r):
+            do {
+                let e = try quarantine().quarantine(path: r.path, origin: "operator \(peer)" + (r.reason.map { ": \($0)" } ?? ""))
+                return .success(.quarantined(Self.item(e)))
+            } catch { return .failure(ControlError(.failed, "\(error)")) }
+        case .quarantineRestore(let r):
+            let q = quarantine()
+            guard let e = q.list().first(where: { $0.id == r.id }) else {
+                return .failure(ControlError(.badRequest, "no quarantined file with id \(r.id) (see `mamori quarantine list`)"))
+            }
+            do {
+                let to = try q.restore(id: r.id, force: r.force)
+                return .success(.restored(QuarantineRestored(item: Self.item(e), restoredTo: to)))
+            } catch { return .failure(ControlError(.failed, "\(error)")) }
+        case .response(let verb, let r): return respond(verb, r)
+        case .reload:
+            agent.requestReload()
+            return .success(.reloaded(ReloadResult(rulesLoaded: agent.rulesLoaded, configChanged: false,
+                                                   warnings: ["rules reload requested; the agent log says whether it was accepted"])))
+        case .alertsFollow:
+            return .success(.following(FollowStarted()))
+        }
+    }
+
+    static let noPrevention = ControlError(.unavailable, "prevention is disabled in this agent (started with --no-prevention)")
+
+    private func quarantine() -> Quarantine {
+        Quarantine(directory: agent.prevention?.currentPolicy.quarantineDirectory ?? PreventionPolicy().quarantineDirectory)
+    }
+
+    private func setLevel(_ r: LevelSetRequest, actor: Actor) -> Result<ControlReply, ControlError> {
+        guard let p = agent.prevention else { return .failure(Self.noPrevention) }
+        let level: PreventionLevel?
+        switch r.level {
+        case .number(let n): level = PreventionLevel(n)
+        case .name(let s): level = PreventionLevel(parsing: s)
+        }
+        guard let level else {
+            return .failure(ControlError(.badRequest, "unknown level \(r.level): use 0-4 or monitor, known-bad, critical, high, lockdown"))
+        }
+        let now = Date().timeIntervalSince1970
+        let duration = r.forSeconds.map(Double.init)
+        let before = p.levelState
+        let scope = r.scope ?? .host
+        do {
+            switch scope {
+            case .host:
+                _ = try p.change { $0.setHostLevel(level, for: duration, by: actor, reason: r.reason, now: now) }
+            case .unit(let u):
+                _ = try p.change { $0.setScope(.unit(u), level: level, for: duration, by: actor, reason: r.reason, now: now) }
+            case .cgroup(let c):
+                _ = try p.change { $0.setScope(.cgroup(c), level: level, for: duration, by: actor, reason: r.reason, now: now) }
+            }
+        } catch { return .failure(ControlError(.failed, "\(error)")) }
+        let previous: PreventionLevel
+        switch scope {
+        case .host: previous = before.hostLevel
+        case .unit(let u): previous = before.scopes.first { $0.target == .unit(u) }?.level ?? before.hostLevel
+        case .cgroup(let c): previous = before.scopes.first { $0.target == .cgroup(c) }?.level ?? before.hostLevel
+        }
+        return .success(.levelChanged(LevelChange(scope: scope, previous: Int(previous.rawValue), previousName: previous.name,
+                                                  level: Int(level.rawValue), levelName: level.name,
+                                                  expiresAt: duration.map { Int64(now + $0) })))
+    }
+
+    private func simulate(_ r: SimulateRequest) -> Result<ControlReply, ControlError> {
+        guard let p = agent.prevention else { return .failure(Self.noPrevention) }
+        guard let db = agent.configuration.databasePath else {
+            return .failure(ControlError(.unavailable, "simulate replays the store, and this agent runs without one"))
+        }
+        let level: PreventionLevel?
+        switch r.level {
+        case .number(let n): level = PreventionLevel(n)
+        case .name(let s): level = PreventionLevel(parsing: s)
+        }
+        guard let level else { return .failure(ControlError(.badRequest, "unknown level \(r.level)")) }
+        do {
+            let store = try EventStore(path: db, mode: .readOnly)
+            let rules = agent.ruleIndex
+            let sim = Simulator(policy: p.currentPolicy, state: p.levelState, cgroups: CgroupDirectory(),
+                                hashInodes: p.hashInodes, agentPid: UInt32(getpid()), rule: { rules[$0] })
+            var scope: PreventionPolicy.ScopeTarget?
+            switch r.scope ?? .host {
+            case .host: scope = nil
+            case .unit(let u): scope = .unit(u)
+            case .cgroup(let c): scope = .cgroup(c)
+            }
+            let report = try sim.simulate(level: level, sinceUnixNs: r.sinceUnixNs, store: store, scope: scope)
+            return .success(.simulation(Self.simulationDTO(report)))
+        } catch { return .failure(ControlError(.failed, "simulate: \(error)")) }
+    }
+
+    private func respond(_ verb: ResponseVerb, _ r: ResponseRequest) -> Result<ControlReply, ControlError> {
+        let policy = agent.prevention?.currentPolicy ?? PreventionPolicy()
+        let responder = Responder(protection: ProtectionList(policy.protected, agentPid: UInt32(getpid())))
+        guard let freezer = CgroupFreezer(responder: responder) else {
+            if verb != .kill { return .failure(ControlError(.unavailable, "no cgroup v2 mount: freeze/thaw unavailable")) }
+            return killPid(r, responder: responder)
+        }
+        switch (verb, r.target) {
+        case (.kill, .pid): return killPid(r, responder: responder)
+        case (.kill, .incident(let id)):
+            do {
+                let result = try freezer.killFrozen(incidentId: id)
+                try? freezer.remove(incidentId: id)
+                return .success(.response(ResponseOutcome(verb: verb, target: r.target, affectedPids: [Int32(result.pid)],
+                                                          cgroup: freezer.directory(for: id), message: result.description)))
+            } catch { return .failure(ControlError(.failed, "\(error)")) }
+        case (.freeze, .pid(let pid)):
+            guard let live = ProcInspector.live(UInt32(pid)) else { return .failure(ControlError(.badRequest, "no process \(pid)")) }
+            let id = "manual-\(pid)"
+            do {
+                let g = try freezer.freeze(ProcessKey(pid: live.pid, startTicks: live.startTicks), incidentId: id)
+                return .success(.response(ResponseOutcome(verb: verb, target: r.target, affectedPids: g.results.map { Int32($0.pid) },
+                                                          cgroup: g.cgroupDirectory, message: "frozen as incident \(id)")))
+            } catch { return .failure(ControlError(.failed, "\(error)")) }
+        case (.freeze, .incident(let id)):
+            return .failure(ControlError(.badRequest, "freeze an incident's lineage with --pid <root pid>; incident \(id) is frozen automatically by rules whose response is freeze"))
+        case (.thaw, let target):
+            let id: String
+            switch target { case .incident(let i): id = i; case .pid(let p): id = "manual-\(p)" }
+            do {
+                let members = freezer.members(incidentId: id)
+                try freezer.thaw(incidentId: id)
+                return .success(.response(ResponseOutcome(verb: verb, target: r.target, affectedPids: members.map { Int32($0) },
+                                                          cgroup: freezer.directory(for: id), message: "thawed")))
+            } catch { return .failure(ControlError(.failed, "\(error)")) }
+        }
+    }
+
+    private func killPid(_ r: ResponseRequest, responder: Responder) -> Result<ControlReply, ControlError> {
+        guard case .pid(let pid) = r.target else { return .failure(ControlError(.badRequest, "kill needs --pid or a frozen incident")) }
+        guard let live = ProcInspector.live(UInt32(pid)) else { return .failure(ControlError(.badRequest, "no process \(pid)")) }
+        let result = responder.kill(ProcessKey(pid: live.pid, startTicks: live.startTicks))
+        guard result.isDone else { return .failure(ControlError(.failed, result.description)) }
+        return .success(.response(ResponseOutcome(verb: .kill, target: r.target, affectedPids: [pid], message: result.description)))
+    }
+
+    private func status() -> StatusReport {
+        let p = agent.prevention
+        let stats = agent.liveStats
+        var degraded: [String] = []
+        if let skipped = agent.session?.program.skipped, !skipped.isEmpty {
+            degraded.append("\(skipped.count) hooks unavailable on this kernel: " + skipped.prefix(6).map { "\($0.program)" }.joined(separator: ", "))
+        }
+        if p == nil { degraded.append("prevention disabled: detection only") }
+        if p?.mechanism == "signalAtExec" || p?.mechanism == "signal-at-exec" {
+            degraded.append("no BPF LSM: exec denial is SIGKILL at exec; protected files are detected, not blocked")
+        }
+        if p?.isEnforcementOff == true { degraded.append("circuit breaker open: prevention reports only") }
+        let storeSize = agent.configuration.databasePath.flatMap { path -> Int64? in
+            var st = stat()
+            return stat(path, &st) == 0 ? Int64(st.st_size) : nil
+        } ?? 0
+        let level = p.map { Self.levelDTO($0.levelState, policy: $0.currentPolicy) } ?? LevelState(level: 0, levelName: "monitor")
+        return StatusReport(version: version, uptimeSeconds: Int64(Date().timeIntervalSince(agent.startedAt)), pid: getpid(),
+                            capabilities: (agent.session?.program.attached.count).map { ["\($0) hooks attached"] } ?? [],
+                            preventionMechanism: p?.mechanism ?? "none", level: level,
+                            isolated: p?.levelState.isolated ?? false, rulesLoaded: agent.rulesLoaded,
+                            eventsPerSecond: stats.eventsPerSecond, kernelDrops: stats.kernelDrops,
+                            queueDrops: stats.queueDrops, queueDepth: stats.queueDepth,
+                            storePath: agent.configuration.databasePath, storeSizeBytes: storeSize,
+                            alertCount: Int(stats.alerts), lastAlert: agent.lastAlert, degraded: degraded)
+    }
+
+    static func levelDTO(_ s: MamoriPrevention.LevelState, policy: PreventionPolicy) -> MamoriControl.LevelState {
+        let view = LevelView(policy: policy, state: s)
+        let overrides = view.scopes.sorted { "\($0.key)" < "\($1.key)" }.map { target, level -> ScopeOverride in
+            let live = s.scopes.first { $0.target == target }
+            let scope: ControlScope
+            switch target { case .unit(let u): scope = .unit(u); case .cgroup(let c): scope = .cgroup(c) }
+            return ScopeOverride(scope: scope, level: Int(level.rawValue), levelName: level.name,
+                                 expiresAt: live?.revert.map { Int64($0.atUnix) }, reason: live?.reason)
+        }
+        let temporary = s.hostRevert.map {
+            TemporaryRaise(expiresAt: Int64($0.atUnix), revertTo: Int(($0.level ?? .monitor).rawValue),
+                           revertToName: ($0.level ?? .monitor).name)
+        }
+        let ladder = PreventionLevel.all.map { LevelStep(number: Int($0.rawValue), name: $0.name, enables: policy.ladder.describe($0)) }
+        return MamoriControl.LevelState(level: Int(s.hostLevel.rawValue), levelName: s.hostLevel.name, overrides: overrides,
+                                        temporary: temporary, ladder: ladder)
+    }
+
+    static func item(_ e: Quarantine.Entry) -> QuarantineItem {
+        QuarantineItem(id: e.id, originalPath: e.originalPath, quarantinedAtUnix: Int64(e.quarantinedAtUnix),
+                       sha256: e.sha256, sizeBytes: e.size, origin: e.origin)
+    }
+
+    static func simulationDTO(_ r: MamoriPrevention.SimulationReport) -> MamoriControl.SimulationReport {
+        var byRule: [SimulationEntry] = [], byExe: [SimulationEntry] = [], byDest: [SimulationEntry] = []
+        for f in r.findings {
+            let e = SimulationEntry(key: f.what, count: f.count, action: f.action, exampleLineage: f.exampleLineage)
+            switch f.kind {
+            case .rule: byRule.append(e)
+            case .exec: byExe.append(SimulationEntry(key: f.executable, count: f.count, action: "\(f.action) (\(f.what))",
+                                                      exampleLineage: f.exampleLineage))
+            case .egress: byDest.append(e)
+            }
+        }
+        return MamoriControl.SimulationReport(
+            level: Int(r.level.rawValue), levelName: r.level.name, sinceUnixNs: r.sinceUnixNs,
+            untilUnixNs: Int64(Date().timeIntervalSince1970 * 1e9),
+            eventsReplayed: r.alertsConsidered + r.execsConsidered + r.connectsConsidered,
+            byRule: byRule, byExecutable: byExe, byDestination: byDest)
+    }
+}

@@ -1,0 +1,122 @@
+import MamoriDetection
+import MamoriProcess
+
+/// The facts about a process a response decision needs, from a live `ProcessRecord` or from a
+/// stored `ProcessRow` (the simulator), so both paths run the same decision.
+///
+/// An immutable value; any thread.
+public struct DecisionSubject: Sendable, Equatable, Codable {
+    public var pid: UInt32
+    public var executable: String
+    public var comm: String
+    public var unit: String?
+    /// Relative to the cgroup v2 mount, when known.
+    public var cgroupPath: String?
+
+    public init(pid: UInt32, executable: String, comm: String, unit: String?, cgroupPath: String? = nil) {
+        self.pid = pid; self.executable = executable; self.comm = comm; self.unit = unit; self.cgroupPath = cgroupPath
+    }
+
+    public init(_ record: ProcessRecord, cgroupPath: String? = nil) {
+        self.init(pid: record.pid, executable: record.executable, comm: record.comm, unit: record.unit,
+                  cgroupPath: cgroupPath)
+    }
+}
+
+/// Processes no action may touch: pid 1, kernel threads, the agent, the policy's protected list.
+///
+/// Exists so the decision, the responder and the simulator share one definition. Immutable; any thread.
+public struct ProtectionList: Sendable, Equatable {
+    public var executables: Set<String>
+    public var comms: Set<String>
+    public var units: Set<String>
+    /// The agent's own pid.
+    public var agentPid: UInt32
+
+    public init(_ p: PreventionPolicy.ProtectedProcesses, agentPid: UInt32) {
+        executables = Set(p.executables); comms = Set(p.comms); units = Set(p.units); self.agentPid = agentPid
+    }
+
+    /// Why `subject` must not be acted on, or nil when it may be.
+    public func refusal(_ s: DecisionSubject) -> String? {
+        if s.pid <= 1 { return "pid \(s.pid) is init (or the idle task)" }
+        if s.pid == 2 { return "pid 2 is kthreadd" }
+        if s.pid == agentPid { return "pid \(s.pid) is the agent itself" }
+        if executables.contains(s.executable) { return "\(s.executable) is a protected executable" }
+        if comms.contains(s.comm) { return "comm \(s.comm) is protected" }
+        if let u = s.unit, units.contains(u) { return "unit \(u) is protected" }
+        return nil
+    }
+}
+
+/// What the prevention layer does about one rule hit: act now, would act at a higher level, or
+/// never — with the reason in words.
+///
+/// Exists so the live pipeline and `Simulator` run the *same* function (`decide`): what
+/// simulate predicts is what the level then does. An immutable value; any thread.
+public struct ResponseDecision: Sendable, Equatable {
+    /// The outcome of a decision.
+    public enum Verdict: Sendable, Equatable {
+        /// Carry out `action` on `target` now.
+        case act
+        /// Would act from `level` on.
+        case wouldAct(at: PreventionLevel)
+        /// Never acts (response none, rule never acts at any level, protected target).
+        case never
+    }
+
+    public var verdict: Verdict
+    public var action: ResponseAction
+    /// The process to act on: the subject, or for kill-tree the highest actable ancestor of the
+    /// given ancestry (the incident root, as far as the chain allows).
+    public var target: DecisionSubject?
+    public var effectiveLevel: PreventionLevel
+    public var requiredLevel: PreventionLevel?
+    public var reason: String
+
+    /// Decides for `rule` firing on `subject`; `ancestry` is the lineage from the parent up to
+    /// the incident root (nearest first), `levels` gives the subject's effective level.
+    /// `enforcementOff` (circuit breaker open) turns every `act` into `wouldAct` at the same level.
+    public static func decide(rule: RuleMetadata, subject: DecisionSubject, ancestry: [DecisionSubject],
+                              levels: LevelView, ladder: LevelLadder, protection: ProtectionList,
+                              enforcementOff: Bool = false) -> ResponseDecision {
+        let level = levels.effectiveLevel(cgroupPath: subject.cgroupPath, unit: subject.unit)
+        var d = ResponseDecision(verdict: .never, action: rule.response, target: nil, effectiveLevel: level,
+                                 requiredLevel: nil, reason: "")
+        guard rule.response != .none else {
+            d.reason = "rule \(rule.id) has response none"
+            return d
+        }
+        guard let required = ladder.actingLevel(of: rule) else {
+            d.reason = "rule \(rule.id) (\(rule.level.rawValue), \(rule.confidence.rawValue) confidence) acts at no level"
+            return d
+        }
+        d.requiredLevel = required
+        if let refusal = protection.refusal(subject) {
+            d.reason = "protected: \(refusal)"
+            return d
+        }
+        var target = subject
+        if rule.response == .killTree || rule.response == .freeze {
+            // Climb to the incident root, stopping below the first process we may not touch.
+            for ancestor in ancestry {
+                guard protection.refusal(ancestor) == nil else { break }
+                target = ancestor
+            }
+        }
+        d.target = target
+        guard level >= required else {
+            d.verdict = .wouldAct(at: required)
+            d.reason = "level \(level.rawValue) < \(required.rawValue) needed by rule \(rule.id)"
+            return d
+        }
+        if enforcementOff {
+            d.verdict = .wouldAct(at: required)
+            d.reason = "circuit breaker open: alert only"
+            return d
+        }
+        d.verdict = .act
+        d.reason = "level \(level.rawValue) >= \(required.rawValue): \(rule.response.rawValue) pid \(target.pid) (\(target.executable))"
+        return d
+    }
+}

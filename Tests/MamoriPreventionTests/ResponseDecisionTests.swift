@@ -1,0 +1,72 @@
+import MamoriDetection
+@testable import MamoriPrevention
+import Testing
+
+@Suite struct ResponseDecisionTests {
+    let protection = ProtectionList(PreventionPolicy.ProtectedProcesses(), agentPid: 999)
+    let ladder = LevelLadder()
+    let shell = DecisionSubject(pid: 300, executable: "/usr/bin/bash", comm: "bash", unit: "nginx.service",
+                                cgroupPath: "/system.slice/nginx.service")
+    let ancestry = [DecisionSubject(pid: 200, executable: "/usr/bin/python3", comm: "python3", unit: "nginx.service"),
+                    DecisionSubject(pid: 100, executable: "/usr/sbin/nginx", comm: "nginx", unit: "nginx.service"),
+                    DecisionSubject(pid: 1, executable: "/lib/systemd/systemd", comm: "systemd", unit: nil)]
+
+    func rule(_ level: RuleLevel, _ response: ResponseAction, act: Int? = nil) -> RuleMetadata {
+        RuleMetadata(id: "r1", title: "t", level: level, categories: [], response: response, actAtLevel: act, source: "x")
+    }
+
+    @Test func actsWouldActNever() {
+        let at1 = LevelView(hostLevel: .knownBad)
+        let d = ResponseDecision.decide(rule: rule(.critical, .kill), subject: shell, ancestry: ancestry, levels: at1,
+                                        ladder: ladder, protection: protection)
+        #expect(d.verdict == .wouldAct(at: .critical))
+        #expect(d.reason == "level 1 < 2 needed by rule r1")
+        let at2 = LevelView(hostLevel: .critical)
+        let act = ResponseDecision.decide(rule: rule(.critical, .kill), subject: shell, ancestry: ancestry, levels: at2,
+                                          ladder: ladder, protection: protection)
+        #expect(act.verdict == .act && act.target == shell && act.requiredLevel == .critical)
+        let none = ResponseDecision.decide(rule: rule(.critical, .none), subject: shell, ancestry: ancestry,
+                                           levels: LevelView(hostLevel: .lockdown), ladder: ladder, protection: protection)
+        #expect(none.verdict == .never && none.reason == "rule r1 has response none")
+        let low = ResponseDecision.decide(rule: rule(.low, .kill), subject: shell, ancestry: ancestry,
+                                          levels: LevelView(hostLevel: .lockdown), ladder: ladder, protection: protection)
+        #expect(low.verdict == .never)
+        let breaker = ResponseDecision.decide(rule: rule(.critical, .kill), subject: shell, ancestry: ancestry, levels: at2,
+                                              ladder: ladder, protection: protection, enforcementOff: true)
+        #expect(breaker.verdict == .wouldAct(at: .critical) && breaker.reason == "circuit breaker open: alert only")
+    }
+
+    @Test func scopeLevelOfTheProcessApplies() {
+        let view = LevelView(hostLevel: .monitor, scopes: [.unit("nginx.service"): .high])
+        let d = ResponseDecision.decide(rule: rule(.high, .kill), subject: shell, ancestry: [], levels: view,
+                                        ladder: ladder, protection: protection)
+        #expect(d.verdict == .act && d.effectiveLevel == .high)
+        var other = shell
+        other.unit = "cron.service"; other.cgroupPath = "/system.slice/cron.service"
+        #expect(ResponseDecision.decide(rule: rule(.high, .kill), subject: other, ancestry: [], levels: view,
+                                        ladder: ladder, protection: protection).verdict == .wouldAct(at: .high))
+    }
+
+    @Test func killTreeClimbsToTheRootButNotPastProtected() {
+        let d = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: ancestry,
+                                        levels: LevelView(hostLevel: .critical), ladder: ladder, protection: protection)
+        // nginx (pid 100) is actable, systemd (pid 1) is not: the tree root is nginx.
+        #expect(d.target?.pid == 100)
+        var guarded = ancestry
+        guarded[1].comm = "sshd"
+        let g = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: guarded,
+                                        levels: LevelView(hostLevel: .critical), ladder: ladder, protection: protection)
+        #expect(g.target?.pid == 200)
+    }
+
+    @Test func protectedSubjectsAreNeverActedOn() {
+        for s in [DecisionSubject(pid: 1, executable: "/sbin/init", comm: "init", unit: nil),
+                  DecisionSubject(pid: 999, executable: "/x", comm: "x", unit: nil),
+                  DecisionSubject(pid: 5, executable: "/usr/sbin/sshd", comm: "sshd", unit: "ssh.service"),
+                  DecisionSubject(pid: 6, executable: "/opt/x", comm: "x", unit: "mamori.service")] {
+            let d = ResponseDecision.decide(rule: rule(.critical, .kill), subject: s, ancestry: [],
+                                            levels: LevelView(hostLevel: .lockdown), ladder: ladder, protection: protection)
+            #expect(d.verdict == .never && d.reason.hasPrefix("protected: "), "\(s)")
+        }
+    }
+}
