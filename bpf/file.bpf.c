@@ -82,18 +82,30 @@ int mamori_openat2_enter(struct trace_event_raw_sys_enter *ctx)
 	return open_enter((int)ctx->args[0], ctx->args[1], (__u32)how.flags, (__u32)how.mode);
 }
 
-/* Is this inode (or its directory) in the watch set? */
-MAMORI_ALWAYS bool watched(struct file *file)
+/*
+ * Is this inode (or its directory) in the watch set? `fw` is the window of `file` already read
+ * by the caller; the inode and the parent dentry cost one window read each.
+ */
+MAMORI_ALWAYS bool watched(struct file *file, struct mamori_window *fw)
 {
 	struct mamori_watch_key key = {};
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct mamori_window w;
+	struct inode *inode = MAMORI_WFIELD(fw, file, struct file, f_inode);
+	struct dentry *dentry = MAMORI_WFIELD(fw, file, struct file, f_path.dentry);
+	struct dentry *parent;
 	__u32 *what;
-	key.dev = mamori_inode_dev(inode);
-	key.ino = BPF_CORE_READ(inode, i_ino);
+	if (!inode || !mamori_window_read(&w, inode))
+		return false;
+	struct super_block *sb = MAMORI_WFIELD(&w, inode, struct inode, i_sb);
+	key.ino = MAMORI_WFIELD(&w, inode, struct inode, i_ino);
+	key.dev = BPF_CORE_READ(sb, s_dev);
 	what = bpf_map_lookup_elem(&mamori_watch, &key);
 	if (what && (*what & MAMORI_WATCH_FILE))
 		return true;
-	key.ino = BPF_CORE_READ(file, f_path.dentry, d_parent, d_inode, i_ino);
+	if (!dentry || !mamori_window_read(&w, dentry))
+		return false;
+	parent = MAMORI_WFIELD(&w, dentry, struct dentry, d_parent);
+	key.ino = BPF_CORE_READ(parent, d_inode, i_ino);
 	what = bpf_map_lookup_elem(&mamori_watch, &key);
 	return what && (*what & MAMORI_WATCH_CHILDREN);
 }
@@ -104,8 +116,10 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 	struct task_struct *task;
 	struct mamori_pending *p = NULL;
 	struct mamori_file *f;
+	struct mamori_window fw;
 	struct file *file;
 	__u64 id = bpf_get_current_pid_tgid();
+	__u32 fmode;
 	__u16 op;
 	bool cut = false;
 
@@ -117,23 +131,24 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 			bpf_map_delete_elem(&mamori_pending_map, &id);
 		return 0;
 	}
-	task = (struct task_struct *)bpf_get_current_task();
-	file = mamori_fd_file(task, (int)ctx->ret);
-	if (!file)
+	file = mamori_current_fd_file((int)ctx->ret);
+	if (!file || !mamori_window_read(&fw, file))
 		goto out;
+	fmode = MAMORI_WFIELD(&fw, file, struct file, f_mode);
 	/*
 	 * Hot path: a read-only open (the vast majority) never touches the pending map; it costs
-	 * the fd lookup and, only while watches exist, the watch-set lookups.
+	 * the fd lookup and, only while watches exist, the watch-set lookups (about six helper
+	 * reads in all: fd slot, file, inode, dentry, s_dev, parent inode).
 	 */
-	if (!(BPF_CORE_READ(file, f_mode) & MAMORI_FMODE_WRITE)) {
-		if (!(cfg->flags & MAMORI_CFG_HAS_WATCHES) || !watched(file) || mamori_is_muted(cfg, id >> 32))
+	if (!(fmode & MAMORI_FMODE_WRITE)) {
+		if (!(cfg->flags & MAMORI_CFG_HAS_WATCHES) || !watched(file, &fw) || mamori_is_muted(cfg, id >> 32))
 			return 0;
 		op = MAMORI_FILE_OPEN_READ;
 	} else {
 		p = bpf_map_lookup_elem(&mamori_pending_map, &id);
 		if (!p || p->op != OPEN_OP)
 			return 0; /* muted, or opened before we attached */
-		if (BPF_CORE_READ(file, f_mode) & MAMORI_FMODE_CREATED)
+		if (fmode & MAMORI_FMODE_CREATED)
 			op = MAMORI_FILE_CREATE;
 		else if (p->flags & MAMORI_O_TRUNC)
 			op = MAMORI_FILE_TRUNCATE;
@@ -143,6 +158,7 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 	f = mamori_scratch();
 	if (!f)
 		goto out;
+	task = (struct task_struct *)bpf_get_current_task();
 	__builtin_memset(f, 0, sizeof(*f));
 	f->op = op;
 	f->flags = op == MAMORI_FILE_OPEN_READ ? MAMORI_FILE_WATCHED : 0;

@@ -41,6 +41,20 @@ MAMORI_ALWAYS __u32 exec_session_id(struct task_struct *task)
 	return BPF_CORE_READ(sid, numbers[0].nr);
 }
 
+/*
+ * File types of fds 0-2. `task` is BTF-typed (tp_btf argument), so the fd table is reached with
+ * direct loads and the three slots come in one read: 7 helper calls instead of 21.
+ */
+MAMORI_ALWAYS void exec_fill_stdio(struct mamori_exec *e, struct task_struct *task)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct file *std[3] = {};
+	if (!fdt || fdt->max_fds < 3 || bpf_probe_read_kernel(std, sizeof(std), fdt->fd))
+		return;
+	for (int fd = 0; fd < 3; fd++)
+		e->stdio_type[fd] = std[fd] ? (BPF_CORE_READ(std[fd], f_inode, i_mode) >> 12) & 0xf : 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -70,10 +84,7 @@ int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__builtin_memset(e->tty_driver, 0, sizeof(e->tty_driver));
 	exec_fill_tty(e, task);
 	e->argc = BPF_CORE_READ(bprm, argc);
-	for (int fd = 0; fd < 3; fd++) {
-		struct file *f = mamori_fd_file(task, fd);
-		e->stdio_type[fd] = f ? (BPF_CORE_READ(f, f_inode, i_mode) >> 12) & 0xf : 0;
-	}
+	exec_fill_stdio(e, task);
 
 	/* Executable: the file actually mapped, so a relative or symlinked name is resolved. */
 	struct file *file = BPF_CORE_READ(bprm, file);

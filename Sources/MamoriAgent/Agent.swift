@@ -59,6 +59,7 @@ public final class Agent: @unchecked Sendable {
 
     /// Bring everything up; returns once the sensor is attached (call `run` next).
     public func start() throws(AgentError) {
+        MallocTuning.limitArenas()
         let c = configuration
         let report = try RuleBook.initial(directory: c.rulesDirectory)
         log("rules: \(report.summary) from \(c.rulesDirectory)")

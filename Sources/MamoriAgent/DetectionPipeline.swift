@@ -23,6 +23,11 @@ public final class DetectionPipeline {
     private let rarity: CommandRarity
     private var hits: [RuleHit] = []
     private var line: [UInt8] = []
+    /// The last ancestry built, reused while the same process keeps emitting and the table
+    /// has not changed (a file or connect storm is one process: no per-event chain copy).
+    private var ancestryKey: ProcessKey?
+    private var ancestryGeneration: UInt64 = 0
+    private var ancestryCache: [ProcessRecord] = []
     /// Called for every triaged alert (tests, selftest, future responders).
     public var onAlert: ((TriagedAlert, SensorEvent) -> Void)?
     /// The prevention hook: decides and acts on a hit before its alert is written, and returns
@@ -94,13 +99,23 @@ public final class DetectionPipeline {
         case .exec, .network, .file, .tamper: break
         default: return
         }
-        let ancestry = process.map { table.ancestry(of: $0.key, limit: 16) } ?? []
+        let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []
         hits.removeAll(keepingCapacity: true)
         engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
         guard !hits.isEmpty else { return }
         for hit in hits {
             raise(hit, event: event, process: process, parent: parent, ancestry: ancestry, seenBefore: seenBefore)
         }
+    }
+
+    private func cachedAncestry(of key: ProcessKey) -> [ProcessRecord] {
+        let generation = table.generation
+        if key != ancestryKey || generation != ancestryGeneration {
+            ancestryCache = table.ancestry(of: key, limit: 16)
+            ancestryKey = key
+            ancestryGeneration = generation
+        }
+        return ancestryCache
     }
 
     private func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,

@@ -15,8 +15,8 @@ sensor:
   file_events: true              # file create/write/rename/unlink/chmod/chown events
   network_events: true           # connect/accept/listen and UDP sends
   report_failed_file_ops: false  # also report failed rename/unlink/chmod/chown/truncate
-  priority_ring_size: 4MiB       # process + network ring buffer (power of two)
-  bulk_ring_size: 4MiB           # file event ring buffer (power of two)
+  priority_ring_size: 2MiB       # process + network ring buffer (power of two)
+  bulk_ring_size: 2MiB           # file event ring buffer (power of two)
   queue_capacity: 16384          # events between ring reader and worker (power of two)
   watch_files:                   # read-only opens of these files are reported
     - /etc/shadow

@@ -25,9 +25,9 @@ public struct SensorSettings: Sendable, Equatable {
     public var networkEvents = true
     public var reportFailedFileOps = false
     /// Bytes of the priority ring (process + network). Power of two, at least a page.
-    public var priorityRingBytes: Int = 4 << 20
+    public var priorityRingBytes: Int = 2 << 20
     /// Bytes of the bulk ring (file events).
-    public var bulkRingBytes: Int = 4 << 20
+    public var bulkRingBytes: Int = 2 << 20
     /// Slots of the queue between the ring reader and the worker (power of two).
     public var queueCapacity = 1 << 14
     /// Files whose read-only opens are reported.

@@ -11,7 +11,9 @@ public struct ProcessRecord: Sendable, Equatable {
     public var entityId: String
     public var parentKey: ProcessKey?
     public var executable: String
-    public var args: [String]
+    public var args: [String] {
+        didSet { commandLine = args.joined(separator: " ") }
+    }
     public var cwd: String
     public var uid: UInt32
     public var euid: UInt32
@@ -45,6 +47,7 @@ public struct ProcessRecord: Sendable, Equatable {
                 origin: Origin) {
         self.key = key; self.entityId = entityId; self.parentKey = parentKey
         self.executable = executable; self.args = args; self.cwd = cwd
+        self.commandLine = args.joined(separator: " ")
         self.uid = uid; self.euid = euid; self.gid = gid; self.loginUid = loginUid
         self.sessionId = sessionId; self.tty = tty; self.cgroupId = cgroupId; self.unit = unit
         self.startBoottimeNs = startBoottimeNs; self.comm = comm; self.exitStatus = exitStatus
@@ -62,6 +65,8 @@ public struct ProcessRecord: Sendable, Equatable {
         return String(executable[executable.index(after: slash)...])
     }
 
-    /// `process.command_line`: args joined by spaces.
-    public var commandLine: String { args.joined(separator: " ") }
+    /// `process.command_line`: args joined by spaces. Stored (kept in step with `args`) rather
+    /// than computed, because every stored event row and every alert reads it: joining per
+    /// event was ~3 % of the worker's time in a file storm.
+    public private(set) var commandLine: String
 }

@@ -32,6 +32,9 @@ struct ProcessSlab {
     private(set) var livePid: [UInt32: Int32] = [:]
     private(set) var live = List()
     private(set) var exited = List()
+    /// Bumped by every change to a stored record or to the set of stored keys (not by
+    /// `touch`, which only reorders): equal generations mean equal lookup results.
+    private(set) var generation: UInt64 = 0
 
     init(expectedCount: Int) {
         // Grow on demand, but start large enough to avoid most rehashing of a busy host.
@@ -57,13 +60,26 @@ struct ProcessSlab {
     /// In-place access to a stored record (the slot must be occupied).
     @inline(__always)
     mutating func withRecord<R>(_ slot: Int32, _ body: (inout ProcessRecord) -> R) -> R {
+        generation &+= 1
+        return body(&entries[Int(slot)].record!)
+    }
+
+    /// In-place access for a caller that calls `noteChange()` itself when it changed anything
+    /// (the per-event refresh, which almost never does: the generation must then stay put).
+    @inline(__always)
+    mutating func withRecordUntracked<R>(_ slot: Int32, _ body: (inout ProcessRecord) -> R) -> R {
         body(&entries[Int(slot)].record!)
     }
+
+    /// Records a change made through `withRecordUntracked`.
+    @inline(__always)
+    mutating func noteChange() { generation &+= 1 }
 
     /// Stores a new record (its key must not be stored yet) at the newest end of a list.
     @discardableResult
     mutating func insert(_ record: ProcessRecord, exited isExited: Bool, stamp: UInt64) -> Int32 {
         let slot: Int32
+        generation &+= 1
         let entry = Entry(record: record, exited: isExited, stamp: stamp)
         if let reused = free.popLast() {
             slot = reused
@@ -94,6 +110,7 @@ struct ProcessSlab {
     mutating func markExited(_ slot: Int32, stamp: UInt64) {
         let i = Int(slot)
         guard !entries[i].exited else { return }
+        generation &+= 1
         unlink(slot)
         let pid = entries[i].record!.key.pid
         if livePid[pid] == slot { livePid.removeValue(forKey: pid) }
@@ -105,6 +122,7 @@ struct ProcessSlab {
     /// Forgets an entry entirely and releases its strings.
     mutating func remove(_ slot: Int32) {
         let i = Int(slot)
+        generation &+= 1
         unlink(slot)
         let key = entries[i].record!.key
         index.removeValue(forKey: key)

@@ -87,6 +87,10 @@ public final class ProcessTable {
 
     var slab: ProcessSlab
     var stats = Counters()
+    /// Changes whenever a record or the set of records changes (not when a record is merely
+    /// seen again): a caller may reuse what it derived from the table (e.g. an ancestry) while
+    /// the generation stays the same.
+    public var generation: UInt64 { slab.generation }
     /// Latest event time seen (CLOCK_BOOTTIME ns): the clock of the exited grace period.
     public private(set) var nowNs: UInt64 = 0
     let cgroups: CgroupResolver?
@@ -266,12 +270,14 @@ public final class ProcessTable {
         let key = header.processKey
         if let slot = slab.slot(of: key) {
             // In place (no record copy): this runs for every network and file event.
-            let movedCgroup = slab.withRecord(slot) { r -> Bool in
-                if r.uid != subject.uid { r.uid = subject.uid }
-                if r.euid != subject.euid { r.euid = subject.euid }
-                if r.gid != subject.gid { r.gid = subject.gid }
-                return r.cgroupId != subject.cgroupId
+            let (changed, movedCgroup) = slab.withRecordUntracked(slot) { r -> (Bool, Bool) in
+                var changed = false
+                if r.uid != subject.uid { r.uid = subject.uid; changed = true }
+                if r.euid != subject.euid { r.euid = subject.euid; changed = true }
+                if r.gid != subject.gid { r.gid = subject.gid; changed = true }
+                return (changed, r.cgroupId != subject.cgroupId)
             }
+            if changed { slab.noteChange() }
             if movedCgroup {
                 let newUnit = unit(ofCgroup: subject.cgroupId)
                 slab.withRecord(slot) { $0.cgroupId = subject.cgroupId; $0.unit = newUnit }

@@ -16,6 +16,12 @@ public final class RingReader: @unchecked Sendable {
     // the join in stop(); everything shared with other threads is atomic.
     private var ring: OpaquePointer?
     private var decoder = RecordDecoder()
+    /// Events decoded in the current sweep, handed to the queue in kernel-time order by
+    /// `flushSweep()`: the lanes are drained one after the other, so without this a file
+    /// record (bulk lane) could reach the pipeline after a later exec (priority lane) of the
+    /// same sweep, and a chmod-then-exec sequence would be seen backwards.
+    private var sweep: [SensorEvent] = []
+    private static let sweepLimit = 4096
     private let queue: EventQueue<SensorEvent>
     private let running = ManagedAtomic<Bool>(false)
     private var thread: pthread_t?
@@ -34,6 +40,7 @@ public final class RingReader: @unchecked Sendable {
     public init(program: SensorProgram, queue: EventQueue<SensorEvent>, pollTimeoutMs: Int32 = 2) throws(SensorError) {
         self.queue = queue
         self.pollTimeoutMs = pollTimeoutMs
+        sweep.reserveCapacity(256)
         let fds = program.ringFDs
         let ctx = Unmanaged.passUnretained(self).toOpaque()
         guard let rb = ring_buffer__new(fds.priority, RingReader.onRecord, ctx, nil) else {
@@ -67,11 +74,23 @@ public final class RingReader: @unchecked Sendable {
             let event = try decoder.decode(record)
             decodedCount.wrappingIncrement(ordering: .relaxed)
             if case .gap(let g) = event { gapLostCount.wrappingIncrement(by: g.totalLost, ordering: .relaxed) }
-            if !queue.tryPush(event) { queueDropCount.wrappingIncrement(ordering: .relaxed) }
+            sweep.append(event)
+            if sweep.count >= Self.sweepLimit { flushSweep() }
         } catch {
             decodeErrorCount.wrappingIncrement(ordering: .relaxed)
             lastDecodeError = error.description
         }
+    }
+
+    /// Queues the sweep's events ordered by kernel timestamp. Each lane is already in order,
+    /// so the sort (a run-merging sort in the standard library) is close to linear.
+    private func flushSweep() {
+        guard !sweep.isEmpty else { return }
+        if sweep.count > 1 { sweep.sort { $0.header.ktimeNs < $1.header.ktimeNs } }
+        for event in sweep where !queue.tryPush(event) {
+            queueDropCount.wrappingIncrement(ordering: .relaxed)
+        }
+        sweep.removeAll(keepingCapacity: true)
     }
 
     /// Start the poller thread. Idempotent.
@@ -91,14 +110,18 @@ public final class RingReader: @unchecked Sendable {
         guard let rb = ring else { return }
         while running.load(ordering: .relaxed) {
             let n = ring_buffer__poll(rb, pollTimeoutMs)
-            if n == 0 {
-                // Timed out: records submitted without a wakeup are still there.
+            if n >= 0 {
+                // Records submitted without a wakeup wait in every lane, including lanes that
+                // did not signal this time (a bulk-lane storm must not starve the priority
+                // lane): sweep all of them. An empty lane costs two loads.
                 ring_buffer__consume(rb)
-            } else if n < 0 && n != -EINTR {
+            } else if n != -EINTR {
                 usleep(1000)
             }
+            flushSweep()
         }
         ring_buffer__consume(rb) // drain what is left
+        flushSweep()
     }
 
     /// Stop and join the poller (after a final drain). Idempotent.
@@ -113,7 +136,9 @@ public final class RingReader: @unchecked Sendable {
     @discardableResult
     public func drainNow() -> Int32 {
         guard let rb = ring, !running.load(ordering: .acquiring) else { return 0 }
-        return ring_buffer__consume(rb)
+        let n = ring_buffer__consume(rb)
+        flushSweep()
+        return n
     }
 
     /// Reader-side counters.

@@ -3,13 +3,19 @@
 /// A value type handed to `SensorProgram.load`; later updates go through `SensorMaps`.
 public struct SensorOptions: Sendable, Equatable {
     /// Bytes of the priority lane (exec/fork/exit/network). Power of two, multiple of the page size.
-    public var priorityRingBytes: UInt32 = 4 << 20
+    /// libbpf maps a ring's data twice, so a lane that has been written through once costs
+    /// twice its size in agent RSS: 2 MiB lanes are 8 MiB of RSS (4 MiB lanes were 16 MiB).
+    /// 2 MiB holds ~20 ms of a 100 k events/s storm; the reader drains every ≤ 2 ms.
+    public var priorityRingBytes: UInt32 = 2 << 20
     /// Bytes of the bulk lane (file records).
-    public var bulkRingBytes: UInt32 = 4 << 20
+    public var bulkRingBytes: UInt32 = 2 << 20
     /// Wake the reader once this many bytes are pending in a lane...
     public var wakeBytes: (priority: UInt64, bulk: UInt64) = (64 << 10, 256 << 10)
-    /// ...or when the lane's last wakeup is older than this (bounds kernel-to-user latency).
-    public var wakeDelayNs: (priority: UInt64, bulk: UInt64) = (1_000_000, 2_000_000)
+    /// ...or when the lane's last wakeup is older than this. A forced wakeup costs the emitting
+    /// program ~10 µs here (it was half of `mamori_exec`), and the reader drains every lane on
+    /// its own poll timeout anyway (`RingReader`, 2 ms), which is what bounds the latency of a
+    /// record that did not wake it; so this is only a backstop for a reader with a long timeout.
+    public var wakeDelayNs: (priority: UInt64, bulk: UInt64) = (20_000_000, 20_000_000)
     /// Report a UDP flow (pid, destination) again after this long.
     public var udpFlowTTLNs: UInt64 = 60_000_000_000
     public var fileEvents = true

@@ -41,7 +41,7 @@ public final class StoreWriter: Sendable {
         public var hardLimitBytes: Int64?
         public var busyTimeoutMs: Int32
 
-        public init(path: String, capacity: Int = 65_536, capacityBytes: Int = 64 << 20, batchSize: Int = 4_096,
+        public init(path: String, capacity: Int = 16_384, capacityBytes: Int = 16 << 20, batchSize: Int = 4_096,
                     flushInterval: Duration = .milliseconds(250), retryInterval: Duration = .seconds(5),
                     retention: RetentionPolicy = RetentionPolicy(), hardLimitBytes: Int64? = nil,
                     busyTimeoutMs: Int32 = 5_000) {

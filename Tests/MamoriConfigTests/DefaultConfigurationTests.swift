@@ -14,7 +14,7 @@ import Yams
         var withoutPrevention = parsed
         withoutPrevention.prevention = .empty
         #expect(withoutPrevention == MamoriConfiguration())
-        #expect(parsed.sensor.priorityRingBytes == 4 << 20)
+        #expect(parsed.sensor.priorityRingBytes == 2 << 20)
         #expect(parsed.store.retention.eventAge == .seconds(30 * 86_400))
         #expect(parsed.exports.prometheus.listen == "127.0.0.1:9464")
         #expect(parsed.agent.failMode == .open)
@@ -50,7 +50,7 @@ import Yams
         let json = ConfigRenderer.json(c)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let sensor = object?["sensor"] as? [String: Any]
-        #expect(sensor?["priority_ring_size"] as? String == "4MiB")
+        #expect(sensor?["priority_ring_size"] as? String == "2MiB")
         #expect(sensor?["file_events"] as? Bool == true)
     }
 }

@@ -34,8 +34,11 @@ MAMORI_ALWAYS void *mamori_lane_ring(__u32 lane)
 
 /*
  * Wake the reader only when enough bytes are pending or the last wakeup is older than the
- * lane's delay; otherwise submit silently (a default-wakeup submit costs ~10 us here, a silent
- * one < 1 us). The reader's own poll timeout bounds the latency of a trailing record.
+ * lane's delay; otherwise submit silently (a forced wakeup costs the emitting program ~10 us
+ * here, a silent submit < 1 us). The reader drains every lane on its own poll timeout (2 ms),
+ * which bounds the latency of a record that did not wake it, so the agent sets the delay well
+ * above that timeout (20 ms): sparse records (an exec every millisecond) no longer pay a
+ * wakeup each; only a filling lane or a reader stuck longer than the delay is woken.
  */
 MAMORI_ALWAYS __u64 mamori_wake_flags(struct mamori_config *cfg, __u32 lane, void *ring, __u64 now)
 {

@@ -9,6 +9,7 @@
 #ifndef MAMORI_PATH_H
 #define MAMORI_PATH_H
 #include "maps.h"
+#include "task.h"
 
 MAMORI_ALWAYS struct mamori_path_buf *mamori_path_buf(void)
 {
@@ -45,11 +46,15 @@ MAMORI_ALWAYS __u32 mamori_walk(struct mamori_path_buf *pb, struct dentry *dentr
 			mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
 			continue;
 		}
-		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+		/* One window read gives parent, name and length (three helper calls before). */
+		struct mamori_window w;
+		if (!mamori_window_read(&w, dentry))
+			break;
+		struct dentry *parent = MAMORI_WFIELD(&w, dentry, struct dentry, d_parent);
 		if (dentry == parent)
 			break; /* root of a detached tree */
-		const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
-		__u32 len = BPF_CORE_READ(dentry, d_name.len) & MAMORI_NAME_MASK;
+		const unsigned char *name = MAMORI_WFIELD(&w, dentry, struct dentry, d_name.name);
+		__u32 len = MAMORI_WFIELD(&w, dentry, struct dentry, d_name.len) & MAMORI_NAME_MASK;
 		off = pb->off;
 		if (len + 1 > off) {
 			pb->cut = 1;
