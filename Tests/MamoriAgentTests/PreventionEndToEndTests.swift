@@ -187,6 +187,7 @@ struct PreventionEndToEndTests {
             Self.ruleId($0) == "test-e2e-kill" && Self.commandLine($0).contains("second")
         }
         #expect(Self.response(killed ?? [:]).hasPrefix("kill: done"), "got \(Self.response(killed ?? [:]))")
+        print("e2e: rule-driven kill: \(Self.response(killed ?? [:]))")  // carries the event → signal latency
         let enforcedExec = Self.waitForAlert(dir + "/alerts.json") {
             Self.ruleId($0) == "mamori.prevention.exec-denylist" && Self.response($0).contains("done in the kernel")
         }
