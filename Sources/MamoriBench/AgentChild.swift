@@ -13,7 +13,7 @@ import MamoriSensor
 /// On stop it hands over to `Agent.run` with an immediate stop, which drains the queue, stops
 /// the sensor (detaching every hook) and flushes the store. Runs on the calling thread.
 public enum AgentChild {
-    public static func run(directory: String, rulesDirectory: String,
+    public static func run(directory: String, rulesDirectory: String, prevention: Bool = false,
                            shouldStop: () -> Bool, log: @escaping (String) -> Void) -> Int32 {
         let counters: SharedCounters
         do { counters = try SharedCounters(path: directory + "/counters", create: false) } catch {
@@ -21,13 +21,37 @@ public enum AgentChild {
         }
         var config = AgentConfiguration(rulesDirectory: rulesDirectory, alertsPath: directory + "/alerts.json",
                                         databasePath: directory + "/mamori.db")
-        config.preventionEnabled = false  // detection only: never reads or changes the host's level state
+        config.preventionEnabled = prevention
         config.storeEvents = true
+        if prevention {
+            // The "prevention" mode: the same agent with a policy loaded and enforced at level 1
+            // (host-wide, state kept in DIR): deny entries the workloads never hit, so the cost
+            // measured is that of being checked, not of being killed.
+            do {
+                config.levelStatePath = directory + "/state.json"
+                config.prevention = try BenchPolicy.policy(directory: directory)
+            } catch {
+                log("prevention policy: \(error)")
+                counters[.failed] = 1
+                return 1
+            }
+        }
         let agent = Agent(configuration: config, log: log)
         do { try agent.start() } catch {
             log("agent start failed: \(error)")
             counters[.failed] = 1
             return 1
+        }
+        if prevention {
+            do {
+                _ = try agent.prevention?.change {
+                    $0.setHostLevel(.knownBad, by: .agent, reason: "bench prevention mode", now: 0)
+                }
+            } catch {
+                log("prevention level: \(error)")
+                counters[.failed] = 1
+                return 1
+            }
         }
         guard let session = agent.session, let pipeline = agent.pipeline else { return 1 }
         counters[.ready] = 1

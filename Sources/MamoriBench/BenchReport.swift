@@ -111,11 +111,6 @@ enum Aggregate {
             let base = byMode[.baseline] ?? []
             let floorOverheads = paired(byMode[.floor] ?? [], base)
             for mode in Mode.allCases {
-                guard mode != .prevention else {
-                    rows.append(ResultRow(workload: w, mode: mode, available: false,
-                                          note: "prevention is not implemented yet: not measured", repetitions: 0))
-                    continue
-                }
                 let s = byMode[mode] ?? []
                 let ns = s.map(\.nsPerOp)
                 var row = ResultRow(workload: w, mode: mode, available: !s.isEmpty, repetitions: s.count)
@@ -125,9 +120,9 @@ enum Aggregate {
                 row.spread_pct = Stats.spreadPct(ns)
                 let oh = paired(s, base)
                 row.overhead_pct = mode == .baseline ? 0 : Stats.median(oh)
-                if mode == .sensor, let a = row.overhead_pct, let f = Stats.median(floorOverheads) { row.over_floor_pp = a - f }
+                if mode == .sensor || mode == .prevention, let a = row.overhead_pct, let f = Stats.median(floorOverheads) { row.over_floor_pp = a - f }
                 if mode == .floor { row.over_floor_pp = 0 }
-                if mode == .sensor {
+                if mode == .sensor || mode == .prevention {
                     row.events_per_s = Stats.median(s.map { Double($0.events) / $0.seconds })
                     row.drops = s.map(\.drops).reduce(0, +)
                     row.agent_cpu_pct = Stats.median(s.map { $0.agentCPU / $0.seconds * 100 })

@@ -67,7 +67,7 @@ public final class BenchRunner {
     public func run() throws(BenchError) -> BenchReport {
         var report = BenchReport(configuration: config)
         report.machine = MachineInfo.current()
-        let measured: [Mode] = [.baseline, .floor, .sensor]
+        let measured: [Mode] = [.baseline, .floor, .sensor, .prevention]
         var samples: [Workload: [Mode: [Sample]]] = [:]
         let t0 = Date()
         for rep in 1...config.repetitions {

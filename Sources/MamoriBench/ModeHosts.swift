@@ -14,12 +14,12 @@ final class AgentHost {
     let probe: ProcessProbe
     let directory: String
 
-    init(executable: String, rulesDirectory: String, directory: String) throws(BenchError) {
+    init(executable: String, rulesDirectory: String, directory: String, prevention: Bool = false) throws(BenchError) {
         self.directory = directory
         counters = try SharedCounters(path: directory + "/counters", create: true)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = ["bench", "--agent-child", directory, "--rules", rulesDirectory]
+        p.arguments = ["bench", "--agent-child", directory, "--rules", rulesDirectory] + (prevention ? ["--agent-child-prevention"] : [])
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
         if let log = FileHandle(forWritingAtPath: directory + "/agent.log") ?? {
@@ -72,8 +72,13 @@ enum ModeHost {
 
     static func start(_ mode: Mode, executable: String, rulesDirectory: String, scratch: String) throws(BenchError) -> ModeHost {
         switch mode {
-        case .baseline, .prevention:
+        case .baseline:
             return .baseline
+        case .prevention:
+            let dir = scratch + "/agent-\(UInt32.random(in: 0...UInt32.max))"
+            mkdir(dir, 0o700)
+            return .sensor(try AgentHost(executable: executable, rulesDirectory: rulesDirectory, directory: dir,
+                                         prevention: true))
         case .floor:
             do {
                 try SystemMounts.ensure()

@@ -14,7 +14,7 @@ extension BenchReport {
             let ns = "\(f(r.ns_per_op, "%.0f")) [\(f(r.ns_per_op_min, "%.0f"))–\(f(r.ns_per_op_max, "%.0f"))]"
             var line = "\(name) \(mode) \(ns.padding(toLength: 31, withPad: " ", startingAt: 0))"
             line += f(r.overhead_pct, "%+7.1f%%").leftPad(9) + f(r.over_floor_pp, "%+.1fpp").leftPad(8)
-            if r.mode == .sensor {
+            if r.mode == .sensor || r.mode == .prevention {
                 line += f(r.events_per_s, "%.0f").leftPad(10) + String(r.drops ?? 0).leftPad(8)
                 line += f(r.agent_cpu_pct, "%.1f%%").leftPad(11) + f(r.agent_peak_rss_mib, "%.1f MiB").leftPad(10)
                 line += "  \(f(r.latency_p50_us, "%.0f"))/\(f(r.latency_p99_us, "%.0f"))"
@@ -48,7 +48,7 @@ extension BenchReport {
     /// Grouped bars: overhead % per workload for floor and sensor (prevention: "n/a").
     public func svg() -> String {
         let workloads = Workload.allCases.filter { w in results.contains { $0.workload == w } }
-        let modes: [(Mode, String)] = [(.floor, "#9aa5b1"), (.sensor, "#d9480f"), (.prevention, "#cccccc")]
+        let modes: [(Mode, String)] = [(.floor, "#9aa5b1"), (.sensor, "#d9480f"), (.prevention, "#5c940d")]
         let values = results.compactMap { $0.mode == .baseline ? nil : $0.overhead_pct }
         let top = max(5, (values.max() ?? 5) * 1.15), bottom = min(0, (values.min() ?? 0) * 1.15)
         let w = 120 + workloads.count * 110, h = 360, plotTop = 40.0, plotH = 260.0
@@ -75,7 +75,7 @@ extension BenchReport {
         }
         for (j, (mode, color)) in modes.enumerated() {
             let x = 70 + j * 130
-            s += "<rect x=\"\(x)\" y=\"\(h - 25)\" width=\"12\" height=\"12\" fill=\"\(color)\"/><text x=\"\(x + 16)\" y=\"\(h - 15)\">\(mode.rawValue)\(mode == .prevention ? " (not yet)" : "")</text>\n"
+            s += "<rect x=\"\(x)\" y=\"\(h - 25)\" width=\"12\" height=\"12\" fill=\"\(color)\"/><text x=\"\(x + 16)\" y=\"\(h - 15)\">\(mode.rawValue)</text>\n"
         }
         return s + "</svg>\n"
     }

@@ -6,8 +6,8 @@ public enum Workload: String, CaseIterable, Sendable, Codable {
     case exec, connect, udp, file, read, mixed
 }
 
-/// The modes each workload runs under. `prevention` does not exist yet and is reported as
-/// unavailable, never measured.
+/// The modes each workload runs under: nothing attached, the empty floor programs, the agent,
+/// and the agent with a prevention policy enforced at level 1 (`BenchPolicy`).
 public enum Mode: String, CaseIterable, Sendable, Codable {
     case baseline, floor, sensor, prevention
 }

@@ -59,10 +59,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: .hidden)
     var agentChild: String?
 
+    @Flag(name: .long, help: .hidden)
+    var agentChildPrevention = false
+
     func run() throws {
         if let dir = agentChild {
             StopSignal.install()
-            let code = AgentChild.run(directory: dir, rulesDirectory: rules, shouldStop: { StopSignal.isRequested }) {
+            let code = AgentChild.run(directory: dir, rulesDirectory: rules, prevention: agentChildPrevention, shouldStop: { StopSignal.isRequested }) {
                 benchLog("mamori-agent-child: \($0)")
             }
             throw ExitCode(code)
