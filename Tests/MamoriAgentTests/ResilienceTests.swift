@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MamoriTestSupport
 import Testing
 
 /// The real `mamori agent` under abuse: SIGKILL in the middle of heavy store writes, a full
@@ -97,33 +98,35 @@ struct ResilienceTests {
 
     @Test("event flood: bounded memory, no crash, drop counters move")
     func eventFlood() throws {
-        #expect(geteuid() == 0, "needs root to load BPF programs")
-        let agent = try AgentChild(dir: Self.tempDir("flood"))
-        defer { agent.cleanup() }
-        // Small ring and queue so that the flood overflows them (drops are the designed outcome).
-        try agent.start(overrides: ["sensor.bulk_ring_size=65536", "sensor.queue_capacity=1024"])
-        let idleRSS = agent.rssKiB()
-        let storms = try (0..<2).map { try startFileStorm(in: agent.dir + "/load\($0)") }
-        defer { for s in storms { if s.isRunning { kill(s.processIdentifier, SIGKILL) }; s.waitUntilExit() } }
-        // A stalled agent (SIGSTOP, as a stuck disk or a debugger would) under the flood: the
-        // 64 KiB lane fills and the kernel must count what it could not write.
-        kill(agent.pid, SIGSTOP)
-        usleep(2_000_000)
-        kill(agent.pid, SIGCONT)
-        var peak: UInt64 = 0
-        for _ in 0..<16 {
-            usleep(250_000)
-            peak = max(peak, agent.rssKiB())
-            if agent.process?.isRunning != true { break }
+        try StormLock.exclusive {
+            #expect(geteuid() == 0, "needs root to load BPF programs")
+            let agent = try AgentChild(dir: Self.tempDir("flood"))
+            defer { agent.cleanup() }
+            // Small ring and queue so that the flood overflows them (drops are the designed outcome).
+            try agent.start(overrides: ["sensor.bulk_ring_size=65536", "sensor.queue_capacity=1024"])
+            let idleRSS = agent.rssKiB()
+            let storms = try (0..<2).map { try startFileStorm(in: agent.dir + "/load\($0)") }
+            defer { for s in storms { if s.isRunning { kill(s.processIdentifier, SIGKILL) }; s.waitUntilExit() } }
+            // A stalled agent (SIGSTOP, as a stuck disk or a debugger would) under the flood: the
+            // 64 KiB lane fills and the kernel must count what it could not write.
+            kill(agent.pid, SIGSTOP)
+            usleep(2_000_000)
+            kill(agent.pid, SIGCONT)
+            var peak: UInt64 = 0
+            for _ in 0..<16 {
+                usleep(250_000)
+                peak = max(peak, agent.rssKiB())
+                if agent.process?.isRunning != true { break }
+            }
+            for s in storms { kill(s.processIdentifier, SIGKILL); s.waitUntilExit() }
+            #expect(agent.process?.isRunning == true, "the agent survived the flood; log:\n\(agent.log)")
+            print("flood: idle RSS \(idleRSS) KiB, peak RSS \(peak) KiB")
+            #expect(peak < 512 * 1024, "RSS stays bounded: peak \(peak) KiB (idle \(idleRSS) KiB)")
+            #expect(agent.stop() == 0, "log:\n\(agent.log)")
+            let counters = try #require(agent.stopCounters(), "stop line; log:\n\(agent.log)")
+            print("flood: stop counters \(counters)")
+            #expect((counters["events"] ?? 0) > 10_000, "the flood reached the pipeline: \(counters)")
+            #expect((counters["kernel_drops"] ?? 0) > 0, "the kernel counted what the stalled agent missed: \(counters)")
         }
-        for s in storms { kill(s.processIdentifier, SIGKILL); s.waitUntilExit() }
-        #expect(agent.process?.isRunning == true, "the agent survived the flood; log:\n\(agent.log)")
-        print("flood: idle RSS \(idleRSS) KiB, peak RSS \(peak) KiB")
-        #expect(peak < 512 * 1024, "RSS stays bounded: peak \(peak) KiB (idle \(idleRSS) KiB)")
-        #expect(agent.stop() == 0, "log:\n\(agent.log)")
-        let counters = try #require(agent.stopCounters(), "stop line; log:\n\(agent.log)")
-        print("flood: stop counters \(counters)")
-        #expect((counters["events"] ?? 0) > 10_000, "the flood reached the pipeline: \(counters)")
-        #expect((counters["kernel_drops"] ?? 0) > 0, "the kernel counted what the stalled agent missed: \(counters)")
     }
 }
