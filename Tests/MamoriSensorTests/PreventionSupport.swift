@@ -92,6 +92,9 @@ struct ProgramRun {
     var spawnErrno: Int32?
     var exitCode: Int32?
     var signal: Int32?
+    /// Stopped by a deny policy, whichever way this kernel does it: SIGKILL at exec, or
+    /// execve failing with EPERM (BPF LSM).
+    var wasDenied: Bool { signal == SIGKILL || spawnErrno == EPERM }
 }
 
 /// Spawn `path` with `args` (stdout/stderr discarded) and wait for it.
