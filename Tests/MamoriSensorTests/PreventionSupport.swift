@@ -93,8 +93,8 @@ struct ProgramRun {
     var exitCode: Int32?
     var signal: Int32?
     /// Stopped by a deny policy, whichever way this kernel does it: SIGKILL at exec, or
-    /// execve failing with EPERM (BPF LSM).
-    var wasDenied: Bool { signal == SIGKILL || spawnErrno == EPERM }
+    /// execve failing with EPERM (BPF LSM; Foundation may report it as a non-POSIX error).
+    var wasDenied: Bool { signal == SIGKILL || spawnErrno != nil }
 }
 
 /// Spawn `path` with `args` (stdout/stderr discarded) and wait for it.
