@@ -66,6 +66,27 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
         }
     }
 
+    /// A wire level selector (number or name/alias) as a level.
+    static func level(_ s: LevelSelector) -> PreventionLevel? {
+        switch s {
+        case .number(let n): return PreventionLevel(n)
+        case .name(let name): return PreventionLevel(parsing: name)
+        }
+    }
+
+    static func unknownLevel(_ s: LevelSelector) -> ControlError {
+        ControlError(.badRequest, "unknown level \(s): use 0-4 or monitor, known-bad, critical, high, lockdown")
+    }
+
+    /// A wire scope as a policy scope target (nil: the host).
+    static func target(_ scope: ControlScope) -> PreventionPolicy.ScopeTarget? {
+        switch scope {
+        case .host: return nil
+        case .unit(let u): return .unit(u)
+        case .cgroup(let c): return .cgroup(c)
+        }
+    }
+
     static let noPrevention = ControlError(.unavailable, "prevention is disabled in this agent (started with --no-prevention)")
 
     private func quarantine() -> Quarantine {
@@ -74,34 +95,20 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
 
     private func setLevel(_ r: LevelSetRequest, actor: Actor) -> Result<ControlReply, ControlError> {
         guard let p = agent.prevention else { return .failure(Self.noPrevention) }
-        let level: PreventionLevel?
-        switch r.level {
-        case .number(let n): level = PreventionLevel(n)
-        case .name(let s): level = PreventionLevel(parsing: s)
-        }
-        guard let level else {
-            return .failure(ControlError(.badRequest, "unknown level \(r.level): use 0-4 or monitor, known-bad, critical, high, lockdown"))
-        }
+        guard let level = Self.level(r.level) else { return .failure(Self.unknownLevel(r.level)) }
         let now = Date().timeIntervalSince1970
         let duration = r.forSeconds.map(Double.init)
         let before = p.levelState
         let scope = r.scope ?? .host
+        let target = Self.target(scope)
         do {
-            switch scope {
-            case .host:
+            if let target {
+                _ = try p.change { $0.setScope(target, level: level, for: duration, by: actor, reason: r.reason, now: now) }
+            } else {
                 _ = try p.change { $0.setHostLevel(level, for: duration, by: actor, reason: r.reason, now: now) }
-            case .unit(let u):
-                _ = try p.change { $0.setScope(.unit(u), level: level, for: duration, by: actor, reason: r.reason, now: now) }
-            case .cgroup(let c):
-                _ = try p.change { $0.setScope(.cgroup(c), level: level, for: duration, by: actor, reason: r.reason, now: now) }
             }
         } catch { return .failure(ControlError(.failed, "\(error)")) }
-        let previous: PreventionLevel
-        switch scope {
-        case .host: previous = before.hostLevel
-        case .unit(let u): previous = before.scopes.first { $0.target == .unit(u) }?.level ?? before.hostLevel
-        case .cgroup(let c): previous = before.scopes.first { $0.target == .cgroup(c) }?.level ?? before.hostLevel
-        }
+        let previous = target.flatMap { t in before.scopes.first { $0.target == t }?.level } ?? before.hostLevel
         return .success(.levelChanged(LevelChange(scope: scope, previous: Int(previous.rawValue), previousName: previous.name,
                                                   level: Int(level.rawValue), levelName: level.name,
                                                   expiresAt: duration.map { Int64(now + $0) })))
@@ -112,24 +119,14 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
         guard let db = agent.configuration.databasePath else {
             return .failure(ControlError(.unavailable, "simulate replays the store, and this agent runs without one"))
         }
-        let level: PreventionLevel?
-        switch r.level {
-        case .number(let n): level = PreventionLevel(n)
-        case .name(let s): level = PreventionLevel(parsing: s)
-        }
-        guard let level else { return .failure(ControlError(.badRequest, "unknown level \(r.level)")) }
+        guard let level = Self.level(r.level) else { return .failure(Self.unknownLevel(r.level)) }
         do {
             let store = try EventStore(path: db, mode: .readOnly)
             let rules = agent.ruleIndex
             let sim = Simulator(policy: p.currentPolicy, state: p.levelState, cgroups: CgroupDirectory(),
                                 hashInodes: p.hashInodes, agentPid: UInt32(getpid()), rule: { rules[$0] })
-            var scope: PreventionPolicy.ScopeTarget?
-            switch r.scope ?? .host {
-            case .host: scope = nil
-            case .unit(let u): scope = .unit(u)
-            case .cgroup(let c): scope = .cgroup(c)
-            }
-            let report = try sim.simulate(level: level, sinceUnixNs: r.sinceUnixNs, store: store, scope: scope)
+            let report = try sim.simulate(level: level, sinceUnixNs: r.sinceUnixNs, store: store,
+                                          scope: Self.target(r.scope ?? .host))
             return .success(.simulation(Self.simulationDTO(report)))
         } catch { return .failure(ControlError(.failed, "simulate: \(error)")) }
     }

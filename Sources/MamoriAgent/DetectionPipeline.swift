@@ -32,7 +32,7 @@ public final class DetectionPipeline {
     public var onAlert: ((TriagedAlert, SensorEvent) -> Void)?
     /// The prevention hook: decides and acts on a hit before its alert is written, and returns
     /// what it did or would do for `mamori.response` (nil: nothing to say). Worker thread.
-    public var respond: ((RuleHit, ProcessRecord?, [ProcessRecord], String) -> String?)?
+    public var respond: ((RuleHit, ProcessRecord?, [ProcessRecord], String) -> ResponseNote?)?
     /// Turns a kernel prevention record into alert fields (nil: no alert). Worker thread.
     public var onKernelAction: ((ActionEvent, ProcessRecord?, [ProcessRecord]) -> AlertFields?)?
     /// Every alert line written (exporters, the control socket's followers). Worker thread.
@@ -126,16 +126,14 @@ public final class DetectionPipeline {
             seen = rarity.seen(executable: p.executable, args: p.args)
         }
         var alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
-        if let respond, let response = respond(hit, process, ancestry, alert.incident.uuid) {
-            alert.fields.response = response
-        }
+        let note = respond?(hit, process, ancestry, alert.incident.uuid)
+        if let note { alert.fields.response = note.text }
         alertsRaised &+= 1
         line.removeAll(keepingCapacity: true)
         encoder.encodeAlert(event, process: process, parent: parent, alert: alert.fields, into: &line)
         // Deduplication folds repeats into a count, but an alert whose response acted is always
         // written: an operator must see every kill.
-        let acted = alert.fields.response.map { $0.contains(": done") || $0.contains(": partial") } ?? false
-        if alert.shouldEmit || acted {
+        if alert.shouldEmit || note?.acted == true {
             alertLog?.append(line)
             onAlertLine?(line, alert.fields)
         }
@@ -158,38 +156,26 @@ public final class DetectionPipeline {
     /// A kernel prevention record (exec killed, connect blocked, or "would have") becomes an
     /// alert when the hook says so; it is stored like any alert, outside incident triage.
     private func raiseKernelAction(_ a: ActionEvent, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?) {
-        let ancestry = process.map { table.ancestry(of: $0.key, limit: 16) } ?? []
+        let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []
         guard let fields = onKernelAction?(a, process, ancestry) else { return }
-        let now = unixNow(event)
-        alertsRaised &+= 1
         line.removeAll(keepingCapacity: true)
         encoder.encodeAlert(event, process: process, parent: parent, alert: fields, into: &line)
-        alertLog?.append(line)
-        onAlertLine?(line, fields)
-        if writer != nil {
-            let json = String(decoding: line.dropLast(), as: UTF8.self)
-            store(.alert(AlertRow(alertUUID: fields.alertId, dedupKey: fields.alertId, tsUnixNs: now,
-                                  ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
-                                  riskScore: fields.riskScore, tacticIds: fields.tacticIds,
-                                  techniqueIds: fields.techniques, entityId: process?.entityId,
-                                  incidentUUID: nil, count: 1, firstSeen: now, lastSeen: now,
-                                  response: fields.response, ecsJSON: json)))
-        }
+        raiseNotice(fields, nowUnixNs: unixNow(event), ecsLine: line, entityId: process?.entityId)
     }
 
-    /// Writes an agent-level notice (audit of a level change, a guardrail tripping) as an
-    /// alert line and an alert row, so operators see it where they see alerts. Worker thread.
-    public func raiseNotice(_ fields: AlertFields, nowUnixNs: Int64, ecsLine: [UInt8]) {
+    /// Writes an alert that stands outside triage (a kernel prevention record, an audit of a
+    /// level change, a guardrail tripping) as an alert line and an alert row, so operators see
+    /// it where they see alerts. Worker thread.
+    public func raiseNotice(_ fields: AlertFields, nowUnixNs: Int64, ecsLine: [UInt8], entityId: String? = nil) {
         alertsRaised &+= 1
         alertLog?.append(ecsLine)
         onAlertLine?(ecsLine, fields)
-        if writer != nil {
-            store(.alert(AlertRow(alertUUID: fields.alertId, dedupKey: fields.alertId, tsUnixNs: nowUnixNs,
-                                  ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
-                                  riskScore: fields.riskScore, tacticIds: [], techniqueIds: [], entityId: nil,
-                                  incidentUUID: nil, count: 1, firstSeen: nowUnixNs, lastSeen: nowUnixNs,
-                                  response: fields.response, ecsJSON: String(decoding: ecsLine.dropLast(), as: UTF8.self))))
-        }
+        guard writer != nil else { return }
+        store(.alert(AlertRow(alertUUID: fields.alertId, dedupKey: fields.alertId, tsUnixNs: nowUnixNs,
+                              ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
+                              riskScore: fields.riskScore, tacticIds: fields.tacticIds, techniqueIds: fields.techniques,
+                              entityId: entityId, incidentUUID: nil, count: 1, firstSeen: nowUnixNs, lastSeen: nowUnixNs,
+                              response: fields.response, ecsJSON: String(decoding: ecsLine.dropLast(), as: UTF8.self))))
     }
 
     /// Appends an audit row (level changes, manual actions) to the store. Worker thread.
@@ -218,4 +204,12 @@ public final class DetectionPipeline {
     private func unixNow(_ event: SensorEvent) -> Int64 {
         clock.unixNanoseconds(boottimeNs: event.header.ktimeNs)
     }
+}
+
+/// What the prevention hook did about one hit: the `mamori.response` text, and whether it
+/// acted (then the alert is written even when deduplicated). Immutable; any thread.
+public struct ResponseNote: Sendable, Equatable {
+    public var text: String
+    public var acted: Bool
+    public init(text: String, acted: Bool) { self.text = text; self.acted = acted }
 }

@@ -20,6 +20,8 @@ public final class PreventionController: @unchecked Sendable {
     private var enforcementOff = false
     private var generationValue: UInt64 = 1
     private var notices: [Notice] = []
+    /// Host-level raises since the worker last looked (the canary starts on each).
+    private var raises: [PreventionLevel?] = []
     private var lastNotesValue: [String] = []
     private var lastKernelValue = KernelPolicy()
     private let hashes: HashDenylist
@@ -37,7 +39,7 @@ public final class PreventionController: @unchecked Sendable {
     }
 
     /// Queues a "protection reduced" notice (raised as an alert by the worker).
-    public func reportDegraded(_ what: String) { notices(append: .degraded(what)) }
+    public func reportDegraded(_ what: String) { enqueue(.degraded(what)) }
 
     /// How the kernel enforces exec denial here ("lsm", "signal-at-exec") or "none" (no sensor).
     public let mechanism: String
@@ -95,9 +97,6 @@ public final class PreventionController: @unchecked Sendable {
         return record
     }
 
-    /// Host-level raises since the worker last looked (the canary starts on each).
-    private var raises: [PreventionLevel?] = []
-
     /// Reverts of timed raises that are due. Called by the worker about once a second.
     public func tick(now: Double) {
         lock.lock(); defer { lock.unlock() }
@@ -129,11 +128,11 @@ public final class PreventionController: @unchecked Sendable {
 
     /// A canary rollback or an operator-independent change the engine asks for.
     public func rollback(to level: PreventionLevel, event: GuardrailEvent) {
-        notices(append: .guardrail(event))
+        enqueue(.guardrail(event))
         _ = try? change { $0.setHostLevel(level, by: .agent, reason: event.reason, now: Date().timeIntervalSince1970) }
     }
 
-    private func notices(append n: Notice) { lock.lock(); notices.append(n); lock.unlock() }
+    private func enqueue(_ n: Notice) { lock.lock(); notices.append(n); lock.unlock() }
 
     /// Hashes a newly exec'd executable; a denylisted hash adds its inode to the kernel lists.
     public func observeExec(path: String) {

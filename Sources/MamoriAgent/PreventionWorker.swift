@@ -44,14 +44,19 @@ public final class PreventionWorker {
         }
     }
 
-    func respond(_ hit: RuleHit, process: ProcessRecord?, ancestry: [ProcessRecord], incident: String) -> String? {
+    /// Installs the controller's newest snapshot when its generation moved; `raisedFrom`
+    /// starts the canary on a host-level raise.
+    private func refreshSnapshot(now: Double, raisedFrom: PreventionLevel? = nil) {
+        guard controller.generation != generation || raisedFrom != nil else { return }
+        let (g, snap) = controller.snapshot()
+        generation = g
+        engine.update(snap, raisedFrom: raisedFrom, now: now)
+    }
+
+    func respond(_ hit: RuleHit, process: ProcessRecord?, ancestry: [ProcessRecord], incident: String) -> ResponseNote? {
         guard let process else { return nil }
         let now = Self.monotonicSeconds()
-        if controller.generation != generation {
-            let (g, snap) = controller.snapshot()
-            generation = g
-            engine.update(snap, now: now)
-        }
+        refreshSnapshot(now: now)
         let cgroupPath = cgroups.path(forCgroupId: process.cgroupId)
         let outcome = engine.respond(to: hit, process: process, ancestry: ancestry, cgroupPath: cgroupPath,
                                      incidentId: incident, now: now)
@@ -63,7 +68,7 @@ public final class PreventionWorker {
             }
         }
         handleGuardrails(outcome.guardrailEvents)
-        return Self.describe(outcome)
+        return Self.describe(outcome).map { ResponseNote(text: $0, acted: outcome.results.contains(where: \.isDone)) }
     }
 
     private func handleGuardrails(_ events: [GuardrailEvent]) {
@@ -140,11 +145,7 @@ public final class PreventionWorker {
             if let e = engine.tick(now: now) { controller.setEnforcementOff(engine.enforcementOff, event: e) }
         }
         let (notices, raises) = controller.drain()
-        if controller.generation != generation || !raises.isEmpty {
-            let (g, snap) = controller.snapshot()
-            generation = g
-            engine.update(snap, raisedFrom: raises.compactMap { $0 }.first, now: now)
-        }
+        refreshSnapshot(now: now, raisedFrom: raises.compactMap { $0 }.first)
         for n in notices { emit(n, pipeline: pipeline, wall: wall) }
     }
 
@@ -175,7 +176,7 @@ public final class PreventionWorker {
             extra = ["degraded": what]
         }
         let doc: [String: Any] = [
-            "@timestamp": RFC3339Text.format(unixSeconds: wall),
+            "@timestamp": RFC3339.string(unixNanoseconds: nowNs),
             "event": ["kind": "alert", "category": ["configuration"], "type": ["change"],
                       "severity": fields.riskScore, "action": fields.ruleId],
             "rule": ["id": fields.ruleId, "name": fields.ruleName, "ruleset": "mamori"],
@@ -192,17 +193,5 @@ public final class PreventionWorker {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-}
-
-/// RFC 3339 text for notices (milliseconds, UTC).
-enum RFC3339Text {
-    static func format(unixSeconds: Double) -> String {
-        var t = time_t(unixSeconds)
-        var tm = tm()
-        gmtime_r(&t, &tm)
-        let ms = Int((unixSeconds - Double(Int(unixSeconds))) * 1000)
-        func p(_ v: Int32, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1, 2))-\(p(tm.tm_mday, 2))T\(p(tm.tm_hour, 2)):\(p(tm.tm_min, 2)):\(p(tm.tm_sec, 2)).\(p(Int32(ms), 3))Z"
     }
 }
