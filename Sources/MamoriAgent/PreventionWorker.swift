@@ -20,10 +20,6 @@ public final class PreventionWorker {
     private let cgroups: CgroupResolver
     private let hostName: String
     private var lastTick = 0.0
-    /// Frozen lineages by incident id (for `mamori response thaw|kill`).
-    public private(set) var frozen: [String: CgroupFreezer.FrozenGroup] = [:]
-    /// Rule-driven kill latencies (event → signal), newest last, bounded.
-    public private(set) var killLatenciesNs: [UInt64] = []
 
     public init(controller: PreventionController, agentPid: UInt32, cgroups: CgroupResolver, hostName: String) {
         self.controller = controller
@@ -60,13 +56,6 @@ public final class PreventionWorker {
         let cgroupPath = cgroups.path(forCgroupId: process.cgroupId)
         let outcome = engine.respond(to: hit, process: process, ancestry: ancestry, cgroupPath: cgroupPath,
                                      incidentId: incident, now: now)
-        if let group = outcome.frozen { frozen[incident] = group }
-        for r in outcome.results where r.action == .kill && r.isDone {
-            if let l = r.latencyNs {
-                killLatenciesNs.append(l)
-                if killLatenciesNs.count > 4096 { killLatenciesNs.removeFirst(2048) }
-            }
-        }
         handleGuardrails(outcome.guardrailEvents)
         return Self.describe(outcome).map { ResponseNote(text: $0, acted: outcome.results.contains(where: \.isDone)) }
     }

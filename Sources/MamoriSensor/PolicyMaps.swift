@@ -27,10 +27,7 @@ public struct PolicyMaps: Sendable {
     public let mechanism: PreventionMechanism
 
     init(object: OpaquePointer?, mechanism: PreventionMechanism) throws(SensorError) {
-        func fd(_ name: String) throws(SensorError) -> Int32 {
-            guard let m = bpf_object__find_map_by_name(object, name) else { throw .mapMissing(name) }
-            return bpf_map__fd(m)
-        }
+        func fd(_ name: String) throws(SensorError) -> Int32 { try SensorMaps.mapFD(object, name) }
         configFD = try fd("mamori_config_map")
         execFD = try fd("mamori_exec_policy")
         scopeFD = try fd("mamori_scope")

@@ -17,11 +17,14 @@ public struct SensorMaps: Sendable {
     let bulkRingFD: Int32
     let cpuCount: Int
 
+    /// The descriptor of map `name` in a loaded object (shared with `PolicyMaps`).
+    static func mapFD(_ object: OpaquePointer?, _ name: String) throws(SensorError) -> Int32 {
+        guard let m = bpf_object__find_map_by_name(object, name) else { throw .mapMissing(name) }
+        return bpf_map__fd(m)
+    }
+
     init(object: OpaquePointer?) throws(SensorError) {
-        func fd(_ name: String) throws(SensorError) -> Int32 {
-            guard let m = bpf_object__find_map_by_name(object, name) else { throw .mapMissing(name) }
-            return bpf_map__fd(m)
-        }
+        func fd(_ name: String) throws(SensorError) -> Int32 { try Self.mapFD(object, name) }
         configFD = try fd("mamori_config_map")
         watchFD = try fd("mamori_watch")
         mutedFD = try fd("mamori_muted")

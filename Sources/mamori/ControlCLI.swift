@@ -24,10 +24,14 @@ struct ControlOptions: ParsableArguments {
 /// of docs/cli.md (1 failed, 2 bad request, 3 agent not running, 4 denied). Main thread.
 enum ControlCLI {
     /// Sends `request` and returns the reply; on error prints it and exits with its status.
-    static func call(_ options: ControlOptions, _ request: ControlRequest) throws -> ControlReply {
+    /// `agentDown` runs first when the agent is not running (read-only commands print what the
+    /// store knows there).
+    static func call(_ options: ControlOptions, _ request: ControlRequest,
+                     agentDown: () -> Void = {}) throws -> ControlReply {
         do {
             return try ControlClient(socketPath: options.socketPath, timeout: options.timeout).call(request)
         } catch {
+            if case .agentNotRunning = error { agentDown() }
             throw fail(error)
         }
     }

@@ -35,13 +35,7 @@ struct LevelShowCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let reply: ControlReply
-        do {
-            reply = try ControlClient(socketPath: control.socketPath, timeout: control.timeout).call(.levelGet)
-        } catch {
-            if case .agentNotRunning = error { AgentDownReport.level(db: store.db, json: json) }
-            throw ControlCLI.fail(error)
-        }
+        let reply = try ControlCLI.call(control, .levelGet) { AgentDownReport.level(db: store.db, json: json) }
         guard case .level(let state) = reply else { throw ControlCLI.unexpected(reply) }
         if json { ControlCLI.printJSON(state) } else { QueryCLI.write(ControlText.level(state)) }
     }

@@ -22,13 +22,7 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let reply: ControlReply
-        do {
-            reply = try ControlClient(socketPath: control.socketPath, timeout: control.timeout).call(.status)
-        } catch {
-            if case .agentNotRunning = error { AgentDownReport.status(db: store.db, json: json) }
-            throw ControlCLI.fail(error)
-        }
+        let reply = try ControlCLI.call(control, .status) { AgentDownReport.status(db: store.db, json: json) }
         guard case .status(let report) = reply else { throw ControlCLI.unexpected(reply) }
         if json { ControlCLI.printJSON(report) } else { QueryCLI.write(ControlText.status(report)) }
         if !report.degraded.isEmpty && !json {
