@@ -90,8 +90,20 @@ public final class PreventionWorker {
         }
     }
 
+    /// "Would have" kernel records already alerted, by what matched, with when: a build that
+    /// execs thousands of binaries from /tmp is one alert per binary per window, not thousands.
+    private var wouldHaveSeen: [String: Double] = [:]
+    static let wouldHaveWindowSeconds = 600.0
+
     func kernelAction(_ a: ActionEvent, process: ProcessRecord?, ancestry: [ProcessRecord]) -> AlertFields? {
-        if a.enforced, let e = engine.kernelActionEnforced(now: Self.monotonicSeconds()) { handleGuardrails([e]) }
+        let now = Self.monotonicSeconds()
+        if a.enforced, let e = engine.kernelActionEnforced(now: now) { handleGuardrails([e]) }
+        if !a.enforced {
+            let key = "\(a.action)|\(a.reason)|\(a.policyId)|\(a.path)|\(a.destination.map { "\($0)" } ?? ""):\(a.destinationPort)"
+            if let last = wouldHaveSeen[key], now - last < Self.wouldHaveWindowSeconds { return nil }
+            if wouldHaveSeen.count >= 4096 { wouldHaveSeen.removeAll(keepingCapacity: true) }
+            wouldHaveSeen[key] = now
+        }
         let subject: String
         switch a.action {
         case .killExec, .denyExec: subject = a.path.isEmpty ? "exec" : "exec of \(a.path)"
