@@ -43,9 +43,19 @@ extension ECSEncoder {
 
     func writeFile(_ e: FileEvent, to writer: inout JSONWriter) {
         writer.beginObject("file")
-        writer.string("path", e.path)
-        if let name = ProcessFields.baseName(e.path) { writer.string("name", name) }
-        if let target = e.targetPath { writer.string("target_path", target) }
+        // A rename's `file.path` is where the file lives now, as Elastic Defend writes it; the
+        // old name goes to `file.Ext.original` (ECS keeps `file.target_path` for symlink targets).
+        let current = e.targetPath ?? e.path
+        writer.string("path", current)
+        if let name = ProcessFields.baseName(current) { writer.string("name", name) }
+        if e.targetPath != nil {
+            writer.beginObject("Ext")
+            writer.beginObject("original")
+            writer.string("path", e.path)
+            if let name = ProcessFields.baseName(e.path) { writer.string("name", name) }
+            writer.endObject()
+            writer.endObject()
+        }
         if e.inode != 0 { writer.decimalString("inode", e.inode) }
         switch e.op {
         case .chmod:

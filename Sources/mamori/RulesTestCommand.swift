@@ -115,8 +115,14 @@ enum ECSReplay {
         f.parentExecutable = parent?["executable"] as? String ?? ""
         f.parentArgs = parent?["args"] as? [String] ?? []
         let file = dict(obj, "file")
-        f.path = file?["path"] as? String
-        f.targetPath = file?["target_path"] as? String
+        // A rename is written as ECS does: file.path the new name, file.Ext.original.path the old.
+        if let original = dict(dict(file, "Ext"), "original")?["path"] as? String {
+            f.path = original
+            f.targetPath = file?["path"] as? String
+        } else {
+            f.path = file?["path"] as? String
+            f.targetPath = file?["target_path"] as? String  // lines from before the ECS fix
+        }
         let src = dict(obj, "source"), dst = dict(obj, "destination")
         // ECS puts the initiator in source: for accept that is the remote peer.
         let (local, remote) = f.action == "accept" ? (dst, src) : (src, dst)

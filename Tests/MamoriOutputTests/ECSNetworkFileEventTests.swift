@@ -113,10 +113,15 @@ import Testing
         }
     }
 
-    @Test func renameCarriesTheTarget() throws {
+    /// ECS / Elastic Defend: a rename's `file.path` is the new path, the old one is
+    /// `file.Ext.original.path`; `file.target_path` is reserved for symlink targets.
+    @Test func renameWritesTheNewPathAndTheOriginal() throws {
         let parsed = try line(.file(Fixture.file(.rename, path: "/tmp/a", target: "/tmp/b", inode: 0)))
-        #expect(parsed.string("file.path") == "/tmp/a")
-        #expect(parsed.string("file.target_path") == "/tmp/b")
+        #expect(parsed.string("file.path") == "/tmp/b")
+        #expect(parsed.string("file.name") == "b")
+        #expect(parsed.string("file.Ext.original.path") == "/tmp/a")
+        #expect(parsed.string("file.Ext.original.name") == "a")
+        #expect(!parsed.has("file.target_path"))
         #expect(!parsed.has("file.inode"))
         #expect(!parsed.has("file.mode"))
     }
