@@ -6,7 +6,15 @@
 /// replaced per "maximal subpart" (Unicode §3.9, the same policy as `String(decoding:as:)`).
 ///
 /// Stateless; callable from any thread.
-enum JSONEscaping {
+public enum JSONEscaping {
+    /// The escaped body of `string` (without quotes), for callers that build JSON text by hand.
+    public static func escaped(_ string: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(string.utf8.count)
+        append(string, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
     private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 

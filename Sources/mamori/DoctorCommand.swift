@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import MamoriOutput
 import MamoriProcess
 import MamoriSensor
 
@@ -67,15 +68,5 @@ struct DoctorCommand: ParsableCommand {
     }
 }
 
-func jsonEscape(_ s: String) -> String {
-    var out = ""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
-}
+/// One JSON escaper for the whole tool (control characters included): MamoriOutput's.
+func jsonEscape(_ s: String) -> String { JSONEscaping.escaped(s) }

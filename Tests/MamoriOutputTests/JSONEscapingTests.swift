@@ -23,6 +23,15 @@ import Testing
         return try JSONSerialization.jsonObject(with: Data(document), options: .fragmentsAllowed) as? String
     }
 
+    /// The public string form (used by the CLI's hand-built JSON, e.g. `mamori doctor --json`)
+    /// is the same escaper: control characters come out as valid JSON.
+    @Test func publicEscapedStringParsesBackWithControlCharacters() throws {
+        let hostile = "tab\there\u{01}\u{1b}[31mred\r\n\"q\" \\ é"
+        let json = "{\"detail\":\"" + JSONEscaping.escaped(hostile) + "\"}"
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
+        #expect(object?["detail"] == hostile)
+    }
+
     @Test func quotesBackslashesAndShortEscapes() {
         #expect(escaped(#"say "hi""#) == #"say \"hi\""#)
         #expect(escaped(#"C:\dir\"#) == #"C:\\dir\\"#)
