@@ -99,6 +99,9 @@ public final class PreventionWorker {
         let now = Self.monotonicSeconds()
         if a.enforced, let e = engine.kernelActionEnforced(now: now) { handleGuardrails([e]) }
         if !a.enforced {
+            // Only the next level up is worth a line: what a level further away would do is
+            // simulation output (`mamori level simulate N`), read from the store, not an alert.
+            if Int(a.neededLevel) > Int(a.level) + 1 { return nil }
             let key = "\(a.action)|\(a.reason)|\(a.policyId)|\(a.path)|\(a.destination.map { "\($0)" } ?? ""):\(a.destinationPort)"
             if let last = wouldHaveSeen[key], now - last < Self.wouldHaveWindowSeconds { return nil }
             if wouldHaveSeen.count >= 4096 { wouldHaveSeen.removeAll(keepingCapacity: true) }
@@ -128,11 +131,13 @@ public final class PreventionWorker {
         case .protectedFile: technique = ["T1562"]
         default: technique = ["T1204"]
         }
-        return AlertFields(alertId: Identifiers.uuid(), ruleId: "mamori.prevention.\(a.reason)", ruleName: name,
-                           ruleDescription: "The kernel prevention programs matched policy entry \(a.policyId).",
-                           severityWord: a.enforced ? "high" : "low", riskScore: a.enforced ? 70 : 20,
-                           tacticIds: [], tacticNames: [], techniques: technique, incidentId: "",
-                           ancestry: ancestry, response: response)
+        var fields = AlertFields(alertId: Identifiers.uuid(), ruleId: "mamori.prevention.\(a.reason)", ruleName: name,
+                                 ruleDescription: "The kernel prevention programs matched policy entry \(a.policyId).",
+                                 severityWord: a.enforced ? "high" : "low", riskScore: a.enforced ? 70 : 20,
+                                 tacticIds: [], tacticNames: [], techniques: technique, incidentId: "",
+                                 ancestry: ancestry, response: response)
+        if !a.enforced { fields.kind = .notice }
+        return fields
     }
 
     /// Periodic work (about once a second): timed reverts, the breaker's cool-down, and the

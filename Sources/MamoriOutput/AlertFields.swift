@@ -28,6 +28,13 @@ public struct AlertFields: Sendable {
     public var response: String?
     /// How many times this host has seen the command before (rarity input).
     public var seenBefore: Int?
+    /// `event.kind` of the line: `.alert` for detections and enforced actions, `.notice` for
+    /// what the next prevention level up would do (written as ECS `signal`, so alert queries
+    /// on `event.kind: alert` do not count it).
+    public var kind: Kind = .alert
+
+    /// What an alert line is: a detection/action, or a prevention notice.
+    public enum Kind: Sendable { case alert, notice }
 
     public init(alertId: String, ruleId: String, ruleName: String, ruleDescription: String?,
                 ruleRuleset: String = "mamori", severityWord: String, riskScore: Int,

@@ -124,7 +124,10 @@ public struct ECSEncoder: Sendable {
     private func writeEventObject(_ event: SensorEvent, alert: AlertFields?, to writer: inout JSONWriter) {
         writer.beginObject("event")
         if let alert {
-            writer.literal("kind", "alert")
+            switch alert.kind {
+            case .alert: writer.literal("kind", "alert")
+            case .notice: writer.literal("kind", "signal")
+            }
             writer.number("severity", UInt64(alert.riskScore))
             writer.number("risk_score", UInt64(alert.riskScore))
             writer.string("id", alert.alertId)

@@ -120,7 +120,7 @@ struct PreventionEndToEndTests {
         config.prevention = try PolicyParser.parse(yaml: """
             exec_deny:
               - path: \(denied)
-                level: 2
+                level: 1
             """, file: "test-policy.yaml")
         let agent = Agent(configuration: config) { print("agent: \($0)") }
         try agent.start()
@@ -140,7 +140,8 @@ struct PreventionEndToEndTests {
         }
         let start = Int64(Date().timeIntervalSince1970 * 1e9)
 
-        // Level 0 in the scope: everything runs, alerts say what level 2 would do.
+        // Level 0 in the scope: everything runs; the rule's alert says what level 2 would do and a
+        // notice (event.kind signal) what the next level up, 1, would do in the kernel.
         try set(0)
         let marker0 = dir + "/marker0"
         let t0 = try Self.runInCgroup(procs, "\(denied) \(marker0)")
@@ -156,7 +157,9 @@ struct PreventionEndToEndTests {
             Self.ruleId($0).hasPrefix("mamori.prevention.") && Self.response($0).contains("would act")
                 && String(describing: $0).contains("denied-touch")
         }
-        #expect(wouldExec != nil, "the kernel's would-have record for the denied exec must become an alert")
+        #expect(wouldExec != nil, "the kernel's would-have record for the denied exec must become a notice")
+        #expect(((wouldExec?["event"] as? [String: Any])?["kind"] as? String) == "signal",
+                "a next-level notice is not an alert: \(String(describing: wouldExec?["event"]))")
         usleep(1_500_000)  // let the store writer commit the alerts and processes
 
         // Simulate level 2 for the scope.
