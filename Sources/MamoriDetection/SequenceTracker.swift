@@ -84,10 +84,29 @@ struct SequenceTracker {
         if !partials.isEmpty { rules[rule][key] = partials }
         if rules[rule].count > SequenceTracker.maxKeysPerRule {
             sweep(rule: rule, now: now, windowNs: spec.windowNs)
-            if rules[rule].count > SequenceTracker.maxKeysPerRule { rules[rule].removeAll() }
+            if rules[rule].count > SequenceTracker.maxKeysPerRule { shed(rule: rule) }
         }
         return completed
     }
+
+    /// Over the cap with nothing expired (a flood of fresh keys): keep the keys furthest along
+    /// their chain (highest step reached, then oldest: what was under way before the flood) down to 3/4 of the cap. A flood of
+    /// step-0 matches sheds its own keys first and never resets a chain already in progress.
+    private mutating func shed(rule: Int) {
+        let keep = SequenceTracker.maxKeysPerRule * 3 / 4
+        func progress(_ p: [Partial]) -> (Int, UInt64) {
+            (p.map(\.nextStep).max() ?? 0, p.map(\.startNs).max() ?? 0)
+        }
+        let ranked = rules[rule].sorted { a, b in
+            let (pa, pb) = (progress(a.value), progress(b.value))
+            return pa.0 != pb.0 ? pa.0 > pb.0 : pa.1 < pb.1
+        }
+        shedKeys &+= rules[rule].count - keep
+        rules[rule] = Dictionary(uniqueKeysWithValues: ranked.prefix(keep).map { ($0.key, $0.value) })
+    }
+
+    /// Keys dropped under pressure since start (diagnostics: state shed, not silently reset).
+    private(set) var shedKeys = 0
 
     private func satisfies(_ step: SequenceStep, _ captures: [[UInt8]], _ value: (RuleField) -> [UInt8]?) -> Bool {
         for match in step.matches {

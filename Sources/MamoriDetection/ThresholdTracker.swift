@@ -4,7 +4,8 @@
 /// distinct values) within the window for the same key". Fires once when the count reaches N,
 /// then starts over for that key, so a burst yields one hit per N matches rather than one per
 /// event. Memory is bounded: at most N-1 entries per key and `maxKeysPerRule` keys per rule
-/// (expired keys are dropped first; if that is not enough, the rule's state is reset). State is
+/// (expired keys are dropped first; if that is not enough, the keys with the fewest matches go,
+/// so a flood of fresh keys cannot reset a key close to firing). State is
 /// updated in place: a match that does not fire allocates nothing once its key exists.
 /// Owned by a `DetectionEngine` on the pipeline worker thread.
 struct ThresholdTracker {
@@ -53,10 +54,27 @@ struct ThresholdTracker {
             rules[rule][key] = nil
         } else if rules[rule].count > ThresholdTracker.maxKeysPerRule {
             rules[rule] = rules[rule].filter { $0.value.lastNs >= horizon }
-            if rules[rule].count > ThresholdTracker.maxKeysPerRule { rules[rule].removeAll() }
+            if rules[rule].count > ThresholdTracker.maxKeysPerRule { shed(rule: rule) }
         }
         return fired
     }
+
+    /// Over the cap with nothing expired (a flood of fresh keys): drop the keys *least* on
+    /// their way to firing (fewest matches, then oldest) down to 3/4 of the cap. A flood of
+    /// one-match keys never wipes a key that is close to its threshold, as resetting the
+    /// whole rule would.
+    private mutating func shed(rule: Int) {
+        let keep = ThresholdTracker.maxKeysPerRule * 3 / 4
+        let ranked = rules[rule].sorted { a, b in
+            let (na, nb) = (a.value.entries.count + a.value.distinct.count, b.value.entries.count + b.value.distinct.count)
+            return na != nb ? na > nb : a.value.lastNs > b.value.lastNs
+        }
+        shedKeys &+= rules[rule].count - keep
+        rules[rule] = Dictionary(uniqueKeysWithValues: ranked.prefix(keep).map { ($0.key, $0.value) })
+    }
+
+    /// Keys dropped under pressure since start (diagnostics: state shed, not silently reset).
+    private(set) var shedKeys = 0
 
     /// Drops keys whose newest match is older than their rule's window.
     mutating func sweep(now: UInt64, specs: [ThresholdSpec?]) {

@@ -85,6 +85,19 @@ import MamoriProcess
         #expect(hit.rule.attack.tacticIds == ["TA0002"])
     }
 
+    /// Issue 13.12: 9,000 fresh lineages each starting the chain (more than the per-rule key
+    /// cap) must not wipe a chain already two steps in: the download→chmod→exec rule is not
+    /// evaded by a flood between chmod and exec.
+    @Test func aFloodOfFreshKeysDoesNotResetAChainInProgress() {
+        let h = Harness(Self.dropAndRun)
+        #expect(run(h, steps: [write("/tmp/x", by: shell, at: 1), chmod("/tmp/x", by: shell, at: 2)]).isEmpty)
+        for i in 0..<9_000 {
+            let leader = Fixture.record(pid: UInt32(20_000 + i), "/bin/bash", ["-bash"], ppid: 1, session: UInt32(20_000 + i))
+            _ = run(h, steps: [write("/tmp/f\(i)", by: leader, at: 3)])
+        }
+        #expect(run(h, steps: [exec("/tmp/x", by: shell, at: 4)]).map(\.id) == ["drop-chmod-exec"])
+    }
+
     @Test func outOfOrderDoesNotFire() {
         let h = Harness(Self.dropAndRun)
         #expect(run(h, steps: [chmod("/tmp/x", by: shell, at: 1), write("/tmp/x", by: shell, at: 2), exec("/tmp/x", by: shell, at: 3)]).isEmpty)

@@ -40,6 +40,16 @@ import MamoriEvents
         #expect(h.hits(connect(6, at: 7)).isEmpty)
     }
 
+    /// Issue 13.12: a flood of more fresh keys than the per-rule cap (one LDAP connect from
+    /// each of 9,000 short-lived processes) must not reset a key that is close to firing.
+    @Test func aFloodOfFreshKeysDoesNotResetAKeyCloseToFiring() {
+        let h = Harness(Self.ldapFanOut)
+        for host in 1...4 { #expect(h.hits(connect(host, pid: 100, at: 1)).isEmpty) }
+        for flood in 0..<9_000 { _ = h.hits(connect(1, pid: UInt32(10_000 + flood), at: 2)) }
+        #expect(h.hits(connect(5, pid: 100, at: 3)).map(\.id) == ["ldap-fanout"],
+                "the victim key's four earlier hosts must have survived the flood")
+    }
+
     @Test func matchesOutsideTheWindowDoNotCount() {
         let h = Harness(Self.ldapFanOut)
         #expect(h.hits(connect(1, at: 0)).isEmpty)
