@@ -42,6 +42,7 @@ public final class Agent: @unchecked Sendable {
     public var lastAlert: AlertNotice? { live.lastAlert }
     private var lastStatsAt = 0.0
     private var lastStatsEvents: UInt64 = 0
+    private var loss = LossMonitor()
     /// True once `start()` finished: the control handler answers `unavailable` before.
     public var isStarted: Bool { startedFlag.load(ordering: .acquiring) }
     private var writer: StoreWriter?
@@ -202,6 +203,19 @@ public final class Agent: @unchecked Sendable {
         live.update(.init(events: pipeline.eventsProcessed, alerts: pipeline.alertsRaised, eventsPerSecond: rate,
                           kernelDrops: s.totalKernelDrops, queueDrops: s.reader.queueDrops, queueDepth: s.queue.depth,
                           storeDrops: pipeline.storeDrops))
+        let w = writer?.stats
+        let counters = LossMonitor.Counters(kernel: s.totalKernelDrops, queue: s.reader.queueDrops,
+                                            storeRefused: pipeline.storeDrops, storeUnstored: w?.unstored ?? 0,
+                                            diskFull: w?.diskFullCount ?? 0)
+        if let (fields, detail) = loss.check(counters, at: now) {
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            let unixNs = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+            log("loss: \(fields.ruleName)")
+            if let line = LossMonitor.ecsLine(fields, detail: detail, hostName: Self.hostName(), unixNs: unixNs) {
+                pipeline.raiseNotice(fields, nowUnixNs: unixNs, ecsLine: line)
+            }
+        }
     }
 
     /// This process's cgroup v2 path relative to the mount ("/system.slice/mamori.service"),

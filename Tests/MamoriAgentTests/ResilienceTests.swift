@@ -127,6 +127,9 @@ struct ResilienceTests {
             print("flood: stop counters \(counters)")
             #expect((counters["events"] ?? 0) > 10_000, "the flood reached the pipeline: \(counters)")
             #expect((counters["kernel_drops"] ?? 0) > 0, "the kernel counted what the stalled agent missed: \(counters)")
+            // Loss is an alert, not only a counter (issue 13.12).
+            let alerts = (try? String(contentsOfFile: agent.alertsPath, encoding: .utf8)) ?? ""
+            #expect(alerts.contains("\"mamori.loss\""), "a mamori.loss alert names the drops; log:\n\(agent.log)")
         }
     }
 }
