@@ -50,9 +50,7 @@ public struct CgroupFreezer: Sendable {
 
     /// Moves `root` and its descendants into the incident's cgroup and freezes it.
     public func freeze(_ root: ProcessKey, incidentId: String) throws(FreezeError) -> FrozenGroup {
-        guard !incidentId.isEmpty, incidentId.utf8.allSatisfy({ isalnum(Int32($0)) != 0 || $0 == 45 || $0 == 95 }) else {
-            throw .badIncidentId(incidentId)
-        }
+        try Self.validate(incidentId)
         let parent = "\(mountPoint)/\(parentName)"
         let dir = directory(for: incidentId)
         for path in [parent, dir] where mkdir(path, 0o755) != 0 && errno != EEXIST {
@@ -107,8 +105,18 @@ public struct CgroupFreezer: Sendable {
         return group
     }
 
+    /// An incident id names one directory under the freezer's parent and nothing else: ASCII
+    /// letters, digits, '-' or '_', at most 128 bytes. (`../system.slice` would otherwise freeze
+    /// or kill every service.) Every entry point that takes an id checks it.
+    public static func validate(_ incidentId: String) throws(FreezeError) {
+        guard !incidentId.isEmpty, incidentId.utf8.count <= 128,
+              incidentId.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 })
+        else { throw .badIncidentId(incidentId) }
+    }
+
     /// Lets the frozen lineage run again (it stays in the incident's cgroup until `remove`).
     public func thaw(incidentId: String) throws(FreezeError) {
+        try Self.validate(incidentId)
         let dir = directory(for: incidentId)
         let rc = CgroupFreezer.write("0\n", to: "\(dir)/cgroup.freeze")
         if rc != 0 { throw .cgroup(path: "\(dir)/cgroup.freeze", errno: rc) }
@@ -117,6 +125,7 @@ public struct CgroupFreezer: Sendable {
 
     /// Kills every member of the frozen group (`cgroup.kill`, else SIGKILL each pid).
     public func killFrozen(incidentId: String) throws(FreezeError) -> ActionResult {
+        try Self.validate(incidentId)
         let dir = directory(for: incidentId)
         var rc = CgroupFreezer.write("1\n", to: "\(dir)/cgroup.kill")
         if rc == ENOENT {
@@ -130,6 +139,7 @@ public struct CgroupFreezer: Sendable {
     /// Moves surviving members back to their original cgroups (when `group` is given), then
     /// removes the incident's cgroup once empty. Waits up to ~2 s for killed members to go.
     public func remove(incidentId: String, restoring group: FrozenGroup? = nil) throws(FreezeError) {
+        try Self.validate(incidentId)
         let dir = directory(for: incidentId)
         if let group {
             _ = CgroupFreezer.write("0\n", to: "\(dir)/cgroup.freeze")
@@ -145,7 +155,9 @@ public struct CgroupFreezer: Sendable {
     }
 
     /// Pids in the incident's cgroup.
-    public func members(incidentId: String) -> [UInt32] { members(directory(for: incidentId)) }
+    public func members(incidentId: String) -> [UInt32] {
+        (try? Self.validate(incidentId)) == nil ? [] : members(directory(for: incidentId))
+    }
 
     /// Whether the kernel reports the incident's cgroup as frozen (`cgroup.events`).
     public func isFrozen(incidentId: String) -> Bool {
