@@ -1,3 +1,4 @@
+import CMamoriSys
 import Foundation
 
 /// Moves suspicious files into a root-only directory with a manifest (sha256, original path,
@@ -6,7 +7,16 @@ import Foundation
 /// Why copy instead of rename: the quarantine may be on another filesystem, and reading the
 /// file anyway gives the hash. The copy is fsynced before the original is unlinked, so a crash
 /// loses nothing. Each entry is `<id>.bin` (mode 0400) plus `<id>.json` (its manifest, written
-/// atomically), in a 0700 directory. Use from one thread (the agent's control handler).
+/// atomically), in a 0700 directory.
+///
+/// Hostile paths: the file to quarantine and the place to restore to are chosen by whoever
+/// wrote them, and root acting by path on them is a symlink race waiting to happen. So every
+/// operation works on pinned directory fds: the parent directory is opened with openat2
+/// `RESOLVE_NO_SYMLINKS` (a symlink in any component is refused), the file with `O_NOFOLLOW`,
+/// the original is unlinked only if the name still holds the inode that was copied, a restore
+/// writes a temporary file in the target directory, sets owner and mode with fchown/fchmod and
+/// renames it into place with `RENAME_NOREPLACE` (unless forced). Use from one thread (the
+/// agent's control handler).
 public struct Quarantine: Sendable {
     public let directory: String
 
@@ -32,30 +42,55 @@ public struct Quarantine: Sendable {
         public var message: String
         public var description: String { "\(path): \(message)" }
         init(_ path: String, _ message: String) { self.path = path; self.message = message }
-        init(_ path: String, errno e: Int32) { self.init(path, String(cString: strerror(e))) }
+        init(_ path: String, errno e: Int32) {
+            self.init(path, e == ELOOP || e == EXDEV
+                      ? "a component is a symlink (or leaves the tree): give the resolved path"
+                      : String(cString: strerror(e)))
+        }
     }
 
     /// Moves `path` into quarantine and returns its manifest entry.
     public func quarantine(path: String, origin: String?, now: Double = Date().timeIntervalSince1970) throws(Failure) -> Entry {
-        try ensureDirectory()
+        let qfd = try openDirectory()
+        defer { close(qfd) }
+        let (parent, name) = try Self.split(path)
+        let dfd = mamori_open_no_symlinks(AT_FDCWD, parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        guard dfd >= 0 else { throw Failure(parent, errno: errno) }
+        defer { close(dfd) }
+        let input = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard input >= 0 else {
+            let e = errno
+            throw e == ELOOP ? Failure(path, "is a symlink; only regular files are quarantined") : Failure(path, errno: e)
+        }
+        defer { close(input) }
         var st = stat()
-        guard lstat(path, &st) == 0 else { throw Failure(path, errno: errno) }
+        guard fstat(input, &st) == 0 else { throw Failure(path, errno: errno) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw Failure(path, "not a regular file; only regular files are quarantined") }
         let id = Quarantine.newId(now)
-        let stored = "\(directory)/\(id).bin"
-        let sha = try Quarantine.copy(from: path, to: stored, mode: 0o400, exclusive: true)
+        let output = openat(qfd, "\(id).bin", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o400)
+        guard output >= 0 else { throw Failure("\(directory)/\(id).bin", errno: errno) }
+        let sha: String
+        do { sha = try Quarantine.copy(from: input, to: output, source: path, destination: "\(directory)/\(id).bin") } catch {
+            unlinkat(qfd, "\(id).bin", 0)
+            throw error
+        }
         let entry = Entry(id: id, originalPath: path, sha256: sha, size: Int64(st.st_size), uid: st.st_uid,
                           gid: st.st_gid, mode: UInt32(st.st_mode & 0o7777), origin: origin, quarantinedAtUnix: now)
         do {
-            let data = try JSONEncoder().encode(entry)
-            try AtomicFile.write(data, to: "\(directory)/\(id).json", mode: 0o600)
+            try writeManifest(entry, in: qfd)
         } catch {
-            unlink(stored)
-            throw Failure(directory, "cannot write the manifest: \(error)")
+            unlinkat(qfd, "\(id).bin", 0)
+            throw error
         }
-        guard unlink(path) == 0 else {
+        // Unlink only what was copied: the name must still hold the same inode (not a file
+        // swapped in since). unlinkat on the pinned directory never follows a symlink.
+        var current = stat()
+        guard fstatat(dfd, name, &current, AT_SYMLINK_NOFOLLOW) == 0,
+              current.st_dev == st.st_dev, current.st_ino == st.st_ino else {
+            throw Failure(path, "changed while being quarantined: the copy is kept as \(id), the path was left as it is")
+        }
+        guard unlinkat(dfd, name, 0) == 0 else {
             let e = errno
-            // Keep the copy and manifest: the file is preserved either way; say what happened.
             throw Failure(path, "copied to quarantine as \(id) but could not remove the original: \(String(cString: strerror(e)))")
         }
         return entry
@@ -63,38 +98,121 @@ public struct Quarantine: Sendable {
 
     /// Every entry, oldest first; unreadable manifests are skipped.
     public func list() -> [Entry] {
+        guard let qfd = try? openDirectory(create: false) else { return [] }
+        defer { close(qfd) }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        return names.filter { $0.hasSuffix(".json") }.compactMap { name -> Entry? in
-            guard let data = FileManager.default.contents(atPath: "\(directory)/\(name)") else { return nil }
-            return try? JSONDecoder().decode(Entry.self, from: data)
-        }.sorted { ($0.quarantinedAtUnix, $0.id) < ($1.quarantinedAtUnix, $1.id) }
+        return names.filter { $0.hasSuffix(".json") }.compactMap { readManifest(named: $0, in: qfd) }
+            .sorted { ($0.quarantinedAtUnix, $0.id) < ($1.quarantinedAtUnix, $1.id) }
     }
 
     /// Puts entry `id` back where it came from (owner and mode restored). Refuses to replace an
     /// existing file unless `force`. Returns the restored path.
     @discardableResult
     public func restore(id: String, force: Bool = false) throws(Failure) -> String {
-        guard let entry = list().first(where: { $0.id == id }) else { throw Failure(directory, "no quarantined file with id \(id)") }
-        let stored = "\(directory)/\(id).bin"
+        guard !id.isEmpty, id.utf8.count <= 64,
+              id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) || $0 == 45 }) else {
+            throw Failure(directory, "no quarantined file with id \(id)")
+        }
+        let qfd = try openDirectory(create: false)
+        defer { close(qfd) }
+        guard let entry = readManifest(named: "\(id).json", in: qfd), entry.id == id else {
+            throw Failure(directory, "no quarantined file with id \(id)")
+        }
+        let stored = openat(qfd, "\(id).bin", O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard stored >= 0 else { throw Failure("\(directory)/\(id).bin", errno: errno) }
+        defer { close(stored) }
         let target = entry.originalPath
-        if !force, access(target, F_OK) == 0 {
+        let (parent, name) = try Self.split(target)
+        let dfd = mamori_open_no_symlinks(AT_FDCWD, parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        guard dfd >= 0 else { throw Failure(parent, errno: errno) }
+        defer { close(dfd) }
+        var existing = stat()
+        if !force, fstatat(dfd, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
             throw Failure(target, "exists; restore with force to overwrite it")
         }
-        let sha = try Quarantine.copy(from: stored, to: target, mode: mode_t(entry.mode), exclusive: !force)
-        guard sha == entry.sha256 else {
-            unlink(target)
-            throw Failure(stored, "content does not match the recorded sha256; not restored")
+        let temporary = ".mamori-restore-\(id)"
+        let output = openat(dfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard output >= 0 else { throw Failure("\(parent)/\(temporary)", errno: errno) }
+        var outputOpen = true
+        func discard() { if outputOpen { close(output); outputOpen = false }; unlinkat(dfd, temporary, 0) }
+        let sha: String
+        do { sha = try Quarantine.copy(from: stored, to: output, source: "\(directory)/\(id).bin", destination: target, closing: false) } catch {
+            discard()
+            throw error
         }
-        _ = chown(target, entry.uid, entry.gid)
-        _ = chmod(target, mode_t(entry.mode))
-        unlink(stored)
-        unlink("\(directory)/\(id).json")
+        guard sha == entry.sha256 else {
+            discard()
+            throw Failure("\(directory)/\(id).bin", "content does not match the recorded sha256; not restored")
+        }
+        _ = fchown(output, entry.uid, entry.gid)
+        _ = fchmod(output, mode_t(entry.mode))
+        _ = fsync(output)
+        close(output)
+        outputOpen = false
+        let moved = force ? renameat(dfd, temporary, dfd, name) : mamori_rename_noreplace(dfd, temporary, dfd, name)
+        guard moved == 0 else {
+            let e = errno
+            discard()
+            throw e == EEXIST ? Failure(target, "exists; restore with force to overwrite it") : Failure(target, errno: e)
+        }
+        _ = fsync(dfd)
+        unlinkat(qfd, "\(id).bin", 0)
+        unlinkat(qfd, "\(id).json", 0)
         return target
     }
 
-    private func ensureDirectory() throws(Failure) {
-        if mkdir(directory, 0o700) != 0, errno != EEXIST { throw Failure(directory, errno: errno) }
-        guard chmod(directory, 0o700) == 0 else { throw Failure(directory, errno: errno) }
+    /// The quarantine directory as a pinned fd: created 0700 if missing, never a symlink.
+    private func openDirectory(create: Bool = true) throws(Failure) -> Int32 {
+        if create, mkdir(directory, 0o700) != 0, errno != EEXIST { throw Failure(directory, errno: errno) }
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw Failure(directory, errno: errno) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_uid == geteuid() else {
+            close(fd)
+            throw Failure(directory, "is not owned by this user; refusing to use it as the quarantine")
+        }
+        guard fchmod(fd, 0o700) == 0 else { let e = errno; close(fd); throw Failure(directory, errno: e) }
+        return fd
+    }
+
+    private func writeManifest(_ entry: Entry, in qfd: Int32) throws(Failure) {
+        let data: Data
+        do { data = try JSONEncoder().encode(entry) } catch { throw Failure(directory, "cannot encode the manifest: \(error)") }
+        let temporary = "\(entry.id).json.tmp"
+        let fd = openat(qfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw Failure("\(directory)/\(temporary)", errno: errno) }
+        let bytes = [UInt8](data)
+        var off = 0
+        while off < bytes.count {
+            let w = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, bytes.count - off) }
+            if w < 0 { if errno == EINTR { continue }; let e = errno; close(fd); unlinkat(qfd, temporary, 0); throw Failure(directory, errno: e) }
+            off += w
+        }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard synced, renameat(qfd, temporary, qfd, "\(entry.id).json") == 0 else {
+            let e = errno
+            unlinkat(qfd, temporary, 0)
+            throw Failure(directory, "cannot write the manifest: \(String(cString: strerror(e)))")
+        }
+        _ = fsync(qfd)
+    }
+
+    private func readManifest(named name: String, in qfd: Int32) -> Entry? {
+        let fd = openat(qfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        guard let data = try? handle.read(upToCount: 1 << 20) else { return nil }
+        return try? JSONDecoder().decode(Entry.self, from: data)
+    }
+
+    /// An absolute path's parent directory and last component ("/a/b" → ("/a", "b")).
+    static func split(_ path: String) throws(Failure) -> (String, String) {
+        guard path.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { throw Failure(path, "must be an absolute path") }
+        let name = String(path[path.index(after: slash)...])
+        guard !name.isEmpty, name != ".", name != ".." else { throw Failure(path, "must name a file") }
+        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        return (parent, name)
     }
 
     static func newId(_ now: Double) -> String {
@@ -103,38 +221,28 @@ public struct Quarantine: Sendable {
         return "q\(Int64(now * 1000))-" + bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
-    /// Copies with hashing; fsyncs the destination (and its directory). Returns the sha256.
-    static func copy(from src: String, to dst: String, mode: mode_t, exclusive: Bool) throws(Failure) -> String {
-        let input = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard input >= 0 else { throw Failure(src, errno: errno) }
-        defer { close(input) }
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
-        let output = open(dst, flags, mode)
-        guard output >= 0 else { throw Failure(dst, errno: errno) }
+    /// Copies between open fds with hashing and fsyncs the destination; returns the sha256.
+    /// Closes `output` unless `closing` is false.
+    static func copy(from input: Int32, to output: Int32, source: String, destination: String,
+                     closing: Bool = true) throws(Failure) -> String {
         var sha = SHA256()
         var buf = [UInt8](repeating: 0, count: 1 << 16)
         var failure: Failure?
         copying: while true {
             let n = buf.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; failure = Failure(src, errno: errno); break }
+            if n < 0 { if errno == EINTR { continue }; failure = Failure(source, errno: errno); break }
             if n == 0 { break }
             sha.update(buf[0..<n])
             var off = 0
             while off < n {
                 let w = buf.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + off, n - off) }
-                if w < 0 { if errno == EINTR { continue }; failure = Failure(dst, errno: errno); break copying }
+                if w < 0 { if errno == EINTR { continue }; failure = Failure(destination, errno: errno); break copying }
                 off += w
             }
         }
-        if failure == nil, fsync(output) != 0 { failure = Failure(dst, errno: errno) }
-        close(output)
-        if let failure {
-            unlink(dst)
-            throw failure
-        }
-        let dir = (dst as NSString).deletingLastPathComponent
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+        if failure == nil, fsync(output) != 0 { failure = Failure(destination, errno: errno) }
+        if closing { close(output) }
+        if let failure { throw failure }
         return sha.finalizeHex()
     }
 }
