@@ -184,6 +184,15 @@ public final class PreventionController: @unchecked Sendable {
     private func persistLocked() {
         do { try levelStore.save(state) } catch {
             log("prevention: could not persist the level to \(levelStore.path): \(error) (it applies until restart)")
+            return
+        }
+        // The save is atomic (write + rename): state.json is a new inode each time. The kernel
+        // protects files by inode, so re-protect the new one at once or the file is open to
+        // tampering from the first save on.
+        if policy.protectedFiles.contains(levelStore.path) {
+            do { try applyLocked(state: state, enforcementOff: enforcementOff) } catch {
+                log("prevention: could not re-protect \(levelStore.path) after saving it: \(error)")
+            }
         }
     }
 }
