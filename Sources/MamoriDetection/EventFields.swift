@@ -1,3 +1,4 @@
+import Glibc
 import MamoriEvents
 import MamoriProcess
 
@@ -225,6 +226,9 @@ struct EventFields {
             case 58: return appendNonEmpty("ipv6-icmp")
             default: appendDecimal(UInt64(n.proto)); return true
             }
+        case .connectResult:
+            guard let n = input.network, n.op == .connect else { return false }
+            return appendNonEmpty(Self.connectResult(n.result))
         case .sourceIsIpv6, .destinationIsIpv6:
             guard let n = input.network else { return false }
             let family = field == .sourceIsIpv6 ? n.source.family : n.destination.family
@@ -266,6 +270,19 @@ struct EventFields {
     }
 
     /// Words of the `FileOperation` field.
+    /// `ConnectResult`: a connect's return value as a word rules can match (a scan is many
+    /// refused or unreachable connects; a non-blocking connect reports `in-progress`).
+    static func connectResult(_ result: Int32) -> String {
+        switch -result {
+        case 0: return "success"
+        case ECONNREFUSED: return "refused"
+        case ENETUNREACH, EHOSTUNREACH: return "unreachable"
+        case ETIMEDOUT: return "timeout"
+        case EINPROGRESS, EALREADY: return "in-progress"
+        default: return "failed"
+        }
+    }
+
     static func operationWord(_ op: FileOp) -> String {
         switch op {
         case .create: return "create"

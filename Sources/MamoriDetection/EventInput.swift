@@ -39,6 +39,8 @@ struct EventFacts {
         var sourcePort: UInt16
         var destination: IPAddress
         var destinationPort: UInt16
+        /// The syscall's return value (0, or -errno).
+        var result: Int32 = 0
     }
 
     init(_ event: borrowing SensorEvent) {
@@ -48,7 +50,7 @@ struct EventFacts {
         case .network(let n):
             header = n.header; euid = n.subject.euid; ppid = n.subject.ppid
             network = Network(op: n.op, proto: n.proto, source: n.source, sourcePort: n.sourcePort,
-                              destination: n.destination, destinationPort: n.destinationPort)
+                              destination: n.destination, destinationPort: n.destinationPort, result: n.result)
         case .file(let f):
             header = f.header; euid = f.subject.euid; ppid = f.subject.ppid
             fileOp = f.op; fileMode = f.mode

@@ -20,7 +20,7 @@ struct LiteralGate: Equatable {
         let extraFields = Set(literals.map(\.field)).intersection(costly).count
         // Fields with a handful of possible values (Initiated is 'true' for every connect)
         // make gates that open for most events: a last resort.
-        let coarse: Set<RuleField> = [.initiated, .networkProtocol, .sourceIsIpv6, .destinationIsIpv6, .fileExecutable]
+        let coarse: Set<RuleField> = [.initiated, .connectResult, .networkProtocol, .sourceIsIpv6, .destinationIsIpv6, .fileExecutable]
         if literals.contains(where: { coarse.contains($0.field) }) { return -1000 + shortest }
         return shortest * 16 - literals.count - extraFields * 64
     }

@@ -16,6 +16,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     // network_connection.
     case destinationIp, destinationPort, sourceIp, sourcePort, initiated, networkProtocol
     case sourceIsIpv6, destinationIsIpv6
+    /// Mamori: how a connect ended (success, refused, unreachable, timeout, in-progress, failed).
+    case connectResult
     // file_*.
     case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
     // tamper (Mamori's own category).
@@ -88,6 +90,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .networkProtocol: return "Protocol"
         case .sourceIsIpv6: return "SourceIsIpv6"
         case .destinationIsIpv6: return "DestinationIsIpv6"
+        case .connectResult: return "ConnectResult"
         case .targetFilename: return "TargetFilename"
         case .sourceFilename: return "SourceFilename"
         case .fileOperation: return "FileOperation"
@@ -135,7 +138,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     func isUsable(in category: RuleCategory) -> Bool {
         switch self {
         case .destinationIp, .destinationPort, .sourceIp, .sourcePort, .initiated, .networkProtocol,
-             .sourceIsIpv6, .destinationIsIpv6, .destinationHostname, .sourceHostname,
+             .sourceIsIpv6, .destinationIsIpv6, .connectResult, .destinationHostname, .sourceHostname,
              .destinationPortName, .sourcePortName:
             return category == .networkConnection
         case .targetFilename, .sourceFilename, .fileOperation, .fileMode, .fileExecutable,

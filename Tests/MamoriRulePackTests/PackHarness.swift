@@ -183,12 +183,13 @@ struct Actor: Sendable {
     }
 
     /// A connection by this actor (`op: .accept` for an inbound one).
-    func connect(_ address: String, _ port: UInt16, op: NetworkOp = .connect, proto: UInt16 = 6, at seconds: Double = 100) -> Step {
+    func connect(_ address: String, _ port: UInt16, op: NetworkOp = .connect, proto: UInt16 = 6, result: Int32 = 0,
+                 at seconds: Double = 100) -> Step {
         let destination = Actor.ip(address)
         let source = destination.family == .inet ? Actor.ip("10.0.0.5") : Actor.ip("fd00::5")
         return step(.network(NetworkEvent(header: header(kind: 4, at: seconds), subject: subject, op: op,
                                           family: destination.family, proto: proto, socketType: proto == 6 ? 1 : 2,
-                                          result: 0, source: source, sourcePort: 40_000, destination: destination,
+                                          result: result, source: source, sourcePort: 40_000, destination: destination,
                                           destinationPort: port)))
     }
 
