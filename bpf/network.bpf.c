@@ -17,6 +17,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#define MAMORI_EINPROGRESS 115
+
 /* UDP flows already reported: (tgid, family, port, address) -> boot ns of the last report. */
 struct udp_flow_key {
 	__u32 tgid;
@@ -128,15 +130,26 @@ int mamori_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	sk = mamori_fd_sock(task, fd);
 	if (sk)
 		net_fill_sock(&n, sk);
-	/* The requested destination is authoritative (the socket may not be connected yet). */
-	n.family = sa.family;
-	n.dport = __builtin_bswap16(sa.port);
-	__builtin_memset(n.daddr, 0, sizeof(n.daddr));
-	if (sa.family == MAMORI_AF_INET)
-		__builtin_memcpy(n.daddr, &sa.addr4_or_flowinfo, 4);
-	else
-		__builtin_memcpy(n.daddr, sa.addr6, 16);
-	net_emit(cfg, &n, MAMORI_NET_CONNECT, (__s32)ctx->ret);
+	/*
+	 * What the kernel used wins over user memory: the sockaddr read above is re-read at exit,
+	 * and another thread may have rewritten it after the kernel copied it (an evasion). When
+	 * the connect succeeded or is under way, the socket holds the destination the kernel
+	 * really connected to; only a failed connect (nothing reached) falls back to the
+	 * requested address.
+	 */
+	long ret = ctx->ret;
+	bool sock_has_peer = sk && (ret == 0 || ret == -MAMORI_EINPROGRESS) && n.dport != 0 &&
+			     n.family == sa.family;
+	if (!sock_has_peer) {
+		n.family = sa.family;
+		n.dport = __builtin_bswap16(sa.port);
+		__builtin_memset(n.daddr, 0, sizeof(n.daddr));
+		if (sa.family == MAMORI_AF_INET)
+			__builtin_memcpy(n.daddr, &sa.addr4_or_flowinfo, 4);
+		else
+			__builtin_memcpy(n.daddr, sa.addr6, 16);
+	}
+	net_emit(cfg, &n, MAMORI_NET_CONNECT, (__s32)ret);
 	return 0;
 }
 
