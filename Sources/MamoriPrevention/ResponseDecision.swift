@@ -98,11 +98,7 @@ public struct ResponseDecision: Sendable, Equatable {
         }
         var target = subject
         if rule.response == .killTree || rule.response == .freeze {
-            // Climb to the incident root, stopping below the first process we may not touch.
-            for ancestor in ancestry {
-                guard protection.refusal(ancestor) == nil else { break }
-                target = ancestor
-            }
+            target = Self.treeRoot(of: subject, ancestry: ancestry, protection: protection)
         }
         d.target = target
         guard level >= required else {
@@ -118,5 +114,25 @@ public struct ResponseDecision: Sendable, Equatable {
         d.verdict = .act
         d.reason = "level \(level.rawValue) >= \(required.rawValue): \(rule.response.rawValue) pid \(target.pid) (\(target.executable))"
         return d
+    }
+
+    /// Where a kill-tree or freeze starts: climb the ancestry (parent first) to the incident's
+    /// root, but stay inside the blast radius an incident can justify. Stop below the first
+    /// ancestor that is protected, that lives in another unit or cgroup than the subject (a web
+    /// shell's tree never reaches into another service), or that is a service's main process
+    /// (its parent is pid 1, or unknown because the ancestry is cut): a hit under nginx kills
+    /// the worker's children, never the nginx master and with it the whole site.
+    static func treeRoot(of subject: DecisionSubject, ancestry: [DecisionSubject],
+                         protection: ProtectionList) -> DecisionSubject {
+        var target = subject
+        for (i, ancestor) in ancestry.enumerated() {
+            guard ancestor.pid > 1, protection.refusal(ancestor) == nil else { break }
+            guard ancestor.unit == subject.unit else { break }
+            if let a = ancestor.cgroupPath, let s = subject.cgroupPath, a != s { break }
+            let parentPid = i + 1 < ancestry.count ? ancestry[i + 1].pid : nil
+            guard let parentPid, parentPid > 1 else { break }
+            target = ancestor
+        }
+        return target
     }
 }

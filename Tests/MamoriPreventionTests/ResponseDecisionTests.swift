@@ -47,16 +47,35 @@ import Testing
                                         ladder: ladder, protection: protection).verdict == .wouldAct(at: .high))
     }
 
-    @Test func killTreeClimbsToTheRootButNotPastProtected() {
+    /// Issue 13.8: kill-tree stays inside the incident and its unit. A web-shell hit under nginx
+    /// climbs to the worker's child (python3, pid 200), never to the nginx master (pid 100,
+    /// whose parent is pid 1): killing the master would take the whole site down.
+    @Test func killTreeClimbsWithinTheIncidentNotToTheServiceMainProcess() {
         let d = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: ancestry,
                                         levels: LevelView(hostLevel: .critical), ladder: ladder, protection: protection)
-        // nginx (pid 100) is actable, systemd (pid 1) is not: the tree root is nginx.
-        #expect(d.target?.pid == 100)
-        var guarded = ancestry
-        guarded[1].comm = "sshd"
-        let g = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: guarded,
+        #expect(d.target?.pid == 200)
+        // A deeper lineage (worker under the master): the worker's children go, the worker stays
+        // only if it is the service's main process.
+        let worker = DecisionSubject(pid: 150, executable: "/usr/sbin/nginx", comm: "nginx", unit: "nginx.service")
+        let deep = [ancestry[0], worker, ancestry[1], ancestry[2]]
+        let w = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: deep,
                                         levels: LevelView(hostLevel: .critical), ladder: ladder, protection: protection)
-        #expect(g.target?.pid == 200)
+        #expect(w.target?.pid == 150, "the worker serving the request goes; the master (pid 100) does not")
+    }
+
+    @Test func killTreeNeverCrossesIntoAnotherUnitOrAnUnknownParent() {
+        // The parent is in another unit (a cron job's child that moved into its own scope).
+        let crossing = [DecisionSubject(pid: 200, executable: "/usr/bin/python3", comm: "python3", unit: "cron.service"),
+                        DecisionSubject(pid: 100, executable: "/usr/sbin/cron", comm: "cron", unit: "cron.service"),
+                        ancestry[2]]
+        let c = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: crossing,
+                                        levels: LevelView(hostLevel: .critical), ladder: ladder, protection: protection)
+        #expect(c.target?.pid == 300, "the subject only: its parent is in another unit")
+        // The ancestry is cut short (parent of the last ancestor unknown): do not climb to it.
+        let cut = Array(ancestry.prefix(2))
+        let k = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: cut,
+                                        levels: LevelView(hostLevel: .critical), ladder: ladder, protection: protection)
+        #expect(k.target?.pid == 200)
     }
 
     @Test func protectedSubjectsAreNeverActedOn() {
