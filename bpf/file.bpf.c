@@ -7,8 +7,10 @@
  *   open, openat, openat2, creat, rename, renameat, renameat2, unlink, unlinkat, chmod, fchmod,
  *   fchmodat, fchmodat2 (optional), chown, lchown, fchown, fchownat, truncate.
  * Emits: struct mamori_file into the bulk lane (a file storm cannot displace process records).
- * Cost: a read-only open costs an argument check at enter and, at exit, a pending-map miss plus
- *   (only when the watch set is non-empty) one inode lookup: ordinary reads emit nothing.
+ * Cost: a read-only open costs an argument check at enter; at exit, with no watches, one
+ *   pending-map miss before any fd work; with watches, the fd slot, file, inode and s_dev
+ *   reads and the per-device summary, the watch-set lookups only on a device holding watch
+ *   entries (docs/kernel.md "Read-only open fast path"): ordinary reads emit nothing.
  * Paths: opens resolve the opened file itself (canonical); the other ops resolve dirfd/cwd in
  *   the kernel and append the user string (userspace folds "." and "..").
  * Known gaps: io_uring file ops bypass syscall tracepoints; writes through an fd opened before
