@@ -7,8 +7,10 @@
  *   open, openat, openat2, creat, rename, renameat, renameat2, unlink, unlinkat, chmod, fchmod,
  *   fchmodat, fchmodat2 (optional), chown, lchown, fchown, fchownat, truncate.
  * Emits: struct mamori_file into the bulk lane (a file storm cannot displace process records).
- * Cost: a read-only open costs an argument check at enter and, at exit, a pending-map miss plus
- *   (only when the watch set is non-empty) one inode lookup: ordinary reads emit nothing.
+ * Cost: a read-only open costs an argument check at enter; at exit, with no watches, one
+ *   pending-map miss before any fd work; with watches, the fd slot, file, inode and s_dev
+ *   reads and the per-device summary, the watch-set lookups only on a device holding watch
+ *   entries (docs/kernel.md "Read-only open fast path"): ordinary reads emit nothing.
  * Paths: opens resolve the opened file itself (canonical); the other ops resolve dirfd/cwd in
  *   the kernel and append the user string (userspace folds "." and "..").
  * Known gaps: io_uring file ops bypass syscall tracepoints; writes through an fd opened before
@@ -83,8 +85,29 @@ int mamori_openat2_enter(struct trace_event_raw_sys_enter *ctx)
 }
 
 /*
+ * The MAMORI_WATCH_* bits any watch entry on device `dev` carries (0: nothing watched there).
+ * One inlined array lookup and at most MAMORI_WATCH_DEVS_MAX compares; a missing or overflowed
+ * summary answers "anything may be watched" (never wrong, only slower).
+ */
+MAMORI_ALWAYS __u32 watch_dev_bits(__u32 dev)
+{
+	__u32 zero = 0;
+	struct mamori_watch_devs *d = bpf_map_lookup_elem(&mamori_watch_devs, &zero);
+	if (!d || d->count > MAMORI_WATCH_DEVS_MAX)
+		return MAMORI_WATCH_FILE | MAMORI_WATCH_CHILDREN;
+#pragma unroll
+	for (__u32 i = 0; i < MAMORI_WATCH_DEVS_MAX; i++) {
+		if (i < d->count && d->dev[i] == dev)
+			return d->what[i];
+	}
+	return 0;
+}
+
+/*
  * Is this inode (or its directory) in the watch set? `fw` is the window of `file` already read
- * by the caller; the inode and the parent dentry cost one window read each.
+ * by the caller; the inode costs one window read and s_dev one more. A device with no watch
+ * entry exits there; the file lookup and the parent-dentry walk (three reads and a lookup) run
+ * only when that device holds entries of their kind.
  */
 MAMORI_ALWAYS bool watched(struct file *file, struct mamori_window *fw)
 {
@@ -93,16 +116,21 @@ MAMORI_ALWAYS bool watched(struct file *file, struct mamori_window *fw)
 	struct inode *inode = MAMORI_WFIELD(fw, file, struct file, f_inode);
 	struct dentry *dentry = MAMORI_WFIELD(fw, file, struct file, f_path.dentry);
 	struct dentry *parent;
-	__u32 *what;
+	__u32 *what, bits;
 	if (!inode || !mamori_window_read(&w, inode))
 		return false;
 	struct super_block *sb = MAMORI_WFIELD(&w, inode, struct inode, i_sb);
-	key.ino = MAMORI_WFIELD(&w, inode, struct inode, i_ino);
 	key.dev = BPF_CORE_READ(sb, s_dev);
-	what = bpf_map_lookup_elem(&mamori_watch, &key);
-	if (what && (*what & MAMORI_WATCH_FILE))
-		return true;
-	if (!dentry || !mamori_window_read(&w, dentry))
+	bits = watch_dev_bits(key.dev);
+	if (!bits)
+		return false;
+	if (bits & MAMORI_WATCH_FILE) {
+		key.ino = MAMORI_WFIELD(&w, inode, struct inode, i_ino);
+		what = bpf_map_lookup_elem(&mamori_watch, &key);
+		if (what && (*what & MAMORI_WATCH_FILE))
+			return true;
+	}
+	if (!(bits & MAMORI_WATCH_CHILDREN) || !dentry || !mamori_window_read(&w, dentry))
 		return false;
 	parent = MAMORI_WFIELD(&w, dentry, struct dentry, d_parent);
 	key.ino = BPF_CORE_READ(parent, d_inode, i_ino);
@@ -122,32 +150,49 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 	__u32 fmode;
 	__u16 op;
 	bool cut = false;
+	/* Read once: clang may otherwise keep a ctx+off pointer, which the verifier refuses. */
+	long ret = ctx->ret;
 
+	barrier_var(ret);
 	if (!cfg || !(cfg->flags & MAMORI_CFG_FILE_EVENTS))
 		return 0;
-	if (ctx->ret < 0) {
+	if (ret < 0) {
 		/* A failed write-open left its arguments behind. */
 		if (bpf_map_lookup_elem(&mamori_pending_map, &id))
 			bpf_map_delete_elem(&mamori_pending_map, &id);
 		return 0;
 	}
-	file = mamori_current_fd_file((int)ctx->ret);
+	/*
+	 * No watches: only an open whose enter saved its arguments (a write, create or truncate
+	 * open of an unmuted process) can be reported, so a pending-map miss exits before any fd
+	 * work. Read-only opens saved nothing at enter.
+	 */
+	if (!(cfg->flags & MAMORI_CFG_HAS_WATCHES)) {
+		p = bpf_map_lookup_elem(&mamori_pending_map, &id);
+		if (!p)
+			return 0;
+		if (p->op != OPEN_OP)
+			goto out;
+	}
+	file = mamori_current_fd_file((int)ret);
 	if (!file || !mamori_window_read(&fw, file))
 		goto out;
 	fmode = MAMORI_WFIELD(&fw, file, struct file, f_mode);
 	/*
-	 * Hot path: a read-only open (the vast majority) never touches the pending map; it costs
-	 * the fd lookup and, only while watches exist, the watch-set lookups (about six helper
-	 * reads in all: fd slot, file, inode, dentry, s_dev, parent inode).
+	 * Hot path: a read-only open (the vast majority) never touches the pending map while
+	 * watches exist; it costs the fd slot, file, inode and s_dev reads, and exits there when
+	 * its device holds no watch entry (mamori_watch_devs). Only on a watched device do the
+	 * watch-set lookups (and the dentry and parent-inode reads) follow.
 	 */
 	if (!(fmode & MAMORI_FMODE_WRITE)) {
 		if (!(cfg->flags & MAMORI_CFG_HAS_WATCHES) || !watched(file, &fw) || mamori_is_muted(cfg, id >> 32))
-			return 0;
+			goto out;
 		op = MAMORI_FILE_OPEN_READ;
 	} else {
-		p = bpf_map_lookup_elem(&mamori_pending_map, &id);
+		if (!p)
+			p = bpf_map_lookup_elem(&mamori_pending_map, &id);
 		if (!p || p->op != OPEN_OP)
-			return 0; /* muted, or opened before we attached */
+			goto out; /* muted, or opened before we attached */
 		if (fmode & MAMORI_FMODE_CREATED)
 			op = MAMORI_FILE_CREATE;
 		else if (p->flags & MAMORI_O_TRUNC)

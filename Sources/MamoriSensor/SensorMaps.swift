@@ -11,6 +11,7 @@ import Glibc
 public struct SensorMaps: Sendable {
     let configFD: Int32
     let watchFD: Int32
+    let watchDevsFD: Int32
     let mutedFD: Int32
     let dropsFD: Int32
     let priorityRingFD: Int32
@@ -27,6 +28,7 @@ public struct SensorMaps: Sendable {
         func fd(_ name: String) throws(SensorError) -> Int32 { try Self.mapFD(object, name) }
         configFD = try fd("mamori_config_map")
         watchFD = try fd("mamori_watch")
+        watchDevsFD = try fd("mamori_watch_devs")
         mutedFD = try fd("mamori_muted")
         dropsFD = try fd("mamori_drops")
         priorityRingFD = try fd("mamori_rb_priority")
@@ -65,6 +67,9 @@ public struct SensorMaps: Sendable {
         key.dev = Self.kernelDev(st.st_dev)
         key.ino = UInt64(st.st_ino)
         var value: UInt32 = children ? UInt32(MAMORI_WATCH_CHILDREN) : UInt32(MAMORI_WATCH_FILE)
+        // The device summary first: the kernel consults it before the watch set, so an entry
+        // is never in the set while its device is missing from the summary.
+        try addWatchedDevice(key.dev, bits: value)
         var old: UInt32 = 0
         if bpf_map_lookup_elem(watchFD, &key, &old) == 0 { value |= old }
         if bpf_map_update_elem(watchFD, &key, &value, UInt64(BPF_ANY)) != 0 {
@@ -80,6 +85,36 @@ public struct SensorMaps: Sendable {
             }
         }
         return true
+    }
+
+    /// Record that `dev` holds watch entries of kind `bits` in `mamori_watch_devs` (the read
+    /// path's per-device filter). Past MAMORI_WATCH_DEVS_MAX devices the summary overflows and
+    /// the kernel checks every device.
+    func addWatchedDevice(_ dev: UInt32, bits: UInt32) throws(SensorError) {
+        var devs = mamori_watch_devs()
+        var zero: UInt32 = 0
+        _ = bpf_map_lookup_elem(watchDevsFD, &zero, &devs)
+        let cap = Int(MAMORI_WATCH_DEVS_MAX)
+        let count = Int(devs.count)
+        if count <= cap {
+            withUnsafeMutableBytes(of: &devs.dev) { dp in
+                withUnsafeMutableBytes(of: &devs.what) { wp in
+                    let d = dp.bindMemory(to: UInt32.self), w = wp.bindMemory(to: UInt32.self)
+                    if let i = (0..<count).first(where: { d[$0] == dev }) {
+                        w[i] |= bits
+                    } else if count < cap {
+                        d[count] = dev
+                        w[count] = bits
+                        devs.count = UInt32(count + 1)
+                    } else {
+                        devs.count = UInt32(cap + 1) // overflowed: every device may hold a watch
+                    }
+                }
+            }
+        }
+        if bpf_map_update_elem(watchDevsFD, &zero, &devs, UInt64(BPF_ANY)) != 0 {
+            throw .mapWrite(map: "mamori_watch_devs", errno: errno)
+        }
     }
 
     /// The configuration currently in the kernel (zeroed if unreadable).

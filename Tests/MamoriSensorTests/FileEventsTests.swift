@@ -112,5 +112,33 @@ struct FileEventsTests {
         #expect(reads.first?.flags.contains(.watched) == true)
         #expect(!files.contains { $0.path == plain })
     }
+
+    @Test("watches on a second device (tmpfs): file and children entries both reported")
+    func watchedReadsOtherDevice() throws {
+        let base = "/dev/shm"
+        var st = stat()
+        guard stat(base, &st) == 0 else { return } // no tmpfs here: nothing to prove
+        let h = try SensorHarness.get()
+        let dir = base + "/mamori-watchdev-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let sub = dir + "/keys"
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let secret = dir + "/secret.key", plain = dir + "/plain.txt", child = sub + "/id.key"
+        let marker = dir + "/zz-marker"
+        for path in [secret, plain, child] { FileManager.default.createFile(atPath: path, contents: Data("k".utf8)) }
+        #expect(try h.session.program.maps.watch(path: secret))
+        #expect(try h.session.program.maps.watch(path: sub, children: true))
+        h.reset()
+        for path in [secret, plain, child] {
+            let fd = open(path, O_RDONLY)
+            #expect(fd >= 0)
+            close(fd)
+        }
+        touch(marker)
+        let files = fileEvents(h, under: dir) { evs in evs.contains { $0.path == marker } }
+        let reads = Set(files.filter { $0.op == .openRead }.map(\.path))
+        #expect(reads == [secret, child])
+        #expect(!files.contains { $0.path == plain })
+    }
 }
 }

@@ -72,6 +72,14 @@ struct {
 	__type(value, __u32);
 } mamori_watch SEC(".maps") __weak;
 
+/* Devices holding watch entries (struct mamori_watch_devs): the read path's first filter. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mamori_watch_devs);
+} mamori_watch_devs SEC(".maps") __weak;
+
 /* ---- Prevention policy (abi.h "Prevention"; written by userspace PolicyMaps) ---- */
 
 /* Executables and directories whose exec is denied, and the shells DAEMON scopes may not run. */

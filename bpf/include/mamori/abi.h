@@ -279,6 +279,19 @@ struct mamori_watch_key {
 #define MAMORI_WATCH_CHILDREN (1u << 1) /* any file directly inside this directory */
 
 /*
+ * Value of the single-entry `mamori_watch_devs` array map: the devices holding watch entries
+ * (SensorMaps.watch adds to it, never removes). A read-only open of a file on any other device
+ * exits after one s_dev read, before the watch-set lookups and the parent-dentry walk.
+ */
+#define MAMORI_WATCH_DEVS_MAX 8
+struct mamori_watch_devs {
+	__u32 count;            /* devices in dev[]; > MAMORI_WATCH_DEVS_MAX: overflowed, any device */
+	__u32 _pad0;
+	__u32 dev[MAMORI_WATCH_DEVS_MAX];  /* kernel dev_t */
+	__u32 what[MAMORI_WATCH_DEVS_MAX]; /* OR of the MAMORI_WATCH_* bits of that device's entries */
+};
+
+/*
  * Prevention: the action record and the policy maps, in their own header to keep each file
  * readable. The relative path resolves from both places this header is read from
  * (bpf/include/mamori/ and its symlink Sources/CMamoriABI/include/), both three levels deep.
@@ -296,5 +309,6 @@ _Static_assert(sizeof(struct mamori_file) == 120, "mamori_file layout");
 _Static_assert(sizeof(struct mamori_gap) == 112, "mamori_gap layout");
 _Static_assert(sizeof(struct mamori_config) == 56, "mamori_config layout");
 _Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout");
+_Static_assert(sizeof(struct mamori_watch_devs) == 72, "mamori_watch_devs layout");
 
 #endif /* MAMORI_ABI_H */
