@@ -13,6 +13,9 @@ import Glibc
 @Suite struct StoreCostBenchmark {
     static let enabled = ProcessInfo.processInfo.environment["MAMORI_STORE_BENCH"] != nil
     static let events = Int(ProcessInfo.processInfo.environment["MAMORI_STORE_BENCH_N"] ?? "") ?? 200_000
+    /// `MAMORI_STORE_BENCH_DISTINCT=1`: every cycle uses a new file name (nothing repeats, the
+    /// worst case for folding).
+    static let distinct = ProcessInfo.processInfo.environment["MAMORI_STORE_BENCH_DISTINCT"] != nil
 
     /// Event `n` of the loop: 8 worker processes, each cycling over 4 file names with
     /// creation, open-write ×3, chmod, rename, deletion; ~20 µs apart.
@@ -20,7 +23,7 @@ import Glibc
         let ops = ["creation", "open-write", "open-write", "open-write", "chmod", "rename", "deletion"]
         let worker = n % 8
         let step = (n / 8) % ops.count
-        let file = (n / (8 * ops.count)) % 4
+        let file = distinct ? n / (8 * ops.count) : (n / (8 * ops.count)) % 4
         let op = ops[step]
         let path = "/var/tmp/mamori-bench/w\(worker)/file-\(file).dat"
         return EventRow(tsNs: UInt64(n) * 20_000, tsUnixNs: Rows.t0 + Int64(n) * 20_000, kind: "file", action: op,
@@ -61,7 +64,7 @@ import Glibc
         try store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         let rows = try store.eventCount()
         let bytes = Self.fileSize(dir.dbPath) + Self.fileSize(dir.dbPath + "-wal")
-        print("store cost: \(n) file events -> \(rows) rows, \(bytes) bytes = \(bytes / Int64(n)) B/event; "
+        print("store cost\(Self.distinct ? " (distinct paths)" : ""): \(n) file events -> \(rows) rows, \(bytes) bytes = \(bytes / Int64(n)) B/event; "
               + "CPU \(String(format: "%.2f", cpu)) s = \(String(format: "%.2f", cpu / Double(n) * 1e6)) µs/event; "
               + "wall \(String(format: "%.2f", wall)) s; written \(stats.written), dropped \(stats.dropped)")
     }
