@@ -10,10 +10,11 @@ import MamoriStore
 public enum Listing {
     // MARK: Events
 
-    /// TIME, ACTION, PID, PROCESS, DETAIL — one row per event, in the order given.
+    /// TIME, ACTION, PID, PROCESS, DETAIL — one row per stored event, in the order given (a
+    /// folded row shows its count after the action: `open-write ×12`).
     public static func eventTable(_ rows: [EventRow]) -> String {
         DisplayText.table(header: ["TIME", "ACTION", "PID", "PROCESS", "DETAIL"], rows: rows.map { e in
-            [TimeExpression.format(unixNs: e.tsUnixNs), DisplayText.sanitize(e.action), String(e.pid),
+            [TimeExpression.format(unixNs: e.tsUnixNs), DisplayText.sanitize(e.action) + (e.count > 1 ? " ×\(e.count)" : ""), String(e.pid),
              DisplayText.clip(e.executable.map(DisplayText.baseName) ?? "?", 24), EventDescription.detail(e)]
         })
     }

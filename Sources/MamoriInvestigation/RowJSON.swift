@@ -30,6 +30,8 @@ enum RowJSON {
         o.add("dst_port", .int(e.dstPort))
         o.add("transport", .string(e.transport))
         o.add("result", .int(e.result))
+        if e.count != 1 { o.add("count", .int(e.count)) }
+        if let last = e.lastTsUnixNs { o.add("last_ts_unix_ns", .int(last)) }
         if let ecs = e.ecsJSON { o.add("ecs", .embedded(ecs)) }
         return o.value
     }

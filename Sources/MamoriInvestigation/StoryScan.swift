@@ -163,10 +163,10 @@ struct ImpactAccumulator {
     private mutating func touchFile(_ path: String, action: String, event e: EventRow, failed: Bool) {
         var item = files[path] ?? FileImpact(path: path, actions: [], count: 0, firstSeenUnixNs: e.tsUnixNs,
                                              lastSeenUnixNs: e.tsUnixNs, actors: [])
-        item.count += 1
-        if failed { item.failures += 1 } else if !item.actions.contains(action) { item.actions.append(action) }
+        item.count += e.count  // a folded row stands for `count` events
+        if failed { item.failures += e.count } else if !item.actions.contains(action) { item.actions.append(action) }
         item.firstSeenUnixNs = min(item.firstSeenUnixNs, e.tsUnixNs)
-        item.lastSeenUnixNs = max(item.lastSeenUnixNs, e.tsUnixNs)
+        item.lastSeenUnixNs = max(item.lastSeenUnixNs, e.lastTsUnixNs ?? e.tsUnixNs)
         Self.credit(&item.actors, e, action: failed ? action + " failed" : action)
         files[path] = item
     }
@@ -174,10 +174,10 @@ struct ImpactAccumulator {
     private static func credit(_ actors: inout [ImpactActor], _ e: EventRow, action: String) {
         let entity = e.entityId ?? "pid:\(e.pid)"
         if let i = actors.firstIndex(where: { $0.entityId == entity }) {
-            actors[i].count += 1
+            actors[i].count += e.count
             if !actors[i].actions.contains(action) { actors[i].actions.append(action) }
         } else {
-            actors.append(ImpactActor(entityId: entity, pid: e.pid, actions: [action], count: 1,
+            actors.append(ImpactActor(entityId: entity, pid: e.pid, actions: [action], count: e.count,
                                       firstSeenUnixNs: e.tsUnixNs))
         }
     }

@@ -105,7 +105,7 @@ extension EventStore {
         return limit > 0 ? Array(rows.prefix(limit)) : rows
     }
 
-    /// Number of stored events.
+    /// Number of stored event rows (a folded row counts once; `sum(count)` counts events).
     public func eventCount() throws -> Int {
         Int(try connection.scalarInt("SELECT count(*) FROM events") ?? 0)
     }

@@ -27,10 +27,12 @@ public final class EventStore {
 
     // MARK: Writing
 
-    /// Writes `items` in one IMMEDIATE transaction: all of them or, on error, none.
+    /// Writes `items` in one IMMEDIATE transaction: all of them or, on error, none. Repeated
+    /// identical file events among them are folded into one row each (`EventAggregation`).
     public func write<C: Collection>(_ items: C) throws where C.Element == StoreItem {
+        let folded = EventAggregation.fold(items)
         try connection.transaction(.immediate) {
-            for item in items { try write(item) }
+            for item in folded { try write(item) }
         }
     }
 
@@ -52,8 +54,9 @@ public final class EventStore {
         let s = try connection.cached("""
             INSERT INTO events (ts_ns, ts_unix_ns, kind, action, pid, ppid, entity_id, parent_entity_id,
                 executable, command_line, path, target_path, src_ip, src_port, dst_ip, dst_port, transport,
-                result, uid, unit, ecs_json)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+                result, uid, unit, ecs_json, count, last_ts_unix_ns)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                ?22, ?23)
             """)
         try s.bind(e.tsNs, at: 1); try s.bind(e.tsUnixNs, at: 2); try s.bind(e.kind, at: 3)
         try s.bind(e.action, at: 4); try s.bind(e.pid, at: 5); try s.bind(e.ppid, at: 6)
@@ -62,7 +65,7 @@ public final class EventStore {
         try s.bind(e.srcIP, at: 13); try s.bind(e.srcPort.map(Int.init), at: 14); try s.bind(e.dstIP, at: 15)
         try s.bind(e.dstPort.map(Int.init), at: 16); try s.bind(e.transport, at: 17)
         try s.bind(e.result, at: 18); try s.bind(e.uid, at: 19); try s.bind(e.unit, at: 20)
-        try s.bind(e.ecsJSON, at: 21)
+        try s.bind(e.ecsJSON, at: 21); try s.bind(e.count, at: 22); try s.bind(e.lastTsUnixNs, at: 23)
         try s.run()
         return connection.lastInsertRowID
     }

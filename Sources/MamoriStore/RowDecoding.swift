@@ -3,7 +3,8 @@
 enum RowDecoding {
     static let eventColumns = """
         id, ts_ns, ts_unix_ns, kind, action, pid, ppid, entity_id, parent_entity_id, executable,
-        command_line, path, target_path, src_ip, src_port, dst_ip, dst_port, transport, result, uid, unit, ecs_json
+        command_line, path, target_path, src_ip, src_port, dst_ip, dst_port, transport, result, uid, unit, ecs_json,
+        count, last_ts_unix_ns
         """
 
     static func event(_ s: Statement) -> EventRow {
@@ -15,7 +16,8 @@ enum RowDecoding {
                  srcPort: s.optionalInt(14).map { UInt16(truncatingIfNeeded: $0) }, dstIP: s.optionalString(15),
                  dstPort: s.optionalInt(16).map { UInt16(truncatingIfNeeded: $0) }, transport: s.optionalString(17),
                  result: s.optionalInt64(18).map { Int32(truncatingIfNeeded: $0) }, uid: s.optionalUInt32(19),
-                 unit: s.optionalString(20), ecsJSON: s.optionalString(21))
+                 unit: s.optionalString(20), ecsJSON: s.optionalString(21),
+                 count: s.optionalInt(22) ?? 1, lastTsUnixNs: s.optionalInt64(23))
     }
 
     /// Columns of `processes` qualified with `p.` (tree queries join it).

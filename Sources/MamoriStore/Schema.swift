@@ -137,5 +137,9 @@ public enum StoreSchema {
         );
         CREATE INDEX command_stats_last_seen ON command_stats(last_seen);
         """),
+        Migration(version: 2, summary: "events.count and events.last_ts_unix_ns: repeated file events folded into one row", sql: """
+        ALTER TABLE events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE events ADD COLUMN last_ts_unix_ns INTEGER;
+        """),
     ]
 }

@@ -35,13 +35,20 @@ public struct EventRow: Sendable, Equatable {
     public var uid: UInt32?
     public var unit: String?
     public var ecsJSON: String?
+    /// How many identical events this row stands for (see `EventAggregation`): 1 for a
+    /// single event; more when repeats of a file event within a second were folded.
+    public var count: Int = 1
+    /// Wall-clock time of the last folded event; `nil` when `count` is 1.
+    public var lastTsUnixNs: Int64?
 
     public init(id: Int64? = nil, tsNs: UInt64, tsUnixNs: Int64, kind: String, action: String,
                 pid: UInt32, ppid: UInt32? = nil, entityId: String? = nil, parentEntityId: String? = nil,
                 executable: String? = nil, commandLine: String? = nil, path: String? = nil,
                 targetPath: String? = nil, srcIP: String? = nil, srcPort: UInt16? = nil,
                 dstIP: String? = nil, dstPort: UInt16? = nil, transport: String? = nil,
-                result: Int32? = nil, uid: UInt32? = nil, unit: String? = nil, ecsJSON: String? = nil) {
+                result: Int32? = nil, uid: UInt32? = nil, unit: String? = nil, ecsJSON: String? = nil,
+                count: Int = 1, lastTsUnixNs: Int64? = nil) {
+        self.count = count; self.lastTsUnixNs = lastTsUnixNs
         self.id = id; self.tsNs = tsNs; self.tsUnixNs = tsUnixNs; self.kind = kind; self.action = action
         self.pid = pid; self.ppid = ppid; self.entityId = entityId; self.parentEntityId = parentEntityId
         self.executable = executable; self.commandLine = commandLine; self.path = path

@@ -79,6 +79,24 @@ import Testing
         #expect(s.impact.addresses[2].actions == [])
     }
 
+    @Test func foldedRepeatsStayInTheTimelineAndCountInTheImpact() throws {
+        let store = try AttackFixture.build(at: dir.path + "/folded.db")
+        let t = AttackFixture.t0 + 12_500_000_000  // after the shell's own write at 12 s
+        try store.write((0..<50).map { n in
+            StoreItem.event(EventRow(tsNs: UInt64(n), tsUnixNs: t + Int64(n) * 1_000_000, kind: "file",
+                                     action: "open-write", pid: 1205, entityId: "E-sh", executable: "/usr/bin/sh",
+                                     path: "/root/.ssh/authorized_keys", result: 0, uid: 0))
+        })
+        let s = try StoryBuilder(store: store, options: StoryOptions()).build(reference: AttackFixture.shellAlertUUID)
+        let folded = s.timeline.filter { $0.tsUnixNs >= t && $0.path == "/root/.ssh/authorized_keys" }
+        #expect(folded.map(\.count) == [50])
+        #expect(folded.first?.lastTsUnixNs == t + 49_000_000)
+        let file = try #require(s.impact.files.first { $0.path == "/root/.ssh/authorized_keys" })
+        #expect(file.count == 51)  // the fixture's write plus the 50 folded ones
+        #expect(file.lastSeenUnixNs == t + 49_000_000)
+        #expect(file.actors.first { $0.entityId == "E-sh" }?.count == 51)
+    }
+
     @Test func unrelatedProcessesAreExcluded() throws {
         let s = try story(AttackFixture.incidentUUID)
         let everyEntity = Set(s.tree.flattened.map(\.entityId))
