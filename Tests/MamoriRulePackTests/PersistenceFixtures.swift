@@ -76,10 +76,13 @@ extension Fixtures {
             positives: [
                 Case("echo >> ~/.bashrc", userShell.file(.openWrite, "/home/alice/.bashrc")),
                 Case("python drops a profile.d script", Actor(python, in: Trees.rootLogin).file(.create, "/etc/profile.d/zz-update.sh")),
+                Case("root's .bashrc appended", rootShell.file(.openWrite, "/root/.bashrc")),
             ],
             negatives: [
                 Case("editing ~/.bashrc with vim", Actor(vim, in: Trees.userLogin).file(.openWrite, "/home/alice/.bashrc")),
                 Case("useradd copies /etc/skel", Actor(Proc.line("/usr/sbin/useradd", "useradd -m bob"), in: Trees.sudoRoot).file(.create, "/home/bob/.bashrc")),
+                Case("a project template that merely ends in .bashrc", Actor(python, in: Trees.userLogin).file(.create, "/home/alice/src/dotfiles/templates/.bashrc")),
+                Case("a backup copy under /var", rootShell.file(.create, "/var/backups/home/alice/.bashrc")),
             ]),
 
         RuleFixture("ld-so-preload-written",
@@ -128,6 +131,16 @@ extension Fixtures {
             negatives: [
                 Case("dpkg installs an init script", Actor(Trees.dpkg, in: Tree(Array(Trees.dpkgTree.ancestors.dropFirst()))).file(.rename, "/etc/init.d/nginx.dpkg-new", to: "/etc/init.d/nginx")),
                 Case("write next to, not into, init.d", rootShell.file(.create, "/etc/initramfs-tools/conf.d/resume")),
+            ]),
+
+        RuleFixture("udev-rule-written",
+            positives: [
+                Case("RUN+= rule dropped by a shell", rootShell.file(.create, "/etc/udev/rules.d/75-persist.rules")),
+                Case("python writes into /lib/udev", Actor(python, in: Trees.rootLogin).file(.openWrite, "/lib/udev/rules.d/99-net.rules")),
+            ],
+            negatives: [
+                Case("dpkg installs a package's rule", Actor(Trees.dpkg, in: Tree(Array(Trees.dpkgTree.ancestors.dropFirst()))).file(.rename, "/lib/udev/rules.d/60-foo.rules.dpkg-new", to: "/lib/udev/rules.d/60-foo.rules")),
+                Case("udev's own hwdb next to the rules", rootShell.file(.create, "/etc/udev/hwdb.d/70-keyboard.hwdb")),
             ]),
     ]
 }
