@@ -79,5 +79,15 @@ extension Fixtures {
             negatives: [
                 Case("entering a container's network namespace by its PID", Actor(Proc.line("/usr/bin/nsenter", "nsenter -t 14231 -n ip addr"), in: Trees.rootLogin).exec()),
             ]),
+
+        RuleFixture("host-block-device-mounted",
+            positives: [
+                Case("host root disk mounted inside a container shell", Actor(Proc.line("/usr/bin/mount", "mount /dev/sda1 /mnt/host"), in: Trees.rootLogin).exec()),
+                Case("NVMe partition with options", Actor(Proc.line("/usr/bin/mount", "mount -o rw /dev/nvme0n1p2 /tmp/h"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("loop-mounting an ISO", Actor(Proc.line("/usr/bin/mount", "mount -o loop /root/ubuntu.iso /mnt/iso"), in: Trees.rootLogin).exec()),
+                Case("listing mounts", Actor(Proc.line("/usr/bin/mount", "mount"), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }
