@@ -92,5 +92,15 @@ extension Fixtures {
                 Case("curl the instance id", Actor(Proc.line("/usr/bin/curl", "curl -s http://169.254.169.254/latest/meta-data/instance-id"), in: Trees.rootLogin).exec()),
                 Case("cloud-init fetches credentials", Actor(Proc.line("/usr/bin/curl", "curl -s http://169.254.169.254/latest/meta-data/iam/security-credentials/"), in: Tree([Proc("/usr/bin/python3.12", ["/usr/bin/python3", "/usr/bin/cloud-init", "init"], unit: "cloud-init.service"), Trees.systemd])).exec()),
             ]),
+
+        RuleFixture("shell-history-credential-hunting",
+            positives: [
+                Case("grep -i pass in root's history", Actor(Proc.line("/usr/bin/grep", "grep -iE pass|token /root/.bash_history"), in: Trees.rootLogin).exec()),
+                Case("every user's history at once", Actor(Proc.line("/usr/bin/cat", "cat /home/*/.bash_history"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("a user looks up a docker command in her own history", Actor(Proc.line("/usr/bin/grep", "grep docker /home/alice/.bash_history", uid: 1000), in: Trees.userLogin).exec()),
+                Case("grep for password in a log file", Actor(Proc.line("/usr/bin/grep", "grep -c password /var/log/app/app.log"), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }
