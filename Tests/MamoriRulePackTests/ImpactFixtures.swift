@@ -126,5 +126,15 @@ extension Fixtures {
                 Case("decrypting a file", Actor(Proc.line("/usr/bin/openssl", "openssl enc -d -aes-256-cbc -in backup.enc -out backup.tar -pass file:/root/k"), in: Trees.rootLogin).exec()),
                 Case("base64 encoding", Actor(Proc.line("/usr/bin/openssl", "openssl enc -base64 -in cert.der -out cert.b64"), in: Trees.rootLogin).exec()),
             ]),
+
+        RuleFixture("database-files-overwritten",
+            positives: [
+                Case("shred over the MySQL data directory", Actor(Proc.line("/usr/bin/shred", "shred -uz -n 3 /var/lib/mysql/shop/orders.ibd"), in: Trees.rootLogin).exec()),
+                Case("dd zeroes a SQLite database", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/srv/app/data/app.sqlite3 bs=1M count=64"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("dd creates a swap file", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/swapfile bs=1M count=2048"), in: Trees.rootLogin).exec()),
+                Case("dd reads a dump to check it", Actor(Proc.line("/usr/bin/dd", "dd if=/root/db.sql of=/dev/null bs=1M"), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }
