@@ -1,4 +1,4 @@
-/// A small regular-expression matcher for the subset Sigma rules use, over ASCII text.
+/// A small regular-expression matcher for the subset Sigma rules use, over UTF-8 text.
 ///
 /// Exists because ICU costs about a microsecond per evaluation on Linux (String bridging,
 /// UTF-16 conversion, a general engine), which dominated rules built on regexes. Rules only ask
@@ -12,9 +12,16 @@
 /// forms too), `^ $ \A \z \Z \b \B`, a leading `(?i)` and the `i`/`m`/`s` options — with ICU's
 /// ASCII semantics, checked against ICU by `FastRegexTests` (`\s` is tab, line feed, vertical
 /// tab, form feed, carriage return and space; the line terminators that stop `.` and anchor
-/// `^`/`$` are line feed, vertical tab, form feed and carriage return, `\r\n` counting as one). Anything else (lookaround, backreferences, possessive quantifiers, Unicode
-/// properties, non-ASCII patterns) makes `init` fail, and non-ASCII input makes `matches` return
-/// nil: the caller then uses ICU. Immutable after init; any thread may match.
+/// `^`/`$` are line feed, vertical tab, form feed and carriage return, `\r\n` counting as one).
+///
+/// Non-ASCII text is matched as UTF-8: a non-ASCII character is matched by `.`, negated classes
+/// and `\D \W \S` (consuming the whole character's bytes), never by `\d \w \s`, an ASCII class
+/// or an ASCII literal, and counts as a non-word character for `\b`/`\B` (ICU would call a
+/// letter such as é a word character: the one deviation). Non-ASCII literals in a pattern are
+/// their UTF-8 byte sequences (case-sensitive only). Anything else (lookaround,
+/// backreferences, possessive quantifiers, Unicode properties, non-ASCII class members,
+/// non-ASCII literals under `(?i)`) makes `init` fail, and `RegexMatcher` then rejects the rule
+/// at load: there is no super-linear fallback engine. Immutable after init; any thread may match.
 final class FastRegex: Sendable {
     enum Inst: Sendable {
         case byte(UInt8)
@@ -31,6 +38,8 @@ final class FastRegex: Sendable {
     private let program: [Inst]
     /// 128-bit membership per class (ASCII).
     private let sets: [(UInt64, UInt64)]
+    /// Per set: whether non-ASCII characters are members.
+    private let wide: [Bool]
     private let dotAll: Bool
     /// Bytes a match can start with (start positions with another byte are skipped), or nil
     /// when a match can start anywhere (the pattern can match the empty string, or starts with
@@ -41,12 +50,12 @@ final class FastRegex: Sendable {
 
     /// Programs (after expanding counted repetition) larger than this go to ICU.
     static let maxProgram = 4000
-    /// Memo tables larger than this many bits go to ICU.
-    static let maxMemoBits = 1 << 20
+    /// Memo table bound (bits): 2 MiB, enough for the largest program over a 4096-byte field
+    /// (MAMORI_ARGS_MAX). A longer text is matched over its first `maxMemoBits / program` bytes.
+    static let maxMemoBits = 1 << 24
 
     init?(pattern: String, caseInsensitive: Bool, multiline: Bool, dotAll: Bool) {
         var chars = Array(pattern.utf8)
-        guard chars.allSatisfy({ $0 < 0x80 }) else { return nil }
         var ignoreCase = caseInsensitive
         if chars.starts(with: Array("(?i)".utf8)) { ignoreCase = true; chars.removeFirst(4) }
         var parser = Parser(chars, ignoreCase: ignoreCase, multiline: multiline)
@@ -57,22 +66,28 @@ final class FastRegex: Sendable {
         guard compiler.program.count <= FastRegex.maxProgram else { return nil }
         program = compiler.program
         sets = parser.sets
+        wide = parser.wide
         self.dotAll = dotAll
-        firstBytes = FastRegex.firstBytes(compiler.program, parser.sets)
+        firstBytes = FastRegex.firstBytes(compiler.program, parser.sets, parser.wide)
         if case .assert(.textStart) = compiler.program[0] { anchored = true } else { anchored = false }
     }
 
     /// The union of the bytes the instructions reachable from the start without consuming
-    /// input accept; nil when `.` or the match itself is reachable that way.
-    private static func firstBytes(_ program: [Inst], _ sets: [(UInt64, UInt64)]) -> (UInt64, UInt64)? {
+    /// input accept; nil when `.`, a set with non-ASCII members, a non-ASCII byte or the match
+    /// itself is reachable that way (the table is ASCII-only).
+    private static func firstBytes(_ program: [Inst], _ sets: [(UInt64, UInt64)], _ wide: [Bool]) -> (UInt64, UInt64)? {
         var result = (UInt64(0), UInt64(0))
         var seen = Set<Int>()
         var work = [0]
         while let pc = work.popLast() {
             guard seen.insert(pc).inserted else { continue }
             switch program[pc] {
-            case .byte(let b): Parser.add(b, &result)
-            case .set(let s): result = (result.0 | sets[s].0, result.1 | sets[s].1)
+            case .byte(let b):
+                if b >= 0x80 { return nil }
+                Parser.add(b, &result)
+            case .set(let s):
+                if wide[s] { return nil }
+                result = (result.0 | sets[s].0, result.1 | sets[s].1)
             case .any, .match: return nil
             case .assert: work.append(pc + 1)   // zero-width: the first byte comes after it
             case .jump(let t): work.append(t)
@@ -86,27 +101,30 @@ final class FastRegex: Sendable {
     struct Scratch {
         var memo: [UInt64] = []
         var stack: [(pc: Int, pos: Int)] = []
+        /// (instruction, position) states the last match explored: at most program × (text + 1).
+        var steps = 0
     }
 
-    /// Whether the pattern matches anywhere in `text`; nil when the text is not ASCII or too
-    /// large for the memo (use ICU then).
-    func matches(_ text: Span<UInt8>, scratch: inout Scratch) -> Bool? {
+    var programCount: Int { program.count }
+
+    /// Whether the pattern matches anywhere in `text` (UTF-8; invalid sequences are matched
+    /// byte by byte as non-ASCII characters). Always linear in program × text size.
+    func matches(_ full: Span<UInt8>, scratch: inout Scratch) -> Bool {
+        let text = full.count + 1 > FastRegex.maxMemoBits / program.count
+            ? full.extracting(0..<(FastRegex.maxMemoBits / program.count - 1)) : full
         let n = text.count
-        var i = 0
-        while i < n {
-            if text[i] >= 0x80 { return nil }
-            i += 1
-        }
         let width = n + 1
         let bits = program.count * width
-        guard bits <= FastRegex.maxMemoBits else { return nil }
         let words = (bits + 63) >> 6
         if scratch.memo.count < words { scratch.memo = [UInt64](repeating: 0, count: words) }
         for w in 0..<words { scratch.memo[w] = 0 }
         scratch.stack.removeAll(keepingCapacity: true)
+        scratch.steps = 0
         for start in 0...(anchored ? 0 : n) {
             if let first = firstBytes {
                 guard start < n, FastRegex.contains(first, text[start]) else { continue }
+            } else if start < n, text[start] & 0xC0 == 0x80, start > 0, text[start - 1] >= 0x80 {
+                continue   // inside a UTF-8 character
             }
             scratch.stack.append((0, start))
             while let (pc0, pos0) = scratch.stack.popLast() {
@@ -115,6 +133,7 @@ final class FastRegex: Sendable {
                     let bit = pc * width + pos
                     if scratch.memo[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { break }
                     scratch.memo[bit >> 6] |= 1 << UInt64(bit & 63)
+                    scratch.steps &+= 1
                     switch program[pc] {
                     case .match:
                         return true
@@ -122,10 +141,19 @@ final class FastRegex: Sendable {
                         guard pos < n, text[pos] == b else { break }
                         pc += 1; pos += 1; continue
                     case .set(let s):
-                        guard pos < n, FastRegex.contains(sets[s], text[pos]) else { break }
+                        guard pos < n else { break }
+                        let b = text[pos]
+                        if b >= 0x80 {
+                            guard wide[s] else { break }
+                            pc += 1; pos = FastRegex.characterEnd(text, pos); continue
+                        }
+                        guard FastRegex.contains(sets[s], b) else { break }
                         pc += 1; pos += 1; continue
                     case .any:
-                        guard pos < n, dotAll || !FastRegex.isTerminator(text[pos]) else { break }
+                        guard pos < n else { break }
+                        let b = text[pos]
+                        if b >= 0x80 { pc += 1; pos = FastRegex.characterEnd(text, pos); continue }
+                        guard dotAll || !FastRegex.isTerminator(b) else { break }
                         pc += 1; pos += 1; continue
                     case .jump(let target):
                         pc = target; continue
@@ -143,9 +171,21 @@ final class FastRegex: Sendable {
         return false
     }
 
+    /// The position after the UTF-8 character whose lead byte (>= 0x80) is at `pos`: its
+    /// continuation bytes, as many as the lead byte announces and are present (a stray
+    /// continuation byte or a truncated sequence is one character of the bytes there are).
+    @inline(__always)
+    private static func characterEnd(_ t: Span<UInt8>, _ pos: Int) -> Int {
+        let lead = t[pos]
+        let extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0
+        var end = pos + 1
+        while end < t.count, end <= pos + extra, t[end] & 0xC0 == 0x80 { end += 1 }
+        return end
+    }
+
     @inline(__always)
     private static func contains(_ set: (UInt64, UInt64), _ b: UInt8) -> Bool {
-        b < 64 ? set.0 & (1 << UInt64(b)) != 0 : set.1 & (1 << UInt64(b - 64)) != 0
+        b < 64 ? set.0 & (1 << UInt64(b)) != 0 : b < 128 && set.1 & (1 << UInt64(b - 64)) != 0
     }
 
     @inline(__always)

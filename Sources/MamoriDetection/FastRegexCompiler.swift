@@ -19,6 +19,8 @@ extension FastRegex {
         let ignoreCase: Bool
         let multiline: Bool
         var sets: [(UInt64, UInt64)] = []
+        /// Per set: whether it also matches non-ASCII characters (negated classes, `\D \W \S`).
+        var wide: [Bool] = []
 
         init(_ s: [UInt8], ignoreCase: Bool, multiline: Bool) {
             self.s = s; self.ignoreCase = ignoreCase; self.multiline = multiline
@@ -108,7 +110,7 @@ extension FastRegex {
                 case UInt8(ascii: "d"), UInt8(ascii: "D"), UInt8(ascii: "w"), UInt8(ascii: "W"), UInt8(ascii: "s"), UInt8(ascii: "S"):
                     var set = (UInt64(0), UInt64(0))
                     addEscapeClass(e, to: &set)
-                    return .set(newSet(set))
+                    return .set(newSet(set, wide: e & 0x20 == 0))
                 case UInt8(ascii: "b"): return .assert(.wordBoundary)
                 case UInt8(ascii: "B"): return .assert(.notWordBoundary)
                 case UInt8(ascii: "A"): return .assert(.textStart)
@@ -121,13 +123,21 @@ extension FastRegex {
                 default:
                     // Escaped punctuation is literal; any other escape is not supported here.
                     let isAlnum = (e >= 0x30 && e <= 0x39) || (e | 0x20 >= 0x61 && e | 0x20 <= 0x7a)
-                    return isAlnum ? nil : literal(e)
+                    return isAlnum || e >= 0x80 ? nil : literal(e)
                 }
             case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: ")"):
                 return nil
             case UInt8(ascii: "{"):
                 return counted(from: i - 1) == nil ? literal(c) : nil
             default:
+                if c >= 0x80 {
+                    // A non-ASCII character is its UTF-8 byte sequence, one atom (so a quantifier
+                    // repeats the whole character). ICU folds its case under (?i): not supported.
+                    if ignoreCase { return nil }
+                    var bytes: [Node] = [.byte(c)]
+                    while i < s.count, s[i] & 0xC0 == 0x80 { bytes.append(.byte(s[i])); i += 1 }
+                    return bytes.count == 1 ? bytes[0] : .concat(bytes)
+                }
                 return literal(c)
             }
         }
@@ -147,8 +157,9 @@ extension FastRegex {
             if b < 64 { set.0 |= 1 << UInt64(b) } else if b < 128 { set.1 |= 1 << UInt64(b - 64) }
         }
 
-        mutating func newSet(_ set: (UInt64, UInt64)) -> Int {
+        mutating func newSet(_ set: (UInt64, UInt64), wide: Bool = false) -> Int {
             sets.append(set)
+            self.wide.append(wide)
             return sets.count - 1
         }
 
@@ -168,6 +179,7 @@ extension FastRegex {
 
         mutating func parseClass() -> Node? {
             var set = (UInt64(0), UInt64(0))
+            var wide = false
             let negate = eat(UInt8(ascii: "^"))
             var first = true
             while i < s.count {
@@ -175,6 +187,7 @@ extension FastRegex {
                 if c == UInt8(ascii: "]") && !first { i += 1; break }
                 first = false
                 if c == UInt8(ascii: "[") { return nil }   // POSIX classes, set operations
+                if c >= 0x80 { return nil }                 // non-ASCII class members: not byte-sized
                 i += 1
                 if c == UInt8(ascii: "\\") {
                     guard i < s.count else { return nil }
@@ -182,21 +195,23 @@ extension FastRegex {
                     i += 1
                     switch e {
                     case UInt8(ascii: "d"), UInt8(ascii: "D"), UInt8(ascii: "w"), UInt8(ascii: "W"), UInt8(ascii: "s"), UInt8(ascii: "S"):
-                        addEscapeClass(e, to: &set); continue
+                        addEscapeClass(e, to: &set)
+                        if e & 0x20 == 0 { wide = true }
+                        continue
                     case UInt8(ascii: "t"): c = 0x09
                     case UInt8(ascii: "n"): c = 0x0A
                     case UInt8(ascii: "r"): c = 0x0D
                     case UInt8(ascii: "f"): c = 0x0C
                     default:
                         let isAlnum = (e >= 0x30 && e <= 0x39) || (e | 0x20 >= 0x61 && e | 0x20 <= 0x7a)
-                        if isAlnum { return nil }
+                        if isAlnum || e >= 0x80 { return nil }
                         c = e
                     }
                 }
                 var hi = c
                 if i + 1 < s.count, s[i] == UInt8(ascii: "-"), s[i + 1] != UInt8(ascii: "]") {
                     hi = s[i + 1]
-                    if hi == UInt8(ascii: "\\") || hi == UInt8(ascii: "[") || hi < c { return nil }
+                    if hi == UInt8(ascii: "\\") || hi == UInt8(ascii: "[") || hi < c || hi >= 0x80 { return nil }
                     i += 2
                 }
                 for b in c...hi {
@@ -205,8 +220,8 @@ extension FastRegex {
                 }
             }
             guard !first else { return nil }
-            if negate { set = (~set.0, ~set.1) }
-            return .set(newSet(set))
+            if negate { set = (~set.0, ~set.1); wide.toggle() }
+            return .set(newSet(set, wide: wide))
         }
 
         mutating func eat(_ c: UInt8) -> Bool {

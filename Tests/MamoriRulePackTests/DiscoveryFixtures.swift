@@ -116,5 +116,16 @@ extension Fixtures {
                 Case("an application talks to 25 backends",
                      connections(Actor(Proc("/usr/bin/java", ["java", "-jar", "/opt/app/app.jar"], unit: "app.service", uid: 999), in: Tree([Trees.systemd])), hosts: (1...25).map { "10.0.4.\($0)" }, port: 5432, gap: 0.5)),
             ]),
+
+        RuleFixture("security-software-process-discovery",
+            positives: [
+                Case("ps selects the agents by name", Actor(Proc.line("/usr/bin/ps", "ps -C auditd,falco,osqueryd -o pid=,comm="), in: Trees.rootLogin).exec()),
+                Case("pgrep for the sensor", Actor(Proc.line("/usr/bin/pgrep", "pgrep -a mamori"), in: Trees.rootLogin).exec()),
+                Case("bpftool lists BPF programs", Actor(Proc.line("/usr/sbin/bpftool", "bpftool prog show"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("pgrep for nginx", Actor(Proc.line("/usr/bin/pgrep", "pgrep -a nginx"), in: Trees.rootLogin).exec()),
+                Case("bpftool feature probe", Actor(Proc.line("/usr/sbin/bpftool", "bpftool feature probe kernel"), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }

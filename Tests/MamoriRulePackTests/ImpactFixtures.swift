@@ -116,5 +116,25 @@ extension Fixtures {
                 Case("curl a mining pool's public API", Actor(Proc.line("/usr/bin/curl", "curl -s https://supportxmr.com/api/pool/stats -o /var/lib/node_exporter/pool.json"), in: Trees.rootLogin).exec()),
                 Case("searching for a pool string", Actor(Proc.line("/usr/bin/grep", "grep -r stratum /etc"), in: Trees.rootLogin).exec()),
             ]),
+
+        RuleFixture("files-encrypted-with-openssl",
+            positives: [
+                Case("openssl enc over a document", Actor(Proc.line("/usr/bin/openssl", "openssl enc -aes-256-cbc -salt -in /srv/data/q3.xlsx -out /srv/data/q3.xlsx.enc -k s3cr3t"), in: Trees.rootLogin).exec()),
+                Case("cipher subcommand", Actor(Proc.line("/usr/bin/openssl", "openssl aes-256-cbc -pbkdf2 -in db.sql -out db.sql.locked -pass pass:x"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("decrypting a file", Actor(Proc.line("/usr/bin/openssl", "openssl enc -d -aes-256-cbc -in backup.enc -out backup.tar -pass file:/root/k"), in: Trees.rootLogin).exec()),
+                Case("base64 encoding", Actor(Proc.line("/usr/bin/openssl", "openssl enc -base64 -in cert.der -out cert.b64"), in: Trees.rootLogin).exec()),
+            ]),
+
+        RuleFixture("database-files-overwritten",
+            positives: [
+                Case("shred over the MySQL data directory", Actor(Proc.line("/usr/bin/shred", "shred -uz -n 3 /var/lib/mysql/shop/orders.ibd"), in: Trees.rootLogin).exec()),
+                Case("dd zeroes a SQLite database", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/srv/app/data/app.sqlite3 bs=1M count=64"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("dd creates a swap file", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/swapfile bs=1M count=2048"), in: Trees.rootLogin).exec()),
+                Case("dd reads a dump to check it", Actor(Proc.line("/usr/bin/dd", "dd if=/root/db.sql of=/dev/null bs=1M"), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }

@@ -22,7 +22,7 @@ extension Fixtures {
         RuleFixture("crontab-from-unusual-parent",
             positives: [
                 Case("a web shell's python installs a crontab from /tmp",
-                     Actor(Proc.line("/usr/bin/crontab", "crontab /tmp/.c", uid: 33), in: Trees.webShell.spawning(Proc("/usr/bin/python3.12", ["python3", "-c", "import os"], uid: 33))).exec(stdin: .fifo, stdout: .fifo)),
+                     Actor(Proc.line("/usr/bin/crontab", "crontab /tmp/.c", uid: 33), in: Trees.webShell.spawning(Proc("/usr/bin/python3.12", ["python3", "-c", "import os"], uid: 33))).exec(stdin: .fifo, stdout: .fifo), also: ["crontab-loaded-from-file"]),
                 Case("(crontab -l; echo ...) | crontab -",
                      Actor(Proc.shell("(crontab -l 2>/dev/null; echo '*/5 * * * * /tmp/.x/upd') | crontab -", exe: "/usr/bin/bash"), in: Trees.rootLogin).exec()),
             ],
@@ -76,10 +76,13 @@ extension Fixtures {
             positives: [
                 Case("echo >> ~/.bashrc", userShell.file(.openWrite, "/home/alice/.bashrc")),
                 Case("python drops a profile.d script", Actor(python, in: Trees.rootLogin).file(.create, "/etc/profile.d/zz-update.sh")),
+                Case("root's .bashrc appended", rootShell.file(.openWrite, "/root/.bashrc")),
             ],
             negatives: [
                 Case("editing ~/.bashrc with vim", Actor(vim, in: Trees.userLogin).file(.openWrite, "/home/alice/.bashrc")),
                 Case("useradd copies /etc/skel", Actor(Proc.line("/usr/sbin/useradd", "useradd -m bob"), in: Trees.sudoRoot).file(.create, "/home/bob/.bashrc")),
+                Case("a project template that merely ends in .bashrc", Actor(python, in: Trees.userLogin).file(.create, "/home/alice/src/dotfiles/templates/.bashrc")),
+                Case("a backup copy under /var", rootShell.file(.create, "/var/backups/home/alice/.bashrc")),
             ]),
 
         RuleFixture("ld-so-preload-written",
@@ -128,6 +131,26 @@ extension Fixtures {
             negatives: [
                 Case("dpkg installs an init script", Actor(Trees.dpkg, in: Tree(Array(Trees.dpkgTree.ancestors.dropFirst()))).file(.rename, "/etc/init.d/nginx.dpkg-new", to: "/etc/init.d/nginx")),
                 Case("write next to, not into, init.d", rootShell.file(.create, "/etc/initramfs-tools/conf.d/resume")),
+            ]),
+
+        RuleFixture("udev-rule-written",
+            positives: [
+                Case("RUN+= rule dropped by a shell", rootShell.file(.create, "/etc/udev/rules.d/75-persist.rules")),
+                Case("python writes into /lib/udev", Actor(python, in: Trees.rootLogin).file(.openWrite, "/lib/udev/rules.d/99-net.rules")),
+            ],
+            negatives: [
+                Case("dpkg installs a package's rule", Actor(Trees.dpkg, in: Tree(Array(Trees.dpkgTree.ancestors.dropFirst()))).file(.rename, "/lib/udev/rules.d/60-foo.rules.dpkg-new", to: "/lib/udev/rules.d/60-foo.rules")),
+                Case("udev's own hwdb next to the rules", rootShell.file(.create, "/etc/udev/hwdb.d/70-keyboard.hwdb")),
+            ]),
+
+        RuleFixture("crontab-loaded-from-file",
+            positives: [
+                Case("crontab /tmp/c", Actor(Proc.line("/usr/bin/crontab", "crontab /tmp/c"), in: Trees.rootLogin).exec()),
+                Case("another user's table from a hidden directory", Actor(Proc.line("/usr/bin/crontab", "crontab -u www-data /var/www/.cache/t"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("crontab -l", Actor(Proc.line("/usr/bin/crontab", "crontab -l"), in: Trees.rootLogin).exec()),
+                Case("administrator loads a reviewed table", Actor(Proc.line("/usr/bin/crontab", "crontab -u app /srv/app/deploy/crontab.txt"), in: Trees.rootLogin).exec()),
             ]),
     ]
 }

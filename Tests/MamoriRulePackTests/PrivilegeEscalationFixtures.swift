@@ -70,5 +70,24 @@ extension Fixtures {
                 Case("modprobe by name", Actor(Proc.line("/usr/bin/kmod", "modprobe nf_conntrack"), in: Trees.rootLogin).exec()),
                 Case("insmod from /lib/modules", Actor(Proc.line("/usr/bin/kmod", "insmod /lib/modules/6.8.0-45-generic/updates/dkms/zfs.ko.zst"), in: Trees.rootLogin).exec()),
             ]),
+
+        RuleFixture("nsenter-host-init-namespaces",
+            positives: [
+                Case("escape from a privileged container", Actor(Proc.line("/usr/bin/nsenter", "nsenter -t 1 -m -u -i -n -p -- /bin/sh"), in: Trees.rootLogin).exec()),
+                Case("--target=1 with all namespaces", Actor(Proc.line("/usr/bin/nsenter", "nsenter --all --target=1 bash"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("entering a container's network namespace by its PID", Actor(Proc.line("/usr/bin/nsenter", "nsenter -t 14231 -n ip addr"), in: Trees.rootLogin).exec()),
+            ]),
+
+        RuleFixture("host-block-device-mounted",
+            positives: [
+                Case("host root disk mounted inside a container shell", Actor(Proc.line("/usr/bin/mount", "mount /dev/sda1 /mnt/host"), in: Trees.rootLogin).exec()),
+                Case("NVMe partition with options", Actor(Proc.line("/usr/bin/mount", "mount -o rw /dev/nvme0n1p2 /tmp/h"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("loop-mounting an ISO", Actor(Proc.line("/usr/bin/mount", "mount -o loop /root/ubuntu.iso /mnt/iso"), in: Trees.rootLogin).exec()),
+                Case("listing mounts", Actor(Proc.line("/usr/bin/mount", "mount"), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }
