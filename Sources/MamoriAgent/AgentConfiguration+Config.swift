@@ -26,7 +26,7 @@ extension AgentConfiguration {
         alertsRotateBytes = c.alerts.rotateBytes
         alertsKeep = c.alerts.keep
         controlSocket = c.control.socket.isEmpty ? nil : c.control.socket
-        controlReadGroup = c.control.readGroup.isEmpty ? "mamori" : c.control.readGroup
+        controlReadGroup = c.control.readGroup
         // agent.fail_mode (docs/service.md): closed pins the prevention links and maps; open
         // pins nothing and releases pins a previous closed run left. Read at start only.
         sensor.pinDirectory = PreventionPins.defaultDirectory() ?? SystemMounts.bpffs + "/mamori"

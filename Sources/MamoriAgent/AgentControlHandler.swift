@@ -93,11 +93,44 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
         Quarantine(directory: agent.prevention?.currentPolicy.quarantineDirectory ?? PreventionPolicy().quarantineDirectory)
     }
 
+    /// The longest `--for` accepted: a year. Longer (or near Int64.max) would overflow the
+    /// persisted expiry and crash every later `status`.
+    static let maxDurationSeconds: Int64 = 366 * 86_400
+
+    /// `--for` checked before anything is changed or persisted.
+    static func checkedDuration(_ seconds: Int64?) -> Result<Double?, ControlError> {
+        guard let seconds else { return .success(nil) }
+        guard seconds > 0, seconds <= maxDurationSeconds else {
+            return .failure(ControlError(.badRequest, "--for must be between 1 second and \(maxDurationSeconds) seconds (a year); got \(seconds)"))
+        }
+        return .success(Double(seconds))
+    }
+
+    /// Seconds as Int64 without trapping (a state persisted by an older agent may hold anything).
+    static func unixInt(_ d: Double) -> Int64 {
+        guard d.isFinite else { return d > 0 ? .max : 0 }
+        if d >= 9.0e18 { return .max }
+        if d <= -9.0e18 { return .min }
+        return Int64(d)
+    }
+
+    /// A pid from the wire, checked (negative, 0 and above pid_max's range are refused).
+    static func checkedPid(_ pid: Int32) -> Result<UInt32, ControlError> {
+        guard pid > 0, pid <= 4_194_304 else {
+            return .failure(ControlError(.badRequest, "invalid pid \(pid): must be between 1 and 4194304"))
+        }
+        return .success(UInt32(pid))
+    }
+
     private func setLevel(_ r: LevelSetRequest, actor: Actor) -> Result<ControlReply, ControlError> {
         guard let p = agent.prevention else { return .failure(Self.noPrevention) }
         guard let level = Self.level(r.level) else { return .failure(Self.unknownLevel(r.level)) }
         let now = Date().timeIntervalSince1970
-        let duration = r.forSeconds.map(Double.init)
+        let duration: Double?
+        switch Self.checkedDuration(r.forSeconds) {
+        case .success(let d): duration = d
+        case .failure(let e): return .failure(e)
+        }
         let before = p.levelState
         let scope = r.scope ?? .host
         let target = Self.target(scope)
@@ -111,7 +144,7 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
         let previous = target.flatMap { t in before.scopes.first { $0.target == t }?.level } ?? before.hostLevel
         return .success(.levelChanged(LevelChange(scope: scope, previous: Int(previous.rawValue), previousName: previous.name,
                                                   level: Int(level.rawValue), levelName: level.name,
-                                                  expiresAt: duration.map { Int64(now + $0) })))
+                                                  expiresAt: duration.map { Self.unixInt(now + $0) })))
     }
 
     private func simulate(_ r: SimulateRequest) -> Result<ControlReply, ControlError> {
@@ -132,6 +165,7 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
     }
 
     private func respond(_ verb: ResponseVerb, _ r: ResponseRequest) -> Result<ControlReply, ControlError> {
+        if case .pid(let pid) = r.target, case .failure(let e) = Self.checkedPid(pid) { return .failure(e) }
         let policy = agent.prevention?.currentPolicy ?? PreventionPolicy()
         let responder = Responder(protection: ProtectionList(policy.protected, agentPid: UInt32(getpid())))
         guard let freezer = CgroupFreezer(responder: responder) else {
@@ -211,10 +245,10 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
             let scope: ControlScope
             switch target { case .unit(let u): scope = .unit(u); case .cgroup(let c): scope = .cgroup(c) }
             return ScopeOverride(scope: scope, level: Int(level.rawValue), levelName: level.name,
-                                 expiresAt: live?.revert.map { Int64($0.atUnix) }, reason: live?.reason)
+                                 expiresAt: live?.revert.map { Self.unixInt($0.atUnix) }, reason: live?.reason)
         }
         let temporary = s.hostRevert.map {
-            TemporaryRaise(expiresAt: Int64($0.atUnix), revertTo: Int(($0.level ?? .monitor).rawValue),
+            TemporaryRaise(expiresAt: Self.unixInt($0.atUnix), revertTo: Int(($0.level ?? .monitor).rawValue),
                            revertToName: ($0.level ?? .monitor).name)
         }
         let ladder = PreventionLevel.all.map { LevelStep(number: Int($0.rawValue), name: $0.name, enables: policy.ladder.describe($0)) }

@@ -113,24 +113,8 @@ public final class PreventionController: @unchecked Sendable {
         }
     }
 
-    /// The breaker opened (true) or closed (false): recompile with enforcement off/on.
-    public func setEnforcementOff(_ off: Bool, event: GuardrailEvent?) {
-        lock.lock(); defer { lock.unlock() }
-        if let event { notices.append(.guardrail(event)) }
-        guard off != enforcementOff else { return }
-        do {
-            try applyLocked(state: state, enforcementOff: off)
-            enforcementOff = off
-        } catch {
-            log("prevention: could not switch enforcement \(off ? "off" : "on"): \(error)")
-        }
-    }
-
-    /// A canary rollback or an operator-independent change the engine asks for.
-    public func rollback(to level: PreventionLevel, event: GuardrailEvent) {
-        enqueue(.guardrail(event))
-        _ = try? change { $0.setHostLevel(level, by: .agent, reason: event.reason, now: Date().timeIntervalSince1970) }
-    }
+    /// A guardrail event to alert on (critical). Guardrails never change the kernel policy or a level.
+    public func guardrailNotice(_ event: GuardrailEvent) { enqueue(.guardrail(event)) }
 
     private func enqueue(_ n: Notice) { lock.lock(); notices.append(n); lock.unlock() }
 

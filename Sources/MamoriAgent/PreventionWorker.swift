@@ -60,14 +60,10 @@ public final class PreventionWorker {
         return Self.describe(outcome).map { ResponseNote(text: $0, acted: outcome.results.contains(where: \.isDone)) }
     }
 
+    /// Guardrail events are alerts only: the breaker limits the responder (in the engine), never
+    /// the kernel's operator-set deny lists or isolation, and the canary never lowers a level.
     private func handleGuardrails(_ events: [GuardrailEvent]) {
-        for e in events {
-            if let to = e.rollbackTo {
-                controller.rollback(to: to, event: e)
-            } else {
-                controller.setEnforcementOff(engine.enforcementOff, event: e)
-            }
-        }
+        for e in events { controller.guardrailNotice(e) }
     }
 
     /// `mamori.response` text: what was done, or what level would do it.
@@ -97,7 +93,6 @@ public final class PreventionWorker {
 
     func kernelAction(_ a: ActionEvent, process: ProcessRecord?, ancestry: [ProcessRecord]) -> AlertFields? {
         let now = Self.monotonicSeconds()
-        if a.enforced, let e = engine.kernelActionEnforced(now: now) { handleGuardrails([e]) }
         if !a.enforced {
             // Only the next level up is worth a line: what a level further away would do is
             // simulation output (`mamori level simulate N`), read from the store, not an alert.
@@ -148,7 +143,7 @@ public final class PreventionWorker {
         if now - lastTick >= 1 {
             lastTick = now
             controller.tick(now: wall)
-            if let e = engine.tick(now: now) { controller.setEnforcementOff(engine.enforcementOff, event: e) }
+            if let e = engine.tick(now: now) { handleGuardrails([e]) }
         }
         let (notices, raises) = controller.drain()
         refreshSnapshot(now: now, raisedFrom: raises.compactMap { $0 }.first)
@@ -171,7 +166,7 @@ public final class PreventionWorker {
         case .guardrail(let e):
             fields = AlertFields(alertId: Identifiers.uuid(), ruleId: "mamori.guardrail.\(e.kind.rawValue)",
                                  ruleName: "Prevention guardrail: \(e.description)", ruleDescription: nil,
-                                 severityWord: "high", riskScore: 60, tacticIds: [], tacticNames: [],
+                                 severityWord: "critical", riskScore: 99, tacticIds: [], tacticNames: [],
                                  techniques: [], incidentId: "", response: e.description)
             extra = ["guardrail": e.kind.rawValue, "reason": e.reason]
         case .degraded(let what):

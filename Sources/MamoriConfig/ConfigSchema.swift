@@ -20,7 +20,7 @@ enum ConfigSchema {
         field("alerts.keep", .integer(0...1_000), \.alerts.keep),
     ] + store + [
         field("control.socket", .absolutePath, \.control.socket),
-        field("control.read_group", .string(allowEmpty: true), \.control.readGroup),
+        field("control.read_group", .string(allowEmpty: false), \.control.readGroup),
     ] + exports + agent
 
     private static let sensor: [ConfigField] = [

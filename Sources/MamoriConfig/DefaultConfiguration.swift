@@ -47,7 +47,7 @@ store:
 
 control:
   socket: /run/mamori/control.sock  # root may change anything
-  read_group: ""                 # members of this group may use read-only commands; "" root only
+  read_group: mamori             # members of this group may use read-only commands (must not be empty)
 
 exports:
   syslog:                        # RFC 5424

@@ -75,7 +75,7 @@ public struct RetentionSettings: Sendable, Equatable {
 public struct ControlSettings: Sendable, Equatable {
     public var socket = "/run/mamori/control.sock"
     /// Members of this group may use read-only commands; empty: root only.
-    public var readGroup = ""
+    public var readGroup = "mamori"
     public init() {}
 }
 

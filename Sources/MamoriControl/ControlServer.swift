@@ -24,6 +24,8 @@ public final class ControlServer: @unchecked Sendable {
     private var socketIdentity: (dev: UInt, ino: UInt)?
     private let state = NSCondition()
     private var connections: Set<Int32> = []
+    /// The connections whose peer is not root (they may not take the slots kept for root).
+    private var nonRootConnections: Set<Int32> = []
     private var stopping = false
     private var acceptRunning = false
     private var started = false
@@ -127,11 +129,30 @@ public final class ControlServer: @unchecked Sendable {
         }
     }
 
+    /// Slots only root may take: read-group members cannot hold every connection and lock root out.
+    public static func reservedForRoot(maxConnections: Int) -> Int { maxConnections <= 1 ? 0 : max(1, maxConnections / 4) }
+
+    /// Whether a new connection fits: any peer up to the limit minus the root reserve, root up to the limit.
+    public static func admits(isRoot: Bool, total: Int, nonRoot: Int, maxConnections: Int) -> Bool {
+        guard total < maxConnections else { return false }
+        return isRoot || nonRoot < maxConnections - reservedForRoot(maxConnections: maxConnections)
+    }
+
+    /// The peer's uid (SO_PEERCRED); nil if the kernel does not say (treated as not root).
+    static func peerUID(_ fd: Int32) -> UInt32? {
+        var cred: (Int32, UInt32, UInt32) = (0, 0, 0)
+        var len = socklen_t(MemoryLayout<(Int32, UInt32, UInt32)>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0, len >= 12 else { return nil }
+        return cred.1
+    }
+
     private func admit(_ client: Int32) {
+        let isRoot = Self.peerUID(client) == 0
         state.lock()
-        if stopping || connections.count >= configuration.maxConnections {
+        if stopping || !Self.admits(isRoot: isRoot, total: connections.count, nonRoot: nonRootConnections.count,
+                                    maxConnections: configuration.maxConnections) {
             let reason = stopping ? "the agent is shutting down"
-                : "too many control connections (\(configuration.maxConnections)): try again"
+                : "too many control connections (\(configuration.maxConnections), \(Self.reservedForRoot(maxConnections: configuration.maxConnections)) kept for root): try again"
             state.unlock()
             try? SocketIO.writeLine(client, ControlWire.encode(ControlError(.unavailable, reason)),
                                     until: SocketIO.now() + 0.2)
@@ -139,11 +160,13 @@ public final class ControlServer: @unchecked Sendable {
             return
         }
         connections.insert(client)
+        if !isRoot { nonRootConnections.insert(client) }
         state.unlock()
         let thread = Thread { [self] in
             ControlConnection(fd: client, server: self).run()
             state.lock()
             connections.remove(client)
+            nonRootConnections.remove(client)
             close(client)
             state.broadcast()
             state.unlock()

@@ -51,8 +51,8 @@ public final class PreventionEngine {
         if let from = raisedFrom { guardrails.levelChanged(from: from, to: snapshot.levels.hostLevel, now: now) }
     }
 
-    /// Whether the circuit breaker has turned enforcement off (compile the kernel policy with
-    /// `enforcementOff` then).
+    /// Whether the circuit breaker has put the agent's own responses to alert-only. The kernel
+    /// policy (deny lists, isolation: operator state) is never switched off by it.
     public var enforcementOff: Bool { guardrails.breakerOpen }
 
     /// Decides and acts on one rule hit. `ancestry`: parent up to the incident root (nearest
@@ -75,7 +75,8 @@ public final class PreventionEngine {
         var outcome = Outcome(decision: decision)
         if let reset { outcome.guardrailEvents.append(reset) }
         guard decision.verdict == .act, let target = decision.target else { return outcome }
-        let (admission, events) = guardrails.admit(now: now)
+        let subject = Guardrails.subjectKey(uid: process.uid, executable: process.executable)
+        let (admission, events) = guardrails.admit(now: now, subject: subject)
         outcome.guardrailEvents += events
         if case .refused(let why) = admission {
             if let why, !outcome.guardrailEvents.contains(why) { outcome.guardrailEvents.append(why) }
@@ -101,17 +102,13 @@ public final class PreventionEngine {
             }
         case .none: break
         }
-        if outcome.results.contains(where: \.isDone), let rollback = guardrails.actionTaken(now: now) {
+        if outcome.results.contains(where: \.isDone), let rollback = guardrails.actionTaken(now: now, subject: subject) {
             outcome.guardrailEvents.append(rollback)
         }
         return outcome
     }
 
-    /// Counts an enforced kernel action (from a `mamori_action` record) toward the canary.
-    public func kernelActionEnforced(now: Double) -> GuardrailEvent? { guardrails.actionTaken(now: now) }
-
-    /// Closes the breaker after its cool-down (call periodically; recompile the kernel policy
-    /// when it returns an event, as `enforcementOff` changed).
+    /// Closes the breaker after its cool-down (call periodically).
     public func tick(now: Double) -> GuardrailEvent? { guardrails.tick(now: now) }
 
     /// Closes the circuit breaker (operator command).

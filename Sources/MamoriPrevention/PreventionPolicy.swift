@@ -85,7 +85,8 @@ public struct PreventionPolicy: Sendable, Equatable {
     public struct ProtectedProcesses: Sendable, Equatable {
         public var executables: [String] = ["/usr/sbin/sshd", "/lib/systemd/systemd", "/usr/lib/systemd/systemd",
                                             "/usr/bin/mamori", "/usr/local/bin/mamori"]
-        public var comms: [String] = ["systemd", "sshd", "mamori", "systemd-journal", "systemd-logind"]
+        /// Deprecated and ignored: a process name protects nothing (any process can take any name).
+        public var comms: [String] = []
         public var units: [String] = ["mamori.service", "ssh.service", "sshd.service",
                                       "systemd-journald.service", "systemd-logind.service"]
         public init() {}

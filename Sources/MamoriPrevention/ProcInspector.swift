@@ -19,12 +19,15 @@ public struct LiveProcess: Sendable, Equatable {
     public var comm: String
     public var executable: String
     public var cgroupPath: String?
+    /// dev/inode of the running executable (stat of /proc/<pid>/exe), when readable.
+    public var exeIdentity: FileIdentityKey? = nil
 
     public var key: ProcessKey { ProcessKey(pid: pid, startTicks: startTicks) }
 
     public var subject: DecisionSubject {
         DecisionSubject(pid: pid, executable: executable, comm: comm,
-                        unit: cgroupPath.flatMap { CgroupPaths.systemdUnit(fromCgroupPath: $0) }, cgroupPath: cgroupPath)
+                        unit: cgroupPath.flatMap { CgroupPaths.systemdUnit(fromCgroupPath: $0) }, cgroupPath: cgroupPath,
+                        exeIdentity: exeIdentity)
     }
 }
 
@@ -59,7 +62,8 @@ public enum ProcInspector {
             for line in text.split(separator: "\n") where line.hasPrefix("0::") { cgroup = String(line.dropFirst(3)) }
         }
         return LiveProcess(pid: pid, ppid: s.ppid, startTicks: s.startTicks, isKernelThread: s.kthread,
-                           comm: s.comm, executable: exe, cgroupPath: cgroup)
+                           comm: s.comm, executable: exe, cgroupPath: cgroup,
+                           exeIdentity: FileIdentityKey(statOf: "\(procRoot)/\(pid)/exe"))
     }
 
     /// pid → (ppid, startTicks) of every process.

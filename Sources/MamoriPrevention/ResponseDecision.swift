@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import MamoriDetection
 import MamoriProcess
 
@@ -8,13 +11,18 @@ import MamoriProcess
 public struct DecisionSubject: Sendable, Equatable, Codable {
     public var pid: UInt32
     public var executable: String
+    /// Informational only: never used for protection (any process can call itself anything).
     public var comm: String
     public var unit: String?
     /// Relative to the cgroup v2 mount, when known.
     public var cgroupPath: String?
+    /// dev/inode of the running executable, when known (the responder reads it from /proc).
+    public var exeIdentity: FileIdentityKey?
 
-    public init(pid: UInt32, executable: String, comm: String, unit: String?, cgroupPath: String? = nil) {
+    public init(pid: UInt32, executable: String, comm: String, unit: String?, cgroupPath: String? = nil,
+                exeIdentity: FileIdentityKey? = nil) {
         self.pid = pid; self.executable = executable; self.comm = comm; self.unit = unit; self.cgroupPath = cgroupPath
+        self.exeIdentity = exeIdentity
     }
 
     public init(_ record: ProcessRecord, cgroupPath: String? = nil) {
@@ -23,18 +31,55 @@ public struct DecisionSubject: Sendable, Equatable, Codable {
     }
 }
 
+/// dev/inode of a file: the identity of an executable that a name, symlink or bind mount
+/// cannot fake.
+public struct FileIdentityKey: Sendable, Hashable, Codable {
+    public var dev: UInt64
+    public var ino: UInt64
+    public init(dev: UInt64, ino: UInt64) { self.dev = dev; self.ino = ino }
+    /// stat(2) of `path` (following symlinks), or nil when it cannot be read.
+    public init?(statOf path: String) {
+        guard let (d, i) = statIdentity(path) else { return nil }
+        dev = d; ino = i
+    }
+}
+
+/// (st_dev, st_ino) of `path`, following symlinks.
+private func statIdentity(_ path: String) -> (UInt64, UInt64)? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return (UInt64(st.st_dev), UInt64(st.st_ino))
+}
+
 /// Processes no action may touch: pid 1, kernel threads, the agent, the policy's protected list.
+///
+/// Protection is by executable identity (resolved path, and dev/inode when the subject's is
+/// known), systemd unit and pid; never by comm or argv[0], which any process can set (a
+/// payload exec'd through a symlink named `sshd`, or prctl(PR_SET_NAME)). The policy's
+/// `comms` list is accepted for compatibility and ignored.
 ///
 /// Exists so the decision, the responder and the simulator share one definition. Immutable; any thread.
 public struct ProtectionList: Sendable, Equatable {
     public var executables: Set<String>
-    public var comms: Set<String>
+    /// dev/inode of each protected executable that exists on this host (read at construction).
+    public var executableIdentities: Set<FileIdentityKey>
     public var units: Set<String>
     /// The agent's own pid.
     public var agentPid: UInt32
 
     public init(_ p: PreventionPolicy.ProtectedProcesses, agentPid: UInt32) {
-        executables = Set(p.executables); comms = Set(p.comms); units = Set(p.units); self.agentPid = agentPid
+        executables = Set(p.executables); units = Set(p.units); self.agentPid = agentPid
+        executableIdentities = Set(p.executables.compactMap { FileIdentityKey(statOf: $0) })
+    }
+
+    /// Whether `s` runs a protected executable: with the subject's dev/inode known, that inode
+    /// must be one of the protected files' (a same-named copy or bind mount is not); otherwise
+    /// the resolved path must be listed.
+    func runsProtectedExecutable(_ s: DecisionSubject) -> Bool {
+        if let id = s.exeIdentity, executables.contains(s.executable) || executableIdentities.contains(id) {
+            return executableIdentities.contains(id)
+        }
+        return s.exeIdentity == nil && executables.contains(s.executable)
     }
 
     /// Why `subject` must not be acted on, or nil when it may be.
@@ -42,8 +87,7 @@ public struct ProtectionList: Sendable, Equatable {
         if s.pid <= 1 { return "pid \(s.pid) is init (or the idle task)" }
         if s.pid == 2 { return "pid 2 is kthreadd" }
         if s.pid == agentPid { return "pid \(s.pid) is the agent itself" }
-        if executables.contains(s.executable) { return "\(s.executable) is a protected executable" }
-        if comms.contains(s.comm) { return "comm \(s.comm) is protected" }
+        if runsProtectedExecutable(s) { return "\(s.executable) is a protected executable" }
         if let u = s.unit, units.contains(u) { return "unit \(u) is protected" }
         return nil
     }

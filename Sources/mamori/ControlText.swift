@@ -58,7 +58,7 @@ enum ControlText {
 
             """
         out += "last alert:  " + (s.lastAlert.map(alertLine) ?? "none") + "\n"
-        for warning in s.degraded { out += "DEGRADED:    \(warning)\n" }
+        for warning in s.degraded { out += "DEGRADED:    \(TerminalText.sanitize(warning))\n" }
         return out
     }
 
@@ -67,7 +67,7 @@ enum ControlText {
         var line = "\(t) \(a.severity.uppercased()) \(a.ruleId) (risk \(a.riskScore)) \(a.ruleName)"
         if let incident = a.incidentUUID { line += " incident \(incident)" }
         if let response = a.response { line += " → \(response)" }
-        return line
+        return TerminalText.sanitize(line)
     }
 
     static func bytes(_ n: Int64) -> String {

@@ -9,6 +9,12 @@ import Testing
         }
     }
 
+    /// Issue 13 #10: an empty read group is an error, not silently `mamori`.
+    @Test func emptyReadGroupIsAnError() {
+        #expect(errors("control:\n  read_group: \"\"\n") == ["t.yaml:2:15: control.read_group: must not be empty"])
+        #expect(errors("control:\n  read_group: ops\n") == [])
+    }
+
     @Test func unknownKeySuggestsTheClosestKnownOne() {
         #expect(errors("sensor:\n  file_event: false\n") == ["t.yaml:2:3: sensor.file_event: unknown key (did you mean 'sensor.file_events'?)"])
         #expect(errors("file_events: false\n") == ["t.yaml:1:1: file_events: unknown key (did you mean 'sensor.file_events'?)"])

@@ -40,7 +40,7 @@ import Yams
     @Test func showOutputLoadsBackToTheSameConfiguration() throws {
         var c = MamoriConfiguration()
         c.exports.otlp.headers = ["Authorization": "Bearer a: b", "X-Tenant": "7"]
-        c.control.readGroup = ""
+        c.control.readGroup = "ops"
         c.sensor.watchFiles = ["/etc/true", "/srv/x y"]
         c.store.retention.eventAge = .milliseconds(1500)
         let again = try ConfigLoader.parse(yaml: ConfigRenderer.yaml(c), file: "show.yaml").get()

@@ -7,9 +7,9 @@ import Testing
 
 @Suite struct PreventionEngineTests {
     /// A record for a pid that is not running (pid_max is below 2^22 + 1), so nothing can be hit.
-    func record(_ pid: UInt32) -> ProcessRecord {
+    func record(_ pid: UInt32, uid: UInt32 = 0, executable: String? = nil) -> ProcessRecord {
         ProcessRecord(key: ProcessKey(pid: pid, startTicks: 1), entityId: "E\(pid)", parentKey: nil,
-                      executable: "/usr/bin/evil", args: ["evil"], cwd: "/", uid: 0, euid: 0, gid: 0, loginUid: nil,
+                      executable: executable ?? "/usr/bin/evil\(pid)", args: ["evil"], cwd: "/", uid: uid, euid: uid, gid: 0, loginUid: nil,
                       sessionId: 0, tty: nil, cgroupId: 0, unit: nil, startBoottimeNs: 10_000_000, comm: "evil",
                       exitStatus: nil, origin: .exec)
     }
@@ -57,14 +57,24 @@ import Testing
         #expect(frozen.results.map(\.outcome) == [.refused("no cgroup v2 mount")])
     }
 
-    @Test func kernelActionsFeedTheCanary() {
+    /// Issue 13 #1: one unprivileged user looping on rule hits (any number of executables) is
+    /// one subject: it cannot trip the breaker, nor fire the canary.
+    @Test func oneUnprivilegedUserCannotTripTheBreaker() {
         var policy = PreventionPolicy()
+        policy.guardrails.burst = 1000
+        policy.guardrails.actionsPerMinute = 1000
+        policy.guardrails.breakerActions = 2
         policy.guardrails.canaryActions = 1
         let engine = PreventionEngine(snapshot: .init(policy: policy, state: LevelState(hostLevel: .monitor)),
-                                      agentPid: 1, cgroupMount: nil)
-        engine.update(.init(policy: policy, state: LevelState(hostLevel: .lockdown)), raisedFrom: .monitor, now: 0)
-        #expect(engine.kernelActionEnforced(now: 1) == nil)
-        let rollback = engine.kernelActionEnforced(now: 2)
-        #expect(rollback?.kind == .canaryRollback && rollback?.rollbackTo == .monitor)
+                                      agentPid: UInt32(getpid()), cgroupMount: nil)
+        engine.update(.init(policy: policy, state: LevelState(hostLevel: .critical)), raisedFrom: .monitor, now: 0)
+        for i in 0..<60 {
+            let pid = UInt32(4_194_305 + i)
+            let out = engine.respond(rule: rule, process: record(pid, uid: 65534, executable: "/tmp/x/sshd\(i)"),
+                                     ancestry: [], cgroupPath: nil, incidentId: "I\(i)", now: Double(i) / 10)
+            #expect(out.decision.verdict == .act)
+            #expect(!out.guardrailEvents.contains { $0.kind == .breakerTripped })
+        }
+        #expect(!engine.enforcementOff)
     }
 }

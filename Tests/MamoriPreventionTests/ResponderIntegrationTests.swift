@@ -89,19 +89,52 @@ struct ResponderIntegrationTests {
         let p = try spawn("exec sleep 100")
         defer { cleanup(p) }
         #expect(waitUntil { ProcInspector.live(UInt32(p.pid))?.comm == "sleep" })
+        let exe = try #require(ProcInspector.live(UInt32(p.pid))?.executable)
         var policy = PreventionPolicy.ProtectedProcesses()
-        policy.comms.append("sleep")
+        policy.executables.append(exe)
         let responder = Responder(protection: ProtectionList(policy, agentPid: UInt32(getpid())))
         let r = responder.kill(try key(p.pid))
-        #expect(r.outcome == .refused("comm sleep is protected"))
+        #expect(r.outcome == .refused("\(exe) is a protected executable"))
         #expect(p.isRunning)
         let initKey = try key(1)
         #expect(responder.kill(initKey).outcome == .refused("pid 1 is init (or the idle task)"))
         let me = try key(getpid())
         #expect(responder.kill(me).outcome == .refused("pid \(getpid()) is the agent itself"))
         let treeResults = responder.killTree(try key(p.pid))
-        #expect(treeResults.map(\.outcome) == [.refused("comm sleep is protected")])
+        #expect(treeResults.map(\.outcome) == [.refused("\(exe) is a protected executable")])
         #expect(p.isRunning)
+    }
+
+    /// Issue 13 #2: a payload exec'd through a symlink named `sshd` (comm and argv[0] `sshd`)
+    /// is not protected; a protected executable still is, by its inode, whatever it is called.
+    @Test func aProcessNamedSshdIsNotProtected() throws {
+        let dir = TempDir("sshd-name")
+        let link = dir.path + "/sshd"
+        #expect(symlink("/bin/sleep", link) == 0)
+        let p = try spawn("exec \(link) 100")
+        defer { cleanup(p) }
+        #expect(waitUntil { ProcInspector.live(UInt32(p.pid))?.comm == "sshd" })
+        let responder = Responder(protection: ProtectionList(PreventionPolicy.ProtectedProcesses(), agentPid: UInt32(getpid())))
+        #expect(responder.kill(try key(p.pid)).outcome == .done)
+        #expect(p.wait())
+
+        // The real protected executable (a copy standing in for /usr/sbin/sshd), renamed by a
+        // symlink, is still protected.
+        let real = dir.path + "/realprot"
+        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: real)
+        let alias = dir.path + "/innocent"
+        #expect(symlink(real, alias) == 0)
+        let q = try spawn("exec \(alias) 100")
+        defer { cleanup(q) }
+        #expect(waitUntil { ProcInspector.live(UInt32(q.pid))?.comm == "innocent" })
+        var policy = PreventionPolicy.ProtectedProcesses()
+        policy.executables.append(real)
+        let guarded = Responder(protection: ProtectionList(policy, agentPid: UInt32(getpid())))
+        guard case .refused(let why) = guarded.kill(try key(q.pid)).outcome else {
+            Issue.record("the protected executable was not refused"); return
+        }
+        #expect(why.hasSuffix("realprot is a protected executable"), "\(why)")
+        #expect(q.isRunning)
     }
 
     @Test func killTreeSparesAProtectedSubtree() throws {
@@ -120,10 +153,11 @@ struct ResponderIntegrationTests {
         }
         #expect(shielded.count == 2)
         var policy = PreventionPolicy.ProtectedProcesses()
-        policy.comms.append("protsh")
+        let protExe = try #require(all.lazy.compactMap { ProcInspector.live($0.pid) }.first { $0.comm == "protsh" }?.executable)
+        policy.executables.append(protExe)
         let results = Responder(protection: ProtectionList(policy, agentPid: UInt32(getpid())))
             .killTree(try key(p.pid))
-        #expect(results.contains { $0.outcome == .refused("comm protsh is protected") })
+        #expect(results.contains { $0.outcome == .refused("\(protExe) is a protected executable") })
         #expect(p.wait())
         #expect(waitUntil { all.filter { !shielded.contains($0) }.allSatisfy { !alive($0) } })
         for k in shielded { #expect(alive(k), "protected subtree member \(k.pid) was killed") }
@@ -133,12 +167,13 @@ struct ResponderIntegrationTests {
         let p = try spawn("exec sleep 100")
         defer { cleanup(p) }
         #expect(waitUntil { ProcInspector.live(UInt32(p.pid))?.comm == "sleep" })
+        let exe = try #require(ProcInspector.live(UInt32(p.pid))?.executable)
         var policy = PreventionPolicy.ProtectedProcesses()
-        policy.comms.append("sleep")
+        policy.executables.append(exe)
         var freezer = try #require(CgroupFreezer(responder: Responder(protection: ProtectionList(policy, agentPid: UInt32(getpid())))))
         freezer.parentName = "mamori-test-quarantine-\(getpid())"
         let group = try freezer.freeze(try key(p.pid), incidentId: "refused")
-        #expect(group.results.map(\.outcome) == [.refused("comm sleep is protected")])
+        #expect(group.results.map(\.outcome) == [.refused("\(exe) is a protected executable")])
         #expect(access(freezer.directory(for: "refused"), F_OK) != 0)
         #expect(access("\(freezer.mountPoint)/\(freezer.parentName)", F_OK) != 0)
         #expect(p.isRunning)

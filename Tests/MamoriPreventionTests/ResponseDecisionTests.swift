@@ -61,6 +61,12 @@ import Testing
         let w = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: deep,
                                         levels: LevelView(hostLevel: .critical), ladder: ladder, protection: protection)
         #expect(w.target?.pid == 150, "the worker serving the request goes; the master (pid 100) does not")
+        // A protected executable in the chain (by path, not name) stops the climb below it.
+        var guarded = deep
+        guarded[1].executable = "/usr/sbin/sshd"
+        let g = ResponseDecision.decide(rule: rule(.critical, .killTree), subject: shell, ancestry: guarded,
+                                        levels: LevelView(hostLevel: .critical), ladder: ladder, protection: protection)
+        #expect(g.target?.pid == 200)
     }
 
     @Test func killTreeNeverCrossesIntoAnotherUnitOrAnUnknownParent() {
@@ -87,5 +93,23 @@ import Testing
                                             levels: LevelView(hostLevel: .lockdown), ladder: ladder, protection: protection)
             #expect(d.verdict == .never && d.reason.hasPrefix("protected: "), "\(s)")
         }
+    }
+
+    /// Issue 13 #2: comm/argv[0] `sshd` with another executable is not protected; the listed
+    /// path with a different inode (a bind mount or copy) is not either; the real one is.
+    @Test func nameAloneProtectsNothing() throws {
+        let fake = DecisionSubject(pid: 4242, executable: "/bin/bash", comm: "sshd", unit: nil)
+        #expect(protection.refusal(fake) == nil)
+        let d = ResponseDecision.decide(rule: rule(.critical, .kill), subject: fake, ancestry: [],
+                                        levels: LevelView(hostLevel: .lockdown), ladder: ladder, protection: protection)
+        #expect(d.verdict == .act)
+        var policy = PreventionPolicy.ProtectedProcesses()
+        policy.executables = ["/bin/sleep"]
+        let list = ProtectionList(policy, agentPid: 1)
+        let real = try #require(FileIdentityKey(statOf: "/bin/sleep"))
+        let other = try #require(FileIdentityKey(statOf: "/bin/sh"))
+        #expect(list.refusal(DecisionSubject(pid: 4243, executable: "/bin/sleep", comm: "x", unit: nil, exeIdentity: real)) != nil)
+        #expect(list.refusal(DecisionSubject(pid: 4243, executable: "/tmp/renamed", comm: "x", unit: nil, exeIdentity: real)) != nil)
+        #expect(list.refusal(DecisionSubject(pid: 4244, executable: "/bin/sleep", comm: "sleep", unit: nil, exeIdentity: other)) == nil)
     }
 }
