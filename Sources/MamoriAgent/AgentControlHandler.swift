@@ -58,9 +58,14 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
             } catch { return .failure(ControlError(.failed, "\(error)")) }
         case .response(let verb, let r): return respond(verb, r)
         case .reload:
-            agent.requestReload()
-            return .success(.reloaded(ReloadResult(rulesLoaded: agent.rulesLoaded, configChanged: false,
-                                                   warnings: ["rules reload requested; the agent log says whether it was accepted"])))
+            // The verdict is given here, before the reply: a rejected rule set is an error with
+            // every file:line:column, not "reloaded" (issue 13 #11).
+            switch Self.reloadVerdict(directory: agent.configuration.rulesDirectory) {
+            case .failure(let e): return .failure(e)
+            case .success(let result):
+                agent.requestReload()
+                return .success(.reloaded(result))
+            }
         case .alertsFollow:
             return .success(.following(FollowStarted()))
         }
@@ -91,6 +96,25 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
 
     private func quarantine() -> Quarantine {
         Quarantine(directory: agent.prevention?.currentPolicy.quarantineDirectory ?? PreventionPolicy().quarantineDirectory)
+    }
+
+    /// Loads the rules directory as a reload would: the rule count and warnings when the agent
+    /// will take the new set, or a `failed` error naming each problem (file:line:column) when it
+    /// keeps the running rules.
+    static func reloadVerdict(directory: String) -> Result<ReloadResult, ControlError> {
+        switch RuleBook.reload(directory: directory) {
+        case .success(let report):
+            let warnings = report.diagnostics.filter { $0.severity == .warning }.map(\.description)
+            return .success(ReloadResult(rulesLoaded: report.ruleSet.rules.count, configChanged: false, warnings: warnings))
+        case .failure(let error):
+            var lines = ["rules reload rejected, the running rules stay active:"]
+            if case .rules(_, let diagnostics) = error {
+                lines += diagnostics.filter { $0.severity == .error }.map { "  \($0)" }
+            } else {
+                lines.append("  \(error)")
+            }
+            return .failure(ControlError(.failed, lines.joined(separator: "\n")))
+        }
     }
 
     /// The longest `--for` accepted: a year. Longer (or near Int64.max) would overflow the
