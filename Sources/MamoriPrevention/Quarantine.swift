@@ -225,7 +225,7 @@ public struct Quarantine: Sendable {
     /// Closes `output` unless `closing` is false.
     static func copy(from input: Int32, to output: Int32, source: String, destination: String,
                      closing: Bool = true) throws(Failure) -> String {
-        var sha = SHA256()
+        var sha = FileDigest()
         var buf = [UInt8](repeating: 0, count: 1 << 16)
         var failure: Failure?
         copying: while true {

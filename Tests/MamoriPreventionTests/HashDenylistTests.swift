@@ -10,13 +10,13 @@ import Testing
         try "evil".write(toFile: copy, atomically: false, encoding: .utf8)
         try "fine".write(toFile: good, atomically: false, encoding: .utf8)
         var policy = PreventionPolicy()
-        policy.execDeny = [.init(match: .sha256(SHA256.hex(Array("evil".utf8))))]
+        policy.execDeny = [.init(match: .sha256(FileDigest.hex(Array("evil".utf8))))]
         let list = HashDenylist(policy: policy)
         #expect(list.observeExec(path: bad))
         #expect(!list.observeExec(path: bad)) // same inode: nothing new
         #expect(!list.observeExec(path: good))
         #expect(list.observeExec(path: copy)) // same content, another inode
-        let inodes = list.hashInodes[SHA256.hex(Array("evil".utf8))]
+        let inodes = list.hashInodes[FileDigest.hex(Array("evil".utf8))]
         #expect(inodes == [FileIdentity.inode(of: bad)!, FileIdentity.inode(of: copy)!])
         list.update(policy: PreventionPolicy())
         #expect(list.hashInodes.isEmpty && !list.observeExec(path: copy))

@@ -4,11 +4,11 @@ import Testing
 
 @Suite struct QuarantineTests {
     @Test func sha256KnownVectors() {
-        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+        #expect(FileDigest.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(FileDigest.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(FileDigest.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        var s = SHA256()
+        var s = FileDigest()
         for _ in 0..<1000 { s.update(Array(repeating: UInt8(ascii: "a"), count: 1000)) }
         #expect(s.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
@@ -22,7 +22,7 @@ import Testing
         _ = hasher.hash(path: path)
         #expect(hasher.hashed == 1 && hasher.hits == 1)
         try "abcd".write(toFile: path, atomically: false, encoding: .utf8) // new size → new version
-        #expect(hasher.hash(path: path)?.sha256 == SHA256.hex(Array("abcd".utf8)))
+        #expect(hasher.hash(path: path)?.sha256 == FileDigest.hex(Array("abcd".utf8)))
         #expect(hasher.hashed == 2)
         #expect(hasher.hash(path: dir.path + "/missing") == nil)
     }
@@ -35,7 +35,7 @@ import Testing
         chmod(path, 0o751)
         let entry = try q.quarantine(path: path, origin: "pid 123 /usr/bin/curl incident I-1", now: 1234.5)
         #expect(access(path, F_OK) != 0)
-        #expect(entry.sha256 == SHA256.hex(Array(content.utf8)))
+        #expect(entry.sha256 == FileDigest.hex(Array(content.utf8)))
         #expect(entry.originalPath == path && entry.mode == 0o751 && entry.uid == getuid() && entry.size == Int64(content.utf8.count))
         #expect(entry.origin == "pid 123 /usr/bin/curl incident I-1")
         let attrs = try FileManager.default.attributesOfItem(atPath: quarantineDir)
