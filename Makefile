@@ -17,10 +17,10 @@ BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -Wno-default-const-init-var-unsafe -Wno-unknown-warning-option \
               -I$(BUILD) -Ibpf/include -Ibpf
-APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl rsyslog
+APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl rsyslog python3-pip
 SWIFT_FLAGS ?=
 
-.PHONY: all deps mounts bpf build debug run watch test test-unit test-vm vm-deps doctor bench clean \
+.PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench clean \
         static install install-files uninstall verify-unit deb package-check install-check
 
 all: build
@@ -86,12 +86,19 @@ watch: build mounts
 doctor: build mounts
 	.build/release/mamori doctor
 
+# Python modules the tests use: the OCSF schema validator (Tests/ocsf/validate.py).
+PY_TEST_PKGS := ocsf-json-schema jsonschema
+py-test-deps:
+	@python3 -c 'import ocsf_json_schema, jsonschema' 2>/dev/null || \
+	  python3 -m pip install -q --disable-pip-version-check $(PY_TEST_PKGS) || \
+	  python3 -m pip install -q --disable-pip-version-check --break-system-packages $(PY_TEST_PKGS)
+
 # Unit + root integration tests. Under CI=true the root tests fail (never skip) without root/BPF.
-test: bpf mounts
+test: bpf mounts py-test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 
-test-unit: bpf
+test-unit: bpf py-test-deps
 	$(SWIFT) test $(SWIFT_FLAGS) --skip MamoriSensorTests
 
 # The kernel matrix (docs/kernel-matrix.md): boots Debian 12's 6.1 cloud kernel with BPF LSM under

@@ -34,8 +34,12 @@ public final class Agent: @unchecked Sendable {
     private let startedFlag = ManagedAtomic<Bool>(false)
     /// Counters, rules and the last alert for other threads (control socket).
     public let live = AgentLiveState()
-    /// Called with every alert line the worker writes (exporters, control followers); set before `start()`.
-    public var alertSinks: [([UInt8], AlertFields) -> Void] = []
+    /// Called with every alert line the worker writes, as ECS and in `output.format`
+    /// (exporters take the latter, control followers the former); set before `start()`.
+    public var alertSinks: [(_ ecs: [UInt8], _ exported: [UInt8], AlertFields) -> Void] = []
+    /// Every event line in `output.format` (the all-events log, `exports.events_json`); set
+    /// before `start()`. Nil: events are not encoded at all.
+    public var eventSink: (([UInt8]) -> Void)?
     public var rulesLoaded: Int { live.rules.count }
     public var ruleIndex: [String: RuleMetadata] { live.rules }
     public var liveStats: AgentLiveState.LiveStats { live.stats }
@@ -112,16 +116,18 @@ public final class Agent: @unchecked Sendable {
         let seeded = (try? seeder.seed(into: table)) ?? 0
         live.setRules(report.ruleSet)
         pipeline = DetectionPipeline(table: table, rules: report.ruleSet, alertLog: alertLog, writer: writer,
-                                     history: history, storeEvents: c.storeEvents, hostName: Self.hostName())
+                                     history: history, storeEvents: c.storeEvents, hostName: Self.hostName(),
+                                     outputFormat: c.outputFormat)
         self.session = session
         let sinks = alertSinks
         let liveState = live
-        pipeline?.onAlertLine = { line, fields in
+        pipeline?.onEventLine = eventSink
+        pipeline?.onAlertLine = { line, exported, fields in
             liveState.setLastAlert(AlertNotice(alertUUID: fields.alertId, tsUnixNs: Int64(Date().timeIntervalSince1970 * 1e9),
                                                ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
                                                riskScore: fields.riskScore, incidentUUID: fields.incidentId.isEmpty ? nil : fields.incidentId,
                                                response: fields.response))
-            for sink in sinks { sink(line, fields) }
+            for sink in sinks { sink(line, exported, fields) }
         }
         if let controller = prevention, let pipeline {
             let worker = PreventionWorker(controller: controller, agentPid: UInt32(getpid()), cgroups: cgroups,

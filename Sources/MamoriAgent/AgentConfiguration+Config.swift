@@ -1,3 +1,4 @@
+import MamoriOutput
 import MamoriConfig
 import MamoriSensor
 import MamoriStore
@@ -15,6 +16,7 @@ extension AgentConfiguration {
         self.init(rulesDirectory: rules, alertsPath: c.alerts.path,
                   databasePath: c.store.enabled ? c.store.path : nil)
         storeEvents = c.store.storeEvents
+        outputFormat = c.output.format == .ocsf ? .ocsf : .ecs
         watchFiles = c.sensor.watchFiles
         watchDirectories = c.sensor.watchDirectories
         queueCapacity = c.sensor.queueCapacity

@@ -1,3 +1,4 @@
+import MamoriOutput
 import MamoriPrevention
 import MamoriSensor
 import MamoriStore
@@ -16,6 +17,8 @@ public struct AgentConfiguration: Sendable {
     public var databasePath: String?
     /// Store every event (not only those behind alerts).
     public var storeEvents = true
+    /// Schema of the alert log and exported lines (`output.format`); the store keeps ECS.
+    public var outputFormat = OutputFormat.ecs
     /// Paths whose read-only opens are reported (credential stores, keys).
     public var watchFiles = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/security/opasswd"]
     /// Directories whose direct children's read-only opens are reported.

@@ -23,6 +23,8 @@ public final class DetectionPipeline {
     private let rarity: CommandRarity
     private var hits: [RuleHit] = []
     private var line: [UInt8] = []
+    /// Alert lines in `output.format` and the optional all-events log.
+    private var exports: ExportLines
     /// The last ancestry built, reused while the same process keeps emitting and the table
     /// has not changed (a file or connect storm is one process: no per-event chain copy).
     private var ancestryKey: ProcessKey?
@@ -35,20 +37,28 @@ public final class DetectionPipeline {
     public var respond: ((RuleHit, ProcessRecord?, [ProcessRecord], String) -> ResponseNote?)?
     /// Turns a kernel prevention record into alert fields (nil: no alert). Worker thread.
     public var onKernelAction: ((ActionEvent, ProcessRecord?, [ProcessRecord]) -> AlertFields?)?
-    /// Every alert line written (exporters, the control socket's followers). Worker thread.
-    public var onAlertLine: (([UInt8], AlertFields) -> Void)?
+    /// Every alert line written: the ECS line (control socket followers) and the line in
+    /// `output.format` (exporters; the same bytes under ECS). Worker thread.
+    public var onAlertLine: ((_ ecs: [UInt8], _ exported: [UInt8], AlertFields) -> Void)?
+    /// Every event as a line in `output.format` (the all-events log); nil = off. Worker thread.
+    public var onEventLine: (([UInt8]) -> Void)? {
+        get { exports.eventSink }
+        set { exports.eventSink = newValue }
+    }
 
     public private(set) var eventsProcessed: UInt64 = 0
     public private(set) var alertsRaised: UInt64 = 0
     public private(set) var storeDrops: UInt64 = 0
 
     public init(table: ProcessTable, rules: CompiledRuleSet, alertLog: AlertLog?, writer: StoreWriter?,
-                history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure()) {
+                history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure(),
+                outputFormat: OutputFormat = .ecs) {
         self.table = table
         self.engine = DetectionEngine(rules: rules)
         self.triage = Triage()
         self.clock = clock
         self.encoder = ECSEncoder(hostName: hostName, clock: clock)
+        self.exports = ExportLines(format: outputFormat, hostName: hostName, clock: clock)
         self.alertLog = alertLog
         self.writer = writer
         self.storeEvents = storeEvents
@@ -72,6 +82,7 @@ public final class DetectionPipeline {
         let key = event.header.processKey
         let process = table.record(for: key) ?? table.lookup(pid: event.header.tgid)
         let parent = process?.parentKey.flatMap { table.record(for: $0) }
+        exports.publish(event, process: process, parent: parent)
         var seenBefore: Int?
         if case .exec(let e) = event {
             seenBefore = rarity.observe(executable: e.executable, args: e.args)
@@ -134,8 +145,9 @@ public final class DetectionPipeline {
         // Deduplication folds repeats into a count, but an alert whose response acted is always
         // written: an operator must see every kill.
         if alert.shouldEmit || note?.acted == true {
-            alertLog?.append(line)
-            onAlertLine?(line, alert.fields)
+            let exported = exports.alertLine(ecsLine: line, event: event, process: process, parent: parent, alert: alert.fields)
+            alertLog?.append(exported)
+            onAlertLine?(line, exported, alert.fields)
         }
         if writer != nil {
             let json = String(decoding: line.dropLast(), as: UTF8.self)
@@ -160,16 +172,21 @@ public final class DetectionPipeline {
         guard let fields = onKernelAction?(a, process, ancestry) else { return }
         line.removeAll(keepingCapacity: true)
         encoder.encodeAlert(event, process: process, parent: parent, alert: fields, into: &line)
-        raiseNotice(fields, nowUnixNs: unixNow(event), ecsLine: line, entityId: process?.entityId)
+        let exported = exports.alertLine(ecsLine: line, event: event, process: process, parent: parent, alert: fields)
+        raiseNotice(fields, nowUnixNs: unixNow(event), ecsLine: line, exportedLine: exported, entityId: process?.entityId)
     }
 
     /// Writes an alert that stands outside triage (a kernel prevention record, an audit of a
     /// level change, a guardrail tripping) as an alert line and an alert row, so operators see
     /// it where they see alerts. Worker thread.
-    public func raiseNotice(_ fields: AlertFields, nowUnixNs: Int64, ecsLine: [UInt8], entityId: String? = nil) {
+    /// `exportedLine` is the line in `output.format` when the caller has one; otherwise a
+    /// non-ECS format gets a finding built from `fields`.
+    public func raiseNotice(_ fields: AlertFields, nowUnixNs: Int64, ecsLine: [UInt8], exportedLine: [UInt8]? = nil,
+                            entityId: String? = nil) {
         alertsRaised &+= 1
-        alertLog?.append(ecsLine)
-        onAlertLine?(ecsLine, fields)
+        let exported = exportedLine ?? exports.noticeLine(ecsLine: ecsLine, fields: fields, unixNs: nowUnixNs)
+        alertLog?.append(exported)
+        onAlertLine?(ecsLine, exported, fields)
         guard writer != nil else { return }
         store(.alert(AlertRow(alertUUID: fields.alertId, dedupKey: fields.alertId, tsUnixNs: nowUnixNs,
                               ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,

@@ -36,6 +36,9 @@ alerts:
   rotate_bytes: 100MiB           # rotate when larger; 0 never rotates
   keep: 5                        # rotated files kept (alerts.json.1 ... .5)
 
+output:
+  format: ecs                    # ecs | ocsf (OCSF 1.4) for the alert log, events_json, syslog, OTLP
+
 store:
   enabled: true                  # SQLite history for mamori events/alerts/incidents/story
   path: /var/lib/mamori/mamori.db

@@ -9,6 +9,7 @@ public struct MamoriConfiguration: Sendable, Equatable {
     public var sensor = SensorSettings()
     public var rules = RulesSettings()
     public var alerts = AlertsSettings()
+    public var output = OutputSettings()
     public var store = StoreSettings()
     public var control = ControlSettings()
     public var exports = ExportSettings()
@@ -40,6 +41,14 @@ public struct SensorSettings: Sendable, Equatable {
 /// `rules`: where the detection rules live.
 public struct RulesSettings: Sendable, Equatable {
     public var directory = "/etc/mamori/rules"
+    public init() {}
+}
+
+/// `output`: the schema of exported lines (alert log, all-events log, syslog, OTLP).
+public struct OutputSettings: Sendable, Equatable {
+    /// ECS (Elastic Common Schema) or OCSF 1.4; the store keeps ECS either way.
+    public enum Format: String, Sendable, CaseIterable { case ecs, ocsf }
+    public var format = Format.ecs
     public init() {}
 }
 
