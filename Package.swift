@@ -98,6 +98,8 @@ let package = Package(
         .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
+        // The shipped CLI as an operator runs it (the test runs .build/<config>/mamori).
+        .testTarget(name: "MamoriCLITests", dependencies: []),
         .testTarget(name: "MamoriPreventionTests", dependencies: [
             "MamoriPrevention", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
         ]),
