@@ -33,12 +33,15 @@ let package = Package(
 
         // Swift layers, lower never importing higher.
         .target(name: "MamoriEvents", dependencies: ["CMamoriABI"]),
+        // Value types of what kernel enforcement enforces (KernelPolicy, the kernel dev_t), shared by
+        // the prevention engine that compiles them and the sensor that writes them into BPF maps.
+        .target(name: "MamoriPolicy"),
         .target(name: "MamoriPipeline", dependencies: [
             .product(name: "Atomics", package: "swift-atomics"),
         ]),
         .target(name: "MamoriProcess", dependencies: ["MamoriEvents"]),
         .target(name: "MamoriSensor", dependencies: [
-            "CLibbpf", "CMamoriBPF", "CMamoriABI", "CMamoriSys", "MamoriEvents", "MamoriPipeline",
+            "CLibbpf", "CMamoriBPF", "CMamoriABI", "CMamoriSys", "MamoriEvents", "MamoriPipeline", "MamoriPolicy",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MamoriOutput", dependencies: ["MamoriEvents", "MamoriProcess"]),
@@ -51,7 +54,7 @@ let package = Package(
         .target(name: "MamoriTriage", dependencies: ["MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriOutput"]),
         // Prevention: levels, policy compilation to kernel maps, responder, guardrails, simulate.
         .target(name: "MamoriPrevention", dependencies: [
-            "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
+            "MamoriPolicy", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -59,7 +62,6 @@ let package = Package(
         .target(name: "MamoriControl", dependencies: []),
         // /etc/mamori/config.yaml + drop-ins + -o overrides, validated with file:line:key.
         .target(name: "MamoriConfig", dependencies: [
-            "MamoriSensor",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Exporters: syslog (RFC 5424), OTLP logs, Prometheus metrics, rotating JSON lines.
@@ -68,14 +70,14 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "MamoriAgent", dependencies: [
-            "MamoriSensor", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
+            "MamoriSensor", "MamoriPolicy", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
             "MamoriTriage", "MamoriStore", "MamoriOutput", "CMamoriSys",
             "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "mamori", dependencies: [
-            "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriOutput",
+            "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriPolicy", "MamoriOutput",
             "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent", "MamoriBench",
             "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -95,19 +97,19 @@ let package = Package(
         .testTarget(name: "MamoriInvestigationTests", dependencies: ["MamoriInvestigation", "MamoriStore", "MamoriEvents"]),
         .testTarget(name: "MamoriRulePackTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriTriageTests", dependencies: ["MamoriTriage", "MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriOutput"]),
-        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
+        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriPolicy", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
         // The shipped CLI as an operator runs it (the test runs .build/<config>/mamori).
         .testTarget(name: "MamoriCLITests", dependencies: []),
         .testTarget(name: "MamoriPreventionTests", dependencies: [
-            "MamoriPrevention", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
+            "MamoriPrevention", "MamoriPolicy", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
         ]),
         .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl"]),
-        .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig", "MamoriSensor"]),
+        .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig"]),
         .testTarget(name: "MamoriExportTests", dependencies: ["MamoriExport"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
-            "MamoriSensor", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
+            "MamoriSensor", "MamoriPolicy", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v6]

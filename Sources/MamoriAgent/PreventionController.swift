@@ -2,6 +2,7 @@ import Foundation
 import MamoriPrevention
 import MamoriSensor
 import MamoriStore
+import MamoriPolicy
 
 /// The agent's single owner of prevention state: the operator's policy, the level state
 /// (persisted in state.json), the circuit breaker's verdict and what the kernel enforces.

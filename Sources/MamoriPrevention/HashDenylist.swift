@@ -1,4 +1,4 @@
-import MamoriSensor
+import MamoriPolicy
 
 /// Turns the policy's sha256 denylist into inodes as executables are first exec'd.
 ///

@@ -1,4 +1,5 @@
 import CMamoriABI
+import MamoriPolicy
 
 /// A `KernelPolicy` validated and turned into the exact key/value bytes of each prevention map.
 ///

@@ -1,6 +1,7 @@
 import CLibbpf
 import CMamoriABI
 import Glibc
+import MamoriPolicy
 
 /// Writes a `KernelPolicy` into the prevention maps of abi.h and reads them back.
 ///

@@ -1,6 +1,7 @@
 import CLibbpf
 import CMamoriABI
 import Glibc
+import MamoriPolicy
 
 /// Userspace's view of the kernel maps: runtime config, the read-watch set, muted processes
 /// and the drop counters.
@@ -64,7 +65,7 @@ public struct SensorMaps: Sendable {
         var st = stat()
         guard stat(path, &st) == 0 else { return false }
         var key = mamori_watch_key()
-        key.dev = Self.kernelDev(st.st_dev)
+        key.dev = KernelDevice.encode(st.st_dev)
         key.ino = UInt64(st.st_ino)
         var value: UInt32 = children ? UInt32(MAMORI_WATCH_CHILDREN) : UInt32(MAMORI_WATCH_FILE)
         // The device summary first: the kernel consults it before the watch set, so an entry
@@ -150,11 +151,4 @@ public struct SensorMaps: Sendable {
         return totals
     }
 
-    /// Userspace dev_t (glibc encoding) to the kernel's internal one (major << 20 | minor).
-    static func kernelDev(_ dev: UInt) -> UInt32 {
-        let d = UInt64(dev)
-        let major = ((d >> 8) & 0xfff) | ((d >> 32) & ~UInt64(0xfff))
-        let minor = (d & 0xff) | ((d >> 12) & ~UInt64(0xff))
-        return UInt32(truncatingIfNeeded: (major << 20) | minor)
-    }
 }

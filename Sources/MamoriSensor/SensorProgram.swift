@@ -2,6 +2,7 @@ import CLibbpf
 import CMamoriABI
 import CMamoriBPF
 import Glibc
+import MamoriPolicy
 
 /// Owns the loaded BPF object and every link attached from it.
 ///

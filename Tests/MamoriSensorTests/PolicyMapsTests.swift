@@ -2,6 +2,7 @@ import CMamoriABI
 import Foundation
 @testable import MamoriSensor
 import Testing
+import MamoriPolicy
 
 /// `EncodedPolicy`: the exact bytes PolicyMaps writes, and the errors of bad policies.
 @Suite("policy encoding")
