@@ -36,6 +36,8 @@ let package = Package(
         // Value types of what kernel enforcement enforces (KernelPolicy, the kernel dev_t), shared by
         // the prevention engine that compiles them and the sensor that writes them into BPF maps.
         .target(name: "MamoriPolicy"),
+        // Operator text shared by the CLI, configuration, rules and policy files: one duration grammar.
+        .target(name: "MamoriText"),
         .target(name: "MamoriPipeline", dependencies: [
             .product(name: "Atomics", package: "swift-atomics"),
         ]),
@@ -46,22 +48,23 @@ let package = Package(
         ]),
         .target(name: "MamoriOutput", dependencies: ["MamoriEvents", "MamoriProcess"]),
         .target(name: "MamoriDetection", dependencies: [
-            "MamoriEvents", "MamoriProcess",
+            "MamoriEvents", "MamoriProcess", "MamoriText",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MamoriStore", dependencies: ["CSQLite", "MamoriEvents", "MamoriProcess"]),
-        .target(name: "MamoriInvestigation", dependencies: ["MamoriStore", "MamoriEvents"]),
+        .target(name: "MamoriInvestigation", dependencies: ["MamoriStore", "MamoriEvents", "MamoriText"]),
         .target(name: "MamoriTriage", dependencies: ["MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriOutput"]),
         // Prevention: levels, policy compilation to kernel maps, responder, guardrails, simulate.
         .target(name: "MamoriPrevention", dependencies: [
-            "MamoriPolicy", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
+            "MamoriPolicy", "MamoriText", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The local control channel (unix socket, JSON lines, peer-credential authorisation).
-        .target(name: "MamoriControl", dependencies: []),
+        .target(name: "MamoriControl", dependencies: ["MamoriText"]),
         // /etc/mamori/config.yaml + drop-ins + -o overrides, validated with file:line:key.
         .target(name: "MamoriConfig", dependencies: [
+            "MamoriText",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Exporters: syslog (RFC 5424), OTLP logs, Prometheus metrics, rotating JSON lines.
@@ -103,10 +106,11 @@ let package = Package(
         // The shipped CLI as an operator runs it (the test runs .build/<config>/mamori).
         .testTarget(name: "MamoriCLITests", dependencies: []),
         .testTarget(name: "MamoriPreventionTests", dependencies: [
-            "MamoriPrevention", "MamoriPolicy", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
+            "MamoriPrevention", "MamoriPolicy", "MamoriText", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
         ]),
         .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl"]),
         .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig"]),
+        .testTarget(name: "MamoriTextTests", dependencies: ["MamoriText"]),
         .testTarget(name: "MamoriExportTests", dependencies: ["MamoriExport"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
             "MamoriSensor", "MamoriPolicy", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",

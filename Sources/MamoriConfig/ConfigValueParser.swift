@@ -1,4 +1,5 @@
 import Glibc
+import MamoriText
 
 /// Turns a merged YAML node into a typed `ConfigValue` for one schema kind, or a message
 /// saying what was expected and what was found. Build-time only; any thread.
@@ -55,9 +56,13 @@ enum ConfigValueParser {
             }
             return .success(.int(n))
         case .duration(let maxSeconds):
-            guard let d = DurationText.parse(text) else { return .failure(Message(found)) }
+            let d: Duration
+            switch ConfigDuration.parse(text) {
+            case .success(let v): d = v
+            case .failure(let f): return .failure(Message("\(found): \(f)"))
+            }
             guard d >= .zero, d <= .seconds(maxSeconds) else {
-                return .failure(Message("\(text) is out of range: at most \(DurationText.format(.seconds(maxSeconds)))"))
+                return .failure(Message("\(text) is out of range: at most \(ConfigDuration.format(.seconds(maxSeconds)))"))
             }
             return .success(.duration(d))
         case .string(let allowEmpty):
@@ -161,29 +166,15 @@ enum ByteSize {
 }
 
 /// Durations as people write them: `500ms`, `10s`, `5m`, `12h`, `30d`, or bare seconds.
-enum DurationText {
-    static func parse(_ text: String) -> Duration? {
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, let n = Int64(digits), n < Int64(Int32.max) else { return nil }
-        switch text.dropFirst(digits.count).trimmingSpaces {
-        case "ms": return .milliseconds(n)
-        case "", "s": return .seconds(n)
-        case "m": return .seconds(n * 60)
-        case "h": return .seconds(n * 3_600)
-        case "d": return .seconds(n * 86_400)
-        default: return nil
-        }
+/// `DurationText` of MamoriText as `Duration` values for the configuration (bare numbers are
+/// seconds, as YAML users expect).
+enum ConfigDuration {
+    static func parse(_ text: String) -> Result<Duration, DurationText.Failure> {
+        DurationText.nanoseconds(text, bareSeconds: true).map { .nanoseconds($0) }
     }
 
     static func format(_ d: Duration) -> String {
-        let ms = d.components.seconds * 1_000 + d.components.attoseconds / 1_000_000_000_000_000
-        if ms == 0 { return "0s" }
-        if ms % 1_000 != 0 { return "\(ms)ms" }
-        let s = ms / 1_000
-        for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where s % size == 0 {
-            return "\(s / size)\(unit)"
-        }
-        return "\(s)s"
+        DurationText.format(milliseconds: d.components.seconds * 1_000 + d.components.attoseconds / 1_000_000_000_000_000)
     }
 }
 
