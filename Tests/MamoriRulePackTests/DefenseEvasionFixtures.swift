@@ -109,7 +109,8 @@ extension Fixtures {
 
         RuleFixture("exec-from-staging-location",
             positives: [
-                Case("binary in /dev/shm", Actor(Proc("/dev/shm/kworker", ["kworker"]), in: Trees.rootLogin).exec()),
+                Case("binary in /dev/shm", Actor(Proc("/dev/shm/kworker", ["kworker"]), in: Trees.rootLogin).exec(),
+                     also: ["daemon-name-outside-system-path"]),
                 Case("binary in a hidden directory", Actor(Proc("/tmp/.X11-unix/.x/xm", ["xm", "-B"], uid: 33), in: Trees.webShell).exec(stdin: .fifo, stdout: .fifo)),
                 Case("script in a hidden path under /tmp", Actor(Proc("/usr/bin/bash", ["bash", "/tmp/.ssh-x/run.sh"], uid: 1000), in: Trees.userLogin).exec()),
                 Case("copied shell run with -p", Actor(Proc("/var/tmp/sh", ["/var/tmp/sh", "-p"], uid: 1000), in: Trees.userLogin).exec()),
@@ -158,6 +159,24 @@ extension Fixtures {
             negatives: [
                 Case("touch of a marker file", Actor(Proc.line("/usr/bin/touch", "touch /etc/nologin"), in: Trees.rootLogin).exec()),
                 Case("make resets a build stamp", Actor(Proc.line("/usr/bin/touch", "touch -d @0 build/stamp /home/alice/src/app/out"), in: Trees.userLogin).exec()),
+            ]),
+    ]
+}
+
+extension Fixtures {
+    static let daemonMasquerade: [RuleFixture] = [
+        RuleFixture("daemon-name-outside-system-path",
+            positives: [
+                Case("a shell copied to /tmp/.x/sshd", Actor(Proc.line("/tmp/.x/sshd", "sshd -D"), in: Trees.rootLogin).exec(),
+                     also: ["exec-from-staging-location"]),
+                Case("an implant as /var/tmp/crond", Actor(Proc.line("/var/tmp/crond", "crond"), in: Trees.rootLogin).exec()),
+                Case("a payload as ~/bin/rsyslogd", Actor(Proc.line("/home/alice/bin/rsyslogd", "rsyslogd -n", uid: 1000), in: Trees.userLogin).exec()),
+            ],
+            negatives: [
+                Case("the real sshd", Actor(Proc.line("/usr/sbin/sshd", "sshd -D"), in: Tree([Trees.systemd])).exec()),
+                Case("postgres from its package directory", Actor(Proc.line("/usr/lib/postgresql/15/bin/postgres", "postgres -D /var/lib/postgresql/15/main"), in: Tree([Trees.systemd])).exec()),
+                Case("nginx from /opt", Actor(Proc.line("/opt/nginx/sbin/nginx", "nginx -g daemon off;"), in: Tree([Trees.systemd])).exec()),
+                Case("a tool whose name merely ends like a daemon", Actor(Proc.line("/tmp/build/webmaster", "webmaster --help"), in: Trees.userLogin).exec()),
             ]),
     ]
 }
