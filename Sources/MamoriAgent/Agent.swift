@@ -160,6 +160,7 @@ public final class Agent: @unchecked Sendable {
             publishStats(session: session, pipeline: pipeline)
         }
         session.reader.stop()
+        preventionWorker?.stop()
         batch.removeAll(keepingCapacity: true)
         while session.queue.popBatch(into: &batch, max: 1024) > 0 {
             for e in batch { pipeline.process(e) }

@@ -35,6 +35,8 @@ public final class DetectionPipeline {
     /// The prevention hook: decides and acts on a hit before its alert is written, and returns
     /// what it did or would do for `mamori.response` (nil: nothing to say). Worker thread.
     public var respond: ((RuleHit, ProcessRecord?, [ProcessRecord], String) -> ResponseNote?)?
+    /// Sees every exec event before detection (the sha256 denylist's hashing). Worker thread.
+    public var onExec: ((ExecEvent) -> Void)?
     /// Turns a kernel prevention record into alert fields (nil: no alert). Worker thread.
     public var onKernelAction: ((ActionEvent, ProcessRecord?, [ProcessRecord]) -> AlertFields?)?
     /// Every alert line written: the ECS line (control socket followers) and the line in
@@ -86,6 +88,7 @@ public final class DetectionPipeline {
         var seenBefore: Int?
         if case .exec(let e) = event {
             seenBefore = rarity.observe(executable: e.executable, args: e.args)
+            onExec?(e)
         }
         if writer != nil {
             if storeEvents {
