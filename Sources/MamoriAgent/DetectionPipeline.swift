@@ -21,6 +21,8 @@ public final class DetectionPipeline {
     private let writer: StoreWriter?
     private let storeEvents: Bool
     private let rarity: CommandRarity
+    /// Copies of well-known tools by content (`ImageIdentity`); nil = off.
+    private let tools: ToolIdentity?
     private var hits: [RuleHit] = []
     private var line: [UInt8] = []
     /// Alert lines in `output.format` and the optional all-events log.
@@ -54,7 +56,7 @@ public final class DetectionPipeline {
 
     public init(table: ProcessTable, rules: CompiledRuleSet, alertLog: AlertLog?, writer: StoreWriter?,
                 history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure(),
-                outputFormat: OutputFormat = .ecs) {
+                outputFormat: OutputFormat = .ecs, identifyTools: Bool = true) {
         self.table = table
         self.engine = DetectionEngine(rules: rules)
         self.triage = Triage()
@@ -65,6 +67,7 @@ public final class DetectionPipeline {
         self.writer = writer
         self.storeEvents = storeEvents
         self.rarity = CommandRarity(history: history)
+        self.tools = identifyTools ? ToolIdentity() : nil
         line.reserveCapacity(8192)
     }
 
@@ -77,6 +80,9 @@ public final class DetectionPipeline {
     public func process(_ event: SensorEvent) {
         eventsProcessed &+= 1
         table.apply(event)
+        if case .exec(let e) = event, let tools, let name = tools.identify(e, now: Double(e.header.ktimeNs) / 1e9) {
+            table.setToolIdentity(name, for: e.header.processKey)
+        }
         if case .gap = event {
             store(.event(EventRow(event, process: nil, parentEntityId: nil, realtimeOffsetNs: clock.realtimeMinusBoottimeNs)))
             return

@@ -201,6 +201,8 @@ struct EventFields {
             arena.append(contentsOf: users.name(for: euid).utf8)
             return true
         case .processUnit: return appendNonEmpty(input.process?.unit)
+        case .imageIdentity: return appendNonEmpty(input.process?.toolIdentity)
+        case .truncated: return appendTruncation(input.event)
         case .stdinType, .stdoutType, .stderrType:
             guard case .exec(let e) = input.event, let kinds = stdioReader(e) else { return false }
             let kind = field == .stdinType ? kinds.stdin : field == .stdoutType ? kinds.stdout : kinds.stderr
@@ -270,6 +272,28 @@ struct EventFields {
     }
 
     /// Words of the `FileOperation` field.
+    /// `Truncated`: the kernel bounds the event hit, comma-separated; false when none was.
+    private mutating func appendTruncation(_ event: SensorEvent) -> Bool {
+        var parts: [StaticString] = []
+        switch event {
+        case .exec(let e):
+            if e.flags.contains(.exeTruncated) { parts.append("exe") }
+            if e.flags.contains(.argsTruncated) { parts.append("args") }
+            if e.flags.contains(.cwdTruncated) { parts.append("cwd") }
+        case .file(let f):
+            if f.flags.contains(.pathTruncated) { parts.append("path") }
+            if f.flags.contains(.path2Truncated) { parts.append("path2") }
+        default:
+            break
+        }
+        guard !parts.isEmpty else { arena.append(contentsOf: "false".utf8); return true }
+        for (i, p) in parts.enumerated() {
+            if i > 0 { arena.append(UInt8(ascii: ",")) }
+            p.withUTF8Buffer { arena.append(contentsOf: $0) }
+        }
+        return true
+    }
+
     /// `ConnectResult`: a connect's return value as a word rules can match (a scan is many
     /// refused or unreachable connects; a non-blocking connect reports `in-progress`).
     static func connectResult(_ result: Int32) -> String {

@@ -13,6 +13,10 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     // Mamori extensions.
     case ancestorImage, ancestorCommandLine, processUnit, ancestorUnit
     case stdinType, stdoutType, stderrType
+    /// Mamori: the well-known tool the executable is a byte-for-byte copy of ("bash", "nc"), by
+    /// content, whatever its name; and which kernel bounds the event hit ("exe", "args", "cwd",
+    /// "path", "path2", comma-separated): deliberate padding hides the real path or argv.
+    case imageIdentity, truncated
     // network_connection.
     case destinationIp, destinationPort, sourceIp, sourcePort, initiated, networkProtocol
     case sourceIsIpv6, destinationIsIpv6
@@ -82,6 +86,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .stdinType: return "StdinType"
         case .stdoutType: return "StdoutType"
         case .stderrType: return "StderrType"
+        case .imageIdentity: return "ImageIdentity"
+        case .truncated: return "Truncated"
         case .destinationIp: return "DestinationIp"
         case .destinationPort: return "DestinationPort"
         case .sourceIp: return "SourceIp"
