@@ -44,7 +44,7 @@ extension Fixtures {
                 Case("a loader deletes deny-list entries in a batch", Actor(python, in: Trees.rootLogin).tamper(.bpfMapWrite, 27, code: 1)),
             ],
             negatives: [
-                Case("opening the map is not writing it", Actor(Proc.line("/usr/sbin/bpftool", "bpftool map dump id 17"), in: Trees.rootLogin).tamper(.bpfObjectGet, 14, code: 1)),
+                Case("opening the map is not writing it", Actor(Proc.line("/usr/sbin/bpftool", "bpftool map dump id 17"), in: Trees.rootLogin).tamper(.bpfObjectGet, 14, code: 1), also: ["agent-bpf-object-opened"]),
             ]),
 
         RuleFixture("agent-bpf-object-opened",
@@ -53,7 +53,7 @@ extension Fixtures {
                 Case("bpftool map dump pinned /sys/fs/bpf/mamori/...", Actor(Proc.line("/usr/sbin/bpftool", "bpftool map dump pinned /sys/fs/bpf/mamori/mamori_scope"), in: Trees.rootLogin).tamper(.bpfObjectGet, 7, code: 1)),
             ],
             negatives: [
-                Case("a detach is its own rule", Actor(Proc.line("/usr/sbin/bpftool", "bpftool link detach id 42"), in: Trees.rootLogin).tamper(.bpfDetach, 34)),
+                Case("a detach is its own rule", Actor(Proc.line("/usr/sbin/bpftool", "bpftool link detach id 42"), in: Trees.rootLogin).tamper(.bpfDetach, 34), also: ["bpf-program-detached"]),
             ]),
 
         RuleFixture("agent-files-modified",
