@@ -275,7 +275,7 @@ fuzz: fuzz-build
 	for t in $(FUZZ_TARGETS); do \
 	  rm -rf build/fuzz/$$t; mkdir -p build/fuzz/$$t/corpus; cp fuzz/corpus/$$t/* build/fuzz/$$t/corpus/ 2>/dev/null; \
 	  dict=""; [ -f fuzz/dict/$$t.dict ] && dict="-dict=fuzz/dict/$$t.dict"; \
-	  SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/debug/$$t build/fuzz/$$t/corpus $$dict -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=$(FUZZ_DETECT_LEAKS) $(FUZZ_BUILD)/debug/$$t build/fuzz/$$t/corpus $$dict -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 	    -timeout=10 -rss_limit_mb=2048 -detect_leaks=$(FUZZ_DETECT_LEAKS) -print_final_stats=1 -artifact_prefix=build/fuzz/$$t/ \
 	    > build/fuzz/$$t/log.txt 2>&1 || status=1; \
 	  runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' build/fuzz/$$t/log.txt | grep -o '[0-9]*$$'); \
