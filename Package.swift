@@ -118,3 +118,25 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (issue 13), one executable per parser under Fuzz/. They are declared only
+// when MAMORI_FUZZ=1 because they link libFuzzer (each `<Target>_main` calls `LLVMFuzzerRunDriver`): `make fuzz` builds them with
+// `-sanitize=fuzzer,address` in its own scratch directory and runs each (docs/security.md).
+if Context.environment["MAMORI_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzRecordDecoder", ["MamoriEvents", "MamoriTestSupport", "CMamoriABI"]),
+        ("FuzzRuleLoader", ["MamoriDetection", "MamoriEvents", "MamoriProcess"]),
+        ("FuzzRegex", ["MamoriDetection"]),
+        ("FuzzConfigLoader", ["MamoriConfig"]),
+        ("FuzzControlProtocol", ["MamoriControl"]),
+        ("FuzzMetricsRequest", ["MamoriExport"]),
+        ("FuzzStateFiles", ["MamoriPrevention"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: dependencies + ["FuzzSupport", "CFuzzDriver"], path: "Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+}

@@ -223,6 +223,17 @@ public final class Agent: @unchecked Sendable {
                 pipeline.raiseNotice(fields, nowUnixNs: unixNs, ecsLine: line)
             }
         }
+        // Another process rewrote the config map (self_tgid, flags, level): restore and alert.
+        if let drift = session.program.maps.configGuard.verify() {
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            let unixNs = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+            let fields = ConfigDriftAlert.fields(drift)
+            log("tamper: \(drift)")
+            if let line = ConfigDriftAlert.ecsLine(fields, drift, hostName: Self.hostName(), unixNs: unixNs) {
+                pipeline.raiseNotice(fields, nowUnixNs: unixNs, ecsLine: line)
+            }
+        }
     }
 
     /// This process's cgroup v2 path relative to the mount ("/system.slice/mamori.service"),

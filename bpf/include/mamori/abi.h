@@ -239,6 +239,7 @@ struct mamori_config {
 #define MAMORI_CFG_LSM_EXEC      (1u << 8) /* BPF LSM denies exec: the exec-time SIGKILL stays idle */
 #define MAMORI_CFG_HAS_PROTECTED (1u << 9) /* mamori_protected_files is non-empty */
 #define MAMORI_CFG_HAS_EXEC_TREE (1u << 10) /* mamori_exec_policy holds a TREE entry: walk directories */
+#define MAMORI_CFG_HAS_ISOLATION (1u << 11) /* a scope is isolated: the cgroup skb programs drop its packets */
 
 /* ------------------------------------------------------------------------------------------
  * Self-protection (docs/service.md). bpf/tamper.bpf.c reports what is aimed at the agent.
@@ -249,6 +250,22 @@ enum mamori_tamper_op {
 	MAMORI_TAMPER_SIGNAL = 1,     /* a signal generated for the agent's thread group */
 	MAMORI_TAMPER_PTRACE = 2,     /* ptrace(PTRACE_ATTACH/SEIZE) on the agent's pid */
 	MAMORI_TAMPER_BPF_DETACH = 3, /* bpf(BPF_LINK_DETACH/PROG_DETACH/LINK_UPDATE) by another process */
+	MAMORI_TAMPER_BPF_MAP_WRITE = 4, /* bpf(MAP_UPDATE/DELETE_ELEM, *_BATCH) on an agent map by another process */
+	MAMORI_TAMPER_BPF_OBJ_GET = 5,   /* bpf(*_GET_FD_BY_ID) of an agent object, or BPF_OBJ_GET that opened one */
+};
+
+/* Kinds of BPF object in `mamori_own_objects` (ids are per kind in the kernel). */
+enum mamori_obj_type {
+	MAMORI_OBJ_MAP = 1,
+	MAMORI_OBJ_PROG = 2,
+	MAMORI_OBJ_LINK = 3,
+};
+
+/* Key of `mamori_own_objects`: the agent's maps, programs and links, written by the agent
+ * after attach so the tamper hook can tell "one of ours" from any other BPF object. */
+struct mamori_obj_key {
+	__u32 type;             /* enum mamori_obj_type */
+	__u32 id;               /* the kernel's object id */
 };
 
 /*
@@ -260,12 +277,14 @@ struct mamori_tamper {
 	struct mamori_subject subj;
 	__u16 op;               /* enum mamori_tamper_op */
 	__u16 _pad0;
-	__s32 value;            /* SIGNAL: signal number; PTRACE: request; BPF_DETACH: bpf cmd */
+	__s32 value;            /* SIGNAL: signal number; PTRACE: request; BPF_*: bpf cmd */
 	__u32 target_tgid;      /* the agent (0 for BPF_DETACH: the link may be anyone's) */
 	__u32 target_pid;       /* SIGNAL: receiving thread; PTRACE: the pid argument */
-	__s32 code;             /* SIGNAL: si_code (0 SI_USER kill(2), 0x80 SI_KERNEL, <0 sigqueue/tkill) */
+	__s32 code;             /* SIGNAL: si_code (0 SI_USER kill(2), 0x80 SI_KERNEL, <0 sigqueue/tkill);
+	                         * BPF_MAP_WRITE/BPF_OBJ_GET: enum mamori_obj_type of object_id */
 	__s32 result;           /* SIGNAL: TRACE_SIGNAL_* (0 delivered, 1 ignored, 2 already pending) */
-	__u64 object_id;        /* BPF_DETACH/LINK_UPDATE: id of the link named by link_fd, 0 unknown */
+	__u64 object_id;        /* BPF_DETACH/LINK_UPDATE: id of the link named by link_fd, 0 unknown;
+	                         * BPF_MAP_WRITE/BPF_OBJ_GET: id of the agent object */
 };
 
 /* Key of the `mamori_watch` hash map: files whose read-only opens are reported. */
@@ -308,6 +327,7 @@ _Static_assert(sizeof(struct mamori_net) == 120, "mamori_net layout");
 _Static_assert(sizeof(struct mamori_file) == 120, "mamori_file layout");
 _Static_assert(sizeof(struct mamori_gap) == 112, "mamori_gap layout");
 _Static_assert(sizeof(struct mamori_config) == 56, "mamori_config layout");
+_Static_assert(sizeof(struct mamori_obj_key) == 8, "mamori_obj_key layout");
 _Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout");
 _Static_assert(sizeof(struct mamori_watch_devs) == 72, "mamori_watch_devs layout");
 
