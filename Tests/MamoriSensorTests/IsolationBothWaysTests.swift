@@ -1,3 +1,4 @@
+import MamoriPolicy
 import CMamoriABI
 import Foundation
 import Glibc
