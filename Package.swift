@@ -55,6 +55,10 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Behavioural baselines per unit: profiles, deviations, lockdown proposals (docs/baseline.md).
+        .target(name: "MamoriBaseline", dependencies: [
+            "MamoriEvents", "MamoriProcess", "MamoriStore", "MamoriDetection", "MamoriOutput",
+        ]),
         // The local control channel (unix socket, JSON lines, peer-credential authorisation).
         .target(name: "MamoriControl", dependencies: []),
         // /etc/mamori/config.yaml + drop-ins + -o overrides, validated with file:line:key.
@@ -70,14 +74,14 @@ let package = Package(
         .target(name: "MamoriAgent", dependencies: [
             "MamoriSensor", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
             "MamoriTriage", "MamoriStore", "MamoriOutput", "CMamoriSys",
-            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriOutput",
             "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent", "MamoriBench",
-            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -100,6 +104,10 @@ let package = Package(
         .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
         .testTarget(name: "MamoriPreventionTests", dependencies: [
             "MamoriPrevention", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
+        ]),
+        .testTarget(name: "MamoriBaselineTests", dependencies: [
+            "MamoriBaseline", "MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriDetection", "MamoriOutput",
+            "MamoriPrevention", "MamoriTestSupport",
         ]),
         .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl"]),
         .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig", "MamoriSensor"]),

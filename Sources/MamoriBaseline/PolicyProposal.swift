@@ -1,0 +1,96 @@
+/// Turns a unit's learned profile into a lockdown proposal in the existing prevention policy
+/// format (docs/prevention.md): the unit as a daemon unit (its shells denied in the kernel)
+/// and its egress allowlist (`unit_egress.<unit>: mode: allowlist`) of the learned networks and
+/// ports; the learned executables are listed as the exec allow-list the baseline enforces.
+///
+/// Exists as the bridge from learning to the levels: learn → alert on deviation → propose →
+/// `mamori level simulate` → `mamori level set <n> --scope <unit>`. Pure text from stored rows,
+/// so the CLI can write it without the agent. Stateless; any thread.
+public enum PolicyProposal {
+    /// Why a proposal cannot be written.
+    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Units whose egress may never be narrowed (management SSH always stays open).
+    static let egressExempt: Set<String> = ["ssh.service", "sshd.service"]
+
+    /// The policy file text for `profile`, from its stored header and items.
+    /// - Parameter daemonUnits: the daemon unit list in force (the file replaces the list, so
+    ///   the proposal carries it plus this unit).
+    public static func yaml(profile: String, state: String, items: [(category: String, key: String, detail: String?)],
+                            daemonUnits: [String], generatedAt: String) throws(Refusal) -> String {
+        guard !profile.hasPrefix(ProfileNaming.cgroupPrefix), profile != ProfileNaming.interactive else {
+            throw Refusal(description: "\(profile) is not a systemd unit: policies scope units (use `mamori level set --scope cgroup:PATH` for a cgroup)")
+        }
+        guard state != ProfileState.learning.rawValue else {
+            throw Refusal(description: "profile \(profile) is still learning: a proposal from an incomplete baseline would block normal behaviour; wait until `mamori baseline status` shows it stable")
+        }
+        let executables = items.filter { $0.category == ProfileCategory.executable.rawValue }
+        let runsShell = executables.contains { ExecutableClass.of($0.key) == .shell }
+        var lines: [String] = []
+        lines.append("# Lockdown proposal for \(profile) from its behavioural baseline (\(state)), \(generatedAt).")
+        lines.append("# Written by `mamori baseline propose --unit \(profile)`. Review, then:")
+        lines.append("#   1. put it in /etc/mamori/config.d/ (or merge it into the prevention: section) and `mamori reload`;")
+        lines.append("#   2. `mamori level simulate lockdown --scope \(profile) --since 7d` shows what it would have blocked;")
+        lines.append("#   3. `mamori level set lockdown --scope \(profile)` applies it to this unit only.")
+        lines.append("# Shells are denied to daemon units from level \"daemon_shells\" (default 4, lockdown);")
+        lines.append("# the egress allowlist is enforced from level \"unit_egress\" (default 1).")
+        lines.append("#")
+        lines.append("# Exec allow-list (learned executables; any other is a baseline deviation alert):")
+        for e in executables { lines.append("#   \(e.key)" + (e.detail.map { "  [dev:inode \($0)]" } ?? "")) }
+        lines.append("prevention:")
+        if runsShell {
+            lines.append("  # \(profile) runs a shell normally: not made a daemon unit (its shells stay allowed).")
+        } else {
+            var units = daemonUnits
+            if !units.contains(profile) { units.append(profile) }
+            lines.append("  daemon_units:")
+            for u in units { lines.append("    - \(quote(u))") }
+        }
+        let destinations = items.filter { $0.category == ProfileCategory.destination.rawValue }.compactMap { DestinationKey(key: $0.key) }
+        if egressExempt.contains(profile) {
+            lines.append("  # no unit_egress for \(profile): management SSH always stays open.")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        // Group ports by (network, protocol); loopback is always open and needs no entry.
+        var groups: [String: (network: NetworkPrefix, proto: UInt16, ports: [UInt16])] = [:]
+        for d in destinations where !d.network.address.isLoopback {
+            let k = "\(d.network) \(d.proto)"
+            var g = groups[k] ?? (d.network, d.proto, [])
+            if !g.ports.contains(d.port) { g.ports.append(d.port) }
+            groups[k] = g
+        }
+        lines.append("  unit_egress:")
+        lines.append("    \(quote(profile)):")
+        lines.append("      mode: allowlist")
+        if groups.isEmpty {
+            lines.append("      rules: []   # the unit made no outbound connection but to loopback")
+        } else {
+            lines.append("      rules:")
+            for key in groups.keys.sorted() {
+                let g = groups[key]!
+                let ports = g.ports.sorted()
+                // The kernel keeps at most 8 ports per entry.
+                for start in stride(from: 0, to: ports.count, by: 8) {
+                    let chunk = ports[start..<min(start + 8, ports.count)]
+                    lines.append("        - cidr: \(g.network)")
+                    lines.append("          ports: [\(chunk.map(String.init).joined(separator: ", "))]")
+                    lines.append("          protocol: \(g.proto == 17 ? "udp" : g.proto == 6 ? "tcp" : "any")")
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quote(_ s: String) -> String {
+        let plain = s.allSatisfy { $0.isLetter || $0.isNumber || "._-@:".contains($0) }
+        if plain { return s }
+        var out = "\""
+        for ch in s {
+            if ch == "\"" || ch == "\\" { out.append("\\") }
+            out.append(ch)
+        }
+        return out + "\""
+    }
+}
