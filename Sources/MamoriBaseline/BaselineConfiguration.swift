@@ -80,3 +80,17 @@ enum Glob {
         return pi == p.count
     }
 }
+
+extension BaselineConfiguration {
+    /// From validated `baseline.*` values: `units` `[all]` selects everything; `ignore` items
+    /// starting with `/` are path prefixes, the others networks (validated by the config
+    /// schema; an unparsable one is skipped).
+    public init(enabled: Bool, quietPeriodSeconds: Double, units: [String], ignore: [String]) {
+        self.init()
+        self.enabled = enabled
+        self.quietPeriodNs = Int64(quietPeriodSeconds * 1e9)
+        self.units = units.isEmpty || units.contains("all") ? nil : units
+        self.ignorePaths = ignore.filter { $0.hasPrefix("/") }
+        self.ignoreNetworks = ignore.filter { !$0.hasPrefix("/") }.compactMap(NetworkPrefix.init(parsing:))
+    }
+}
