@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "MamoriInvestigationTests", dependencies: ["MamoriInvestigation", "MamoriStore", "MamoriEvents"]),
         .testTarget(name: "MamoriRulePackTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriTriageTests", dependencies: ["MamoriTriage", "MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriOutput"]),
-        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
+        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriBaseline", "MamoriSensor", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
         .testTarget(name: "MamoriPreventionTests", dependencies: [

@@ -1,3 +1,5 @@
+import MamoriStore
+
 /// Turns a unit's learned profile into a lockdown proposal in the existing prevention policy
 /// format (docs/prevention.md): the unit as a daemon unit (its shells denied in the kernel)
 /// and its egress allowlist (`unit_egress.<unit>: mode: allowlist`) of the learned networks and
@@ -105,5 +107,18 @@ public enum PolicyProposal {
             out.append(ch)
         }
         return out + "\""
+    }
+}
+
+extension PolicyProposal {
+    /// The stored items a proposal is built from: what the profile learned while learning.
+    /// Items learned after it became stable were deviations (alerted, then accepted as
+    /// medium/low novelty); they are left out unless `includeDeviations`, so a proposal never
+    /// allow-lists what an attacker did after the baseline settled.
+    public static func allowList(_ items: [BaselineItemRow], header: BaselineProfileRow,
+                                 includeDeviations: Bool) -> [(category: String, key: String, detail: String?)] {
+        let settled = header.state == ProfileState.learning.rawValue ? Int64.max : header.stateChangedUnixNs
+        return items.filter { includeDeviations || $0.firstSeen <= settled }
+            .map { (category: $0.category, key: $0.key, detail: $0.detail) }
     }
 }

@@ -138,6 +138,9 @@ struct BaselineProposeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the policy here instead of stdout (refuses to overwrite without --force).", valueName: "path"))
     var output: String?
 
+    @Flag(name: .long, help: "Also allow what was learned after the profile became stable (alerted deviations).")
+    var includeDeviations = false
+
     @Flag(name: .long, help: "Write the bare policy (a standalone policy file) instead of a config.d drop-in under prevention:.")
     var policyOnly = false
 
@@ -149,7 +152,8 @@ struct BaselineProposeCommand: ParsableCommand {
     func run() throws {
         let events = try StoreLocation.openReadOnly(store.db)
         let header = try BaselineCLI.header(events, unit: unit.unit, db: store.db)
-        let items = try events.baselineItems(profile: unit.unit).map { (category: $0.category, key: $0.key, detail: $0.detail) }
+        let items = PolicyProposal.allowList(try events.baselineItems(profile: unit.unit), header: header,
+                                             includeDeviations: includeDeviations)
         let proposal: PolicyProposal.Proposal
         do {
             proposal = try PolicyProposal.yaml(profile: unit.unit, state: header.state, items: items,
