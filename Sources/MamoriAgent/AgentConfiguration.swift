@@ -1,3 +1,4 @@
+import MamoriBaseline
 import MamoriOutput
 import MamoriPrevention
 import MamoriSensor
@@ -42,6 +43,8 @@ public struct AgentConfiguration: Sendable {
     public var controlSocket: String? = "/run/mamori/control.sock"
     /// Group whose members may use read-only control commands (`control.read_group`).
     public var controlReadGroup: String? = "mamori"
+    /// Behavioural baselines per unit (`baseline.*`, docs/baseline.md).
+    public var baseline = BaselineConfiguration()
 
     public init(rulesDirectory: String = AgentConfiguration.defaultRulesDirectory,
                 alertsPath: String = "/var/log/mamori/alerts.json",

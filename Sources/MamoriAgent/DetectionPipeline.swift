@@ -1,3 +1,4 @@
+import MamoriBaseline
 import MamoriDetection
 import MamoriEvents
 import MamoriOutput
@@ -49,6 +50,10 @@ public final class DetectionPipeline {
         get { exports.eventSink }
         set { exports.eventSink = newValue }
     }
+
+    /// Behavioural baselines per unit (docs/baseline.md), checked after detection; nil = off.
+    /// Worker thread only.
+    public var baseline: BaselineEngine?
 
     public private(set) var eventsProcessed: UInt64 = 0
     public private(set) var alertsRaised: UInt64 = 0
@@ -122,9 +127,13 @@ public final class DetectionPipeline {
         let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []
         hits.removeAll(keepingCapacity: true)
         engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
-        guard !hits.isEmpty else { return }
+        var highest: RuleLevel?
         for hit in hits {
             raise(hit, event: event, process: process, parent: parent, ancestry: ancestry, seenBefore: seenBefore)
+            if highest.map({ hit.level > $0 }) ?? true { highest = hit.level }
+        }
+        if let baseline {
+            observeBaseline(baseline, event: event, process: process, parent: parent, ancestry: ancestry, highestHit: highest)
         }
     }
 
@@ -138,14 +147,15 @@ public final class DetectionPipeline {
         return ancestryCache
     }
 
-    private func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
-                       ancestry: [ProcessRecord], seenBefore: Int?) {
+    func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
+               ancestry: [ProcessRecord], seenBefore: Int?, baseline: BaselineAlertDetail? = nil) {
         let now = unixNow(event)
         var seen = seenBefore
         if seen == nil, let p = process, !p.executable.isEmpty {
             seen = rarity.seen(executable: p.executable, args: p.args)
         }
         var alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
+        alert.fields.baseline = baseline
         let note = respond?(hit, process, ancestry, alert.incident.uuid)
         if let note { alert.fields.response = note.text }
         alertsRaised &+= 1
@@ -227,7 +237,7 @@ public final class DetectionPipeline {
         if !writer.enqueue(item) { storeDrops &+= 1 }
     }
 
-    private func unixNow(_ event: SensorEvent) -> Int64 {
+    func unixNow(_ event: SensorEvent) -> Int64 {
         clock.unixNanoseconds(boottimeNs: event.header.ktimeNs)
     }
 }
