@@ -22,6 +22,8 @@ public final class DetectionPipeline {
     private let storeEvents: Bool
     private let rarity: CommandRarity
     private var hits: [RuleHit] = []
+    /// Joins `writer | reader` pipes between exec'd processes (`pipeline` rules).
+    private var pipes = PipeJoiner()
     private var line: [UInt8] = []
     /// The last ancestry built, reused while the same process keeps emitting and the table
     /// has not changed (a file or connect storm is one process: no per-event chain copy).
@@ -102,9 +104,35 @@ public final class DetectionPipeline {
         let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []
         hits.removeAll(keepingCapacity: true)
         engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
-        guard !hits.isEmpty else { return }
         for hit in hits {
             raise(hit, event: event, process: process, parent: parent, ancestry: ancestry, seenBefore: seenBefore)
+        }
+        if case .exec(let e) = event { joinPipes(e, process: process, parent: parent, ancestry: ancestry) }
+    }
+
+    /// Evaluates `pipeline` rules when this exec completes a `writer | reader` pair: as the
+    /// reader (the writer exec'd first) or as the writer (the reader exec'd first and waited).
+    private func joinPipes(_ e: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?, ancestry: [ProcessRecord]) {
+        let (asReader, asWriter) = pipes.observe(e)
+        if let j = asReader, let writer = table.record(for: j.writer) {
+            raisePipeline(j.reader, process: process, parent: parent, ancestry: ancestry, writer: writer)
+        }
+        if let j = asWriter, let writer = process {
+            let key = j.reader.header.processKey
+            let reader = table.record(for: key)
+            let readerParent = reader?.parentKey.flatMap { table.record(for: $0) }
+            let readerAncestry = reader.map { table.ancestry(of: $0.key, limit: 16) } ?? []
+            raisePipeline(j.reader, process: reader, parent: readerParent, ancestry: readerAncestry, writer: writer)
+        }
+    }
+
+    private func raisePipeline(_ reader: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                               ancestry: [ProcessRecord], writer: ProcessRecord) {
+        hits.removeAll(keepingCapacity: true)
+        engine.evaluatePipeline(reader, process: process, parent: parent, ancestry: ancestry, writer: writer, into: &hits)
+        for hit in hits {
+            raise(hit, event: .exec(reader), process: process, parent: parent, ancestry: ancestry,
+                  seenBefore: nil, stdinWriter: writer)
         }
     }
 
@@ -119,13 +147,14 @@ public final class DetectionPipeline {
     }
 
     private func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
-                       ancestry: [ProcessRecord], seenBefore: Int?) {
+                       ancestry: [ProcessRecord], seenBefore: Int?, stdinWriter: ProcessRecord? = nil) {
         let now = unixNow(event)
         var seen = seenBefore
         if seen == nil, let p = process, !p.executable.isEmpty {
             seen = rarity.seen(executable: p.executable, args: p.args)
         }
         var alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
+        alert.fields.stdinWriter = stdinWriter
         let note = respond?(hit, process, ancestry, alert.incident.uuid)
         if let note { alert.fields.response = note.text }
         alertsRaised &+= 1

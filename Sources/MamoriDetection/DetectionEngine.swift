@@ -96,6 +96,24 @@ public struct DetectionEngine {
         }
     }
 
+    /// Evaluates the `pipeline` category for one joined pipe: `exec` is the reader's exec (a
+    /// process whose stdin is a pipe), `writer` the exec'd process writing that pipe. Called once
+    /// per join by the pipeline worker (`PipeJoiner`), after or instead of the exec's own
+    /// evaluation, so `process_creation` rules never see the exec twice.
+    public mutating func evaluatePipeline(_ exec: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                                          ancestry: [ProcessRecord], writer: ProcessRecord,
+                                          into hits: inout [RuleHit]) {
+        guard !rules.categories[RuleCategory.pipeline.index].programs.isEmpty else { return }
+        counters.events &+= 1
+        fields.reset()
+        let event = SensorEvent.exec(exec)
+        var input = EventInput(event: event, process: process, parent: parent, ancestry: ancestry,
+                               facts: EventFacts(event))
+        input.stdinWriter = writer
+        evaluate(category: .pipeline, input, &hits)
+        if !pendingSteps.isEmpty { advanceSequences(input, &hits) }
+    }
+
     /// Convenience form returning the hits.
     public mutating func evaluate(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
                                   ancestry: [ProcessRecord]) -> [RuleHit] {

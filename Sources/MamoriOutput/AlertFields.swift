@@ -32,6 +32,9 @@ public struct AlertFields: Sendable {
     /// what the next prevention level up would do (written as ECS `signal`, so alert queries
     /// on `event.kind: alert` do not count it).
     public var kind: Kind = .alert
+    /// For `pipeline` rules: the process writing the acting process's stdin (`curl` in
+    /// `curl … | sh`), written as `mamori.stdin_writer`.
+    public var stdinWriter: ProcessRecord?
 
     /// What an alert line is: a detection/action, or a prevention notice.
     public enum Kind: Sendable { case alert, notice }
@@ -125,5 +128,13 @@ extension ECSEncoder {
             writer.endObject()
         }
         writer.endArray()
+        if let w = alert.stdinWriter {
+            writer.beginObject("stdin_writer")
+            writer.number("pid", w.pid)
+            writer.string("entity_id", w.entityId)
+            if !w.executable.isEmpty { writer.string("executable", w.executable) }
+            if !w.args.isEmpty { writer.string("command_line", w.commandLine) }
+            writer.endObject()
+        }
     }
 }
