@@ -30,6 +30,7 @@ restore_file /etc/profile.d/mamori-eval.sh
 echo 'export PROMPT_COMMAND="/tmp/.x"' > /etc/profile.d/mamori-eval.sh
 
 #@ id=pers-udev-rule kind=attack tactic=persistence technique=T1546 signal=file title=udev rule with RUN+= written
+[ -d /etc/udev/rules.d ] || { mkdir -p /etc/udev/rules.d; at_exit "rmdir /etc/udev/rules.d /etc/udev 2>/dev/null"; }
 restore_file /etc/udev/rules.d/99-mamori-eval.rules
 echo 'ACTION=="add", SUBSYSTEM=="net", RUN+="/tmp/.x"' > /etc/udev/rules.d/99-mamori-eval.rules
 
