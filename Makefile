@@ -20,7 +20,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl rsyslog python3-pip
 SWIFT_FLAGS ?=
 
-.PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench clean fuzz fuzz-build fuzz-seeds \
+.PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench eval clean fuzz fuzz-build fuzz-seeds \
         static install install-files uninstall verify-unit deb package-check install-check
 
 all: build
@@ -78,6 +78,11 @@ DB     ?= /var/lib/mamori/mamori.db
 run: build mounts
 	@echo "alerts → $(ALERTS) (tail -f it), store → $(DB) (mamori alerts / incidents / story)"
 	.build/release/mamori agent --rules rules --alerts $(ALERTS) --db $(DB)
+
+# The evaluation corpus (eval/cases/*.sh): the agent as `run` starts it, 100+ harmless attack
+# simulations and routine tasks, coverage table into docs/detection.md (root; a few minutes).
+eval: build mounts
+	MAMORI_BIN=.build/release/mamori eval/run.sh
 
 # The raw event stream, one readable line per kernel event.
 watch: build mounts

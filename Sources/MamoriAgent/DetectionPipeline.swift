@@ -25,6 +25,8 @@ public final class DetectionPipeline {
     /// Copies of well-known tools by content (`ImageIdentity`); nil = off.
     private let tools: ToolIdentity?
     private var hits: [RuleHit] = []
+    /// Joins `writer | reader` pipes between exec'd processes (`pipeline` rules).
+    private var pipes = PipeJoiner()
     private var line: [UInt8] = []
     /// Alert lines in `output.format` and the optional all-events log.
     private var exports: ExportLines
@@ -135,6 +137,33 @@ public final class DetectionPipeline {
         if let baseline {
             observeBaseline(baseline, event: event, process: process, parent: parent, ancestry: ancestry, highestHit: highest)
         }
+        if case .exec(let e) = event { joinPipes(e, process: process, parent: parent, ancestry: ancestry) }
+    }
+
+    /// Evaluates `pipeline` rules when this exec completes a `writer | reader` pair: as the
+    /// reader (the writer exec'd first) or as the writer (the reader exec'd first and waited).
+    private func joinPipes(_ e: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?, ancestry: [ProcessRecord]) {
+        let (asReader, asWriter) = pipes.observe(e)
+        if let j = asReader, let writer = table.record(for: j.writer) {
+            raisePipeline(j.reader, process: process, parent: parent, ancestry: ancestry, writer: writer)
+        }
+        if let j = asWriter, let writer = process {
+            let key = j.reader.header.processKey
+            let reader = table.record(for: key)
+            let readerParent = reader?.parentKey.flatMap { table.record(for: $0) }
+            let readerAncestry = reader.map { table.ancestry(of: $0.key, limit: 16) } ?? []
+            raisePipeline(j.reader, process: reader, parent: readerParent, ancestry: readerAncestry, writer: writer)
+        }
+    }
+
+    private func raisePipeline(_ reader: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                               ancestry: [ProcessRecord], writer: ProcessRecord) {
+        hits.removeAll(keepingCapacity: true)
+        engine.evaluatePipeline(reader, process: process, parent: parent, ancestry: ancestry, writer: writer, into: &hits)
+        for hit in hits {
+            raise(hit, event: .exec(reader), process: process, parent: parent, ancestry: ancestry,
+                  seenBefore: nil, stdinWriter: writer)
+        }
     }
 
     private func cachedAncestry(of key: ProcessKey) -> [ProcessRecord] {
@@ -148,7 +177,8 @@ public final class DetectionPipeline {
     }
 
     func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
-               ancestry: [ProcessRecord], seenBefore: Int?, baseline: BaselineAlertDetail? = nil) {
+               ancestry: [ProcessRecord], seenBefore: Int?, baseline: BaselineAlertDetail? = nil,
+               stdinWriter: ProcessRecord? = nil) {
         let now = unixNow(event)
         var seen = seenBefore
         if seen == nil, let p = process, !p.executable.isEmpty {
@@ -156,6 +186,7 @@ public final class DetectionPipeline {
         }
         var alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
         alert.fields.baseline = baseline
+        alert.fields.stdinWriter = stdinWriter
         let note = respond?(hit, process, ancestry, alert.incident.uuid)
         if let note { alert.fields.response = note.text }
         alertsRaised &+= 1

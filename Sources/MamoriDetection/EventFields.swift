@@ -203,6 +203,15 @@ struct EventFields {
         case .processUnit: return appendNonEmpty(input.process?.unit)
         case .imageIdentity: return appendNonEmpty(input.process?.toolIdentity)
         case .truncated: return appendTruncation(input.event)
+        case .stdinWriterImage: return appendNonEmpty(input.stdinWriter?.executable)
+        case .stdinWriterCommandLine:
+            guard let args = input.stdinWriter?.args else { return false }
+            appendJoined(args)
+            return true
+        case .stdinWriterUser:
+            guard let euid = input.stdinWriter?.euid else { return false }
+            arena.append(contentsOf: users.name(for: euid).utf8)
+            return true
         case .stdinType, .stdoutType, .stderrType:
             guard case .exec(let e) = input.event, let kinds = stdioReader(e) else { return false }
             let kind = field == .stdinType ? kinds.stdin : field == .stdoutType ? kinds.stdout : kinds.stderr

@@ -26,6 +26,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
     // tamper (Mamori's own category).
     case tamperKind, signal, tamperRequest, signalSource
+    // pipeline (Mamori's own category): the process writing the reader's stdin.
+    case stdinWriterImage, stdinWriterCommandLine, stdinWriterUser
     // Known to Sigma, not observable by the sensor.
     case originalFileName, product, fileDescription, company, fileVersion, hashes, integrityLevel
     case logonGuid, terminalSessionId, processGuid, parentProcessGuid, utcTime
@@ -106,6 +108,9 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .signal: return "Signal"
         case .tamperRequest: return "TamperRequest"
         case .signalSource: return "SignalSource"
+        case .stdinWriterImage: return "StdinWriterImage"
+        case .stdinWriterCommandLine: return "StdinWriterCommandLine"
+        case .stdinWriterUser: return "StdinWriterUser"
         case .originalFileName: return "OriginalFileName"
         case .product: return "Product"
         case .fileDescription: return "Description"
@@ -152,6 +157,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
             return category.isFile
         case .tamperKind, .signal, .tamperRequest, .signalSource:
             return category == .tamper
+        case .stdinWriterImage, .stdinWriterCommandLine, .stdinWriterUser:
+            return category == .pipeline
         default:
             return true
         }
@@ -165,6 +172,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .processCreation: return process
         case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .user]
         case .tamper: return [.tamperKind, .signal, .tamperRequest, .image, .commandLine, .user]
+        case .pipeline: return [.image, .commandLine, .stdinWriterImage, .stdinWriterCommandLine, .user]
         default: return [.targetFilename, .sourceFilename, .image, .commandLine, .user]
         }
     }

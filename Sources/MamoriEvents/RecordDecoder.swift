@@ -137,7 +137,9 @@ public struct RecordDecoder: Sendable {
             sessionId: rec.u32(L.sid), tty: tty,
             stdio: StdioTypes(stdin: FileType(kernelType: rec.u16(L.stdio)),
                               stdout: FileType(kernelType: rec.u16(L.stdio + 2)),
-                              stderr: FileType(kernelType: rec.u16(L.stdio + 4))))
+                              stderr: FileType(kernelType: rec.u16(L.stdio + 4)),
+                              stdinPipe: rec.u64(L.stdioIno), stdoutPipe: rec.u64(L.stdioIno + 8),
+                              stderrPipe: rec.u64(L.stdioIno + 16)))
     }
 
     static func decodeFork(_ rec: UnsafeRawBufferPointer, _ header: EventHeader) -> ForkEvent {
@@ -338,6 +340,7 @@ enum ExecLayout {
     static let ttyDriverLength = MemoryLayout.size(ofValue: mamori_exec().tty_driver)
     static let argc = offset(\mamori_exec.argc)
     static let stdio = offset(\mamori_exec.stdio_type)
+    static let stdioIno = offset(\mamori_exec.stdio_ino)
     static let exeLen = offset(\mamori_exec.exe_len)
     static let argsLen = offset(\mamori_exec.args_len)
     static let cwdLen = offset(\mamori_exec.cwd_len)

@@ -35,6 +35,9 @@ public struct AlertFields: Sendable {
     /// For a behavioural-baseline deviation: the unit, what is new and what the profile holds
     /// (`mamori.baseline.*`); nil for every other alert.
     public var baseline: BaselineAlertDetail? = nil
+    /// For `pipeline` rules: the process writing the acting process's stdin (`curl` in
+    /// `curl … | sh`), written as `mamori.stdin_writer`.
+    public var stdinWriter: ProcessRecord?
 
     /// What an alert line is: a detection/action, or a prevention notice.
     public enum Kind: Sendable { case alert, notice }
@@ -129,5 +132,13 @@ extension ECSEncoder {
             writer.endObject()
         }
         writer.endArray()
+        if let w = alert.stdinWriter {
+            writer.beginObject("stdin_writer")
+            writer.number("pid", w.pid)
+            writer.string("entity_id", w.entityId)
+            if !w.executable.isEmpty { writer.string("executable", w.executable) }
+            if !w.args.isEmpty { writer.string("command_line", w.commandLine) }
+            writer.endObject()
+        }
     }
 }

@@ -50,6 +50,13 @@ enum Pack {
             for hit in engine.evaluate(step.event, process: step.process, parent: step.parent, ancestry: step.ancestry) {
                 out.append(slugById[hit.id] ?? hit.id)
             }
+            // A joined pipe (as the agent's PipeJoiner reports it): the `pipeline` category.
+            if let writer = step.stdinWriter, case .exec(let e) = step.event {
+                var hits: [RuleHit] = []
+                engine.evaluatePipeline(e, process: step.process, parent: step.parent, ancestry: step.ancestry,
+                                        writer: writer, into: &hits)
+                out += hits.map { slugById[$0.id] ?? $0.id }
+            }
         }
         return out
     }
@@ -139,6 +146,8 @@ struct Step: Sendable {
     var process: ProcessRecord?
     var parent: ProcessRecord?
     var ancestry: [ProcessRecord]
+    /// The exec'd process writing this exec's stdin pipe (`pipeline` rules), if any.
+    var stdinWriter: ProcessRecord? = nil
 }
 
 /// Builds events for one actor in one tree.
@@ -180,6 +189,13 @@ struct Actor: Sendable {
                              cwd: proc.cwd, exeInode: 1, exeDevice: 1, flags: flags, egid: proc.uid,
                              loginUid: proc.session == 0 ? nil : 1000, sessionId: proc.session, tty: nil,
                              stdio: StdioTypes(stdin: stdin, stdout: stdout, stderr: stderr))))
+    }
+
+    /// The exec of this actor reading a pipe that `writer` (a sibling in the same tree) writes.
+    func execPiped(from writer: Proc, at seconds: Double = 100) -> Step {
+        var s = exec(at: seconds, stdin: .fifo, stdout: .characterDevice)
+        s.stdinWriter = tree.place(writer).record(parent: tree.ancestors.first)
+        return s
     }
 
     /// A file operation by this actor. `mode` is the new mode for chmod/create.

@@ -136,6 +136,10 @@ struct mamori_exec {
 	/* File type (i_mode >> 12: MAMORI_FT_*) behind fds 0, 1, 2 at exec; 0 = closed. A shell
 	 * whose stdin/stdout is a socket is the classic reverse shell. */
 	__u16 stdio_type[3];
+	/* Pipe identity behind fds 0, 1, 2 (pipefs inode number) when stdio_type is FIFO, else 0.
+	 * A shell whose stdin inode equals another process's stdout inode reads that process's
+	 * output: `curl ... | sh` is joined into one pipeline in userspace. */
+	__u64 stdio_ino[3];
 	/* char data[]; */
 };
 
@@ -320,7 +324,7 @@ struct mamori_watch_devs {
 _Static_assert(sizeof(struct mamori_tamper) == 104, "mamori_tamper layout");
 _Static_assert(sizeof(struct mamori_header) == 32, "mamori_header layout");
 _Static_assert(sizeof(struct mamori_subject) == 40, "mamori_subject layout");
-_Static_assert(sizeof(struct mamori_exec) == 136, "mamori_exec layout");
+_Static_assert(sizeof(struct mamori_exec) == 160, "mamori_exec layout");
 _Static_assert(sizeof(struct mamori_fork) == 88, "mamori_fork layout");
 _Static_assert(sizeof(struct mamori_exit) == 80, "mamori_exit layout");
 _Static_assert(sizeof(struct mamori_net) == 120, "mamori_net layout");
