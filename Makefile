@@ -159,6 +159,7 @@ PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
 UNITDIR    ?= /lib/systemd/system
 SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/lib/mamori
 DESTDIR    ?=
 STATIC_DIR := .build-static
 STATIC_BIN := $(STATIC_DIR)/release/mamori
@@ -176,8 +177,11 @@ static: bpf
 
 # Files only (used by install and deb): binary, unit (ExecStart pointed at $(SBINDIR)),
 # default config only if absent, the rule pack, state and log directories.
-install-files:
+install-files: build/mamori-workload build/mamori-true
 	install -D -s -m 0755 $(or $(BIN),$(STATIC_BIN)) $(DESTDIR)$(SBINDIR)/mamori
+	# `mamori bench` helpers (found there by BenchCommand when not run from the source tree).
+	install -D -m 0755 build/mamori-workload $(DESTDIR)$(LIBEXECDIR)/mamori-workload
+	install -D -m 0755 build/mamori-true $(DESTDIR)$(LIBEXECDIR)/mamori-true
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
 	sed 's#/usr/sbin/mamori#$(SBINDIR)/mamori#g' dist/systemd/mamori.service > $(DESTDIR)$(UNITDIR)/mamori.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/mamori.service
@@ -199,6 +203,7 @@ install: static install-files
 uninstall:
 	@if [ -z "$(DESTDIR)" ] && $(SYSTEMD_RUNNING); then systemctl disable --now mamori.service || true; fi
 	rm -f $(DESTDIR)$(SBINDIR)/mamori $(DESTDIR)$(UNITDIR)/mamori.service
+	rm -rf $(DESTDIR)$(LIBEXECDIR)
 	rm -rf $(DESTDIR)$(SYSCONFDIR)/mamori/rules
 	@if [ -z "$(DESTDIR)" ] && $(SYSTEMD_RUNNING); then systemctl daemon-reload; fi
 	@echo "kept $(SYSCONFDIR)/mamori/config.yaml, /var/lib/mamori, /var/log/mamori"
