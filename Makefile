@@ -21,7 +21,7 @@ APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config
 SWIFT_FLAGS ?=
 
 .PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench clean \
-        static install install-files uninstall verify-unit deb package-check install-check
+        static install install-files uninstall bench-deps verify-unit deb package-check install-check
 
 all: build
 
@@ -147,8 +147,13 @@ build/mamori-true: bench/true.c
 	@mkdir -p build
 	$(CC) -O2 -static -o $@ $< 2>/dev/null || $(CC) -O2 -o $@ $<
 
-bench: build mounts build/mamori-workload build/mamori-true
-	.build/release/mamori bench --workload-binary build/mamori-workload --true-binary build/mamori-true \
+# The peer sensor for `--peer auditd` (bench only, never for `make test`).
+bench-deps:
+	@command -v auditctl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends auditd; }
+
+PEER ?= auditd
+bench: build mounts bench-deps build/mamori-workload build/mamori-true
+	.build/release/mamori bench $(if $(PEER),--peer $(PEER)) --workload-binary build/mamori-workload --true-binary build/mamori-true \
 	  --rules rules --sigma $(or $(SIGMA),../shared/sigma) --svg build/bench/overhead.svg $(BENCH_ARGS)
 
 # ---- Packaging (docs/service.md) -----------------------------------------------------------

@@ -49,6 +49,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Also write the overhead chart (SVG) here.")
     var svg: String?
 
+    @Option(name: .long, help: "Also measure a peer sensor in the same rounds: auditd (equivalent rules; left as found).")
+    var peer: [String] = []
+
     @Flag(name: .long, help: "Skip the capacity tests (sustained/burst load).")
     var noCapacity = false
 
@@ -95,6 +98,8 @@ struct BenchCommand: ParsableCommand {
         c.rulesDirectory = rules
         var isDir: ObjCBool = false
         c.sigmaDirectory = sigma.isEmpty || !FileManager.default.fileExists(atPath: sigma, isDirectory: &isDir) ? nil : sigma
+        for p in peer where p != "auditd" { throw CLIError("unknown peer \(p) (known: auditd)") }
+        c.peers = peer
         c.capacity = !noCapacity
         c.profile = !noProfile
         c.pipeline = !noPipeline
