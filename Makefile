@@ -21,7 +21,7 @@ APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config
 SWIFT_FLAGS ?=
 
 .PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench eval clean fuzz fuzz-build fuzz-seeds \
-        static install install-files uninstall verify-unit deb package-check install-check
+        static install install-files uninstall bench-deps verify-unit deb package-check install-check
 
 all: build
 
@@ -153,8 +153,13 @@ build/mamori-true: bench/true.c
 	@mkdir -p build
 	$(CC) -O2 -static -o $@ $< 2>/dev/null || $(CC) -O2 -o $@ $<
 
-bench: build mounts build/mamori-workload build/mamori-true
-	.build/release/mamori bench --workload-binary build/mamori-workload --true-binary build/mamori-true \
+# The peer sensor for `--peer auditd` (bench only, never for `make test`).
+bench-deps:
+	@command -v auditctl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends auditd; }
+
+PEER ?= auditd
+bench: build mounts bench-deps build/mamori-workload build/mamori-true
+	.build/release/mamori bench $(if $(PEER),--peer $(PEER)) --workload-binary build/mamori-workload --true-binary build/mamori-true \
 	  --rules rules --sigma $(or $(SIGMA),../shared/sigma) --svg build/bench/overhead.svg $(BENCH_ARGS)
 
 # ---- Packaging (docs/service.md) -----------------------------------------------------------
@@ -165,6 +170,7 @@ PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
 UNITDIR    ?= /lib/systemd/system
 SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/lib/mamori
 DESTDIR    ?=
 STATIC_DIR := .build-static
 STATIC_BIN := $(STATIC_DIR)/release/mamori
@@ -182,8 +188,11 @@ static: bpf
 
 # Files only (used by install and deb): binary, unit (ExecStart pointed at $(SBINDIR)),
 # default config only if absent, the rule pack, state and log directories.
-install-files:
+install-files: build/mamori-workload build/mamori-true
 	install -D -s -m 0755 $(or $(BIN),$(STATIC_BIN)) $(DESTDIR)$(SBINDIR)/mamori
+	# `mamori bench` helpers (found there by BenchCommand when not run from the source tree).
+	install -D -m 0755 build/mamori-workload $(DESTDIR)$(LIBEXECDIR)/mamori-workload
+	install -D -m 0755 build/mamori-true $(DESTDIR)$(LIBEXECDIR)/mamori-true
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
 	sed 's#/usr/sbin/mamori#$(SBINDIR)/mamori#g' dist/systemd/mamori.service > $(DESTDIR)$(UNITDIR)/mamori.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/mamori.service
@@ -205,6 +214,7 @@ install: static install-files
 uninstall:
 	@if [ -z "$(DESTDIR)" ] && $(SYSTEMD_RUNNING); then systemctl disable --now mamori.service || true; fi
 	rm -f $(DESTDIR)$(SBINDIR)/mamori $(DESTDIR)$(UNITDIR)/mamori.service
+	rm -rf $(DESTDIR)$(LIBEXECDIR)
 	rm -rf $(DESTDIR)$(SYSCONFDIR)/mamori/rules
 	@if [ -z "$(DESTDIR)" ] && $(SYSTEMD_RUNNING); then systemctl daemon-reload; fi
 	@echo "kept $(SYSCONFDIR)/mamori/config.yaml, /var/lib/mamori, /var/log/mamori"

@@ -24,7 +24,8 @@ public struct AgentConfiguration: Sendable {
     public var watchFiles = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/security/opasswd"]
     /// Directories whose direct children's read-only opens are reported.
     public var watchDirectories = ["/etc/ssh", "/root/.ssh", "/etc/sudoers.d"]
-    public var sensor = SensorOptions()
+    /// The agent folds identical file repeats in the kernel (counted into `events.count`).
+    public var sensor: SensorOptions = { var o = SensorOptions(); o.foldFileRepeats = true; return o }()
     /// Pipeline queue slots between the ring reader and the worker.
     public var queueCapacity = 1 << 14
     /// How much history the store keeps (`store.retention` in config.yaml).

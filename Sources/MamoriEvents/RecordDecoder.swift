@@ -219,7 +219,7 @@ public struct RecordDecoder: Sendable {
             header: header, subject: decodeSubject(rec, at: L.subj), op: op, result: rec.i32(L.result),
             flags: flags, openFlags: rec.u32(L.openFlags), mode: rec.u32(L.mode),
             ownerUid: ownerUid, ownerGid: ownerGid, inode: rec.u64(L.ino), device: rec.u32(L.dev),
-            path: path, targetPath: target)
+            path: path, targetPath: target, count: 1 &+ rec.u32(L.repeatCount))
     }
 }
 
@@ -387,6 +387,7 @@ enum FileLayout {
     static let ownerGid = offset(\mamori_file.owner_gid)
     static let ino = offset(\mamori_file.ino)
     static let dev = offset(\mamori_file.dev)
+    static let repeatCount = offset(\mamori_file.repeat_count)
 }
 
 enum GapLayout {

@@ -19,6 +19,7 @@ public struct SensorMaps: Sendable {
     let dropsFD: Int32
     let priorityRingFD: Int32
     let bulkRingFD: Int32
+    let repeatFD: Int32
     let cpuCount: Int
 
     /// The descriptor of map `name` in a loaded object (shared with `PolicyMaps`).
@@ -37,6 +38,7 @@ public struct SensorMaps: Sendable {
         dropsFD = try fd("mamori_drops")
         priorityRingFD = try fd("mamori_rb_priority")
         bulkRingFD = try fd("mamori_rb_bulk")
+        repeatFD = try fd("mamori_file_repeat")
         cpuCount = max(1, Int(libbpf_num_possible_cpus()))
     }
 
@@ -48,6 +50,7 @@ public struct SensorMaps: Sendable {
         if options.fileEvents { flags |= UInt32(MAMORI_CFG_FILE_EVENTS) }
         if options.networkEvents { flags |= UInt32(MAMORI_CFG_NET_EVENTS) }
         if options.reportFailedFileOps { flags |= UInt32(MAMORI_CFG_REPORT_FAILED) }
+        if options.foldFileRepeats { flags |= UInt32(MAMORI_CFG_FILE_REPEATS) }
         // Keep the bits other writers own: the watch set's and the prevention policy's.
         let previous = readConfig()
         cfg.flags = flags | (previous.flags & (UInt32(MAMORI_CFG_HAS_WATCHES) | EncodedPolicy.ownedFlags))

@@ -202,7 +202,9 @@ struct mamori_file {
 	__u32 owner_gid;
 	__u64 ino;              /* inode where known (open ops, f* ops), else 0 */
 	__u32 dev;              /* kernel dev_t where known */
-	__u32 _pad1;
+	/* Identical events (same tgid, op, dev, ino) the kernel folded into this one since the
+	 * previous record of that key (mamori_file_repeat): this record stands for 1 + repeat_count. */
+	__u32 repeat_count;
 	/* char data[]; */
 };
 
@@ -242,6 +244,7 @@ struct mamori_config {
 #define MAMORI_CFG_PREVENTION_OFF (1u << 7) /* circuit breaker / fail-open: report, never enforce */
 #define MAMORI_CFG_LSM_EXEC      (1u << 8) /* BPF LSM denies exec: the exec-time SIGKILL stays idle */
 #define MAMORI_CFG_HAS_PROTECTED (1u << 9) /* mamori_protected_files is non-empty */
+#define MAMORI_CFG_FILE_REPEATS  (1u << 16) /* fold repeated identical file events (mamori_file_repeat) */
 #define MAMORI_CFG_HAS_EXEC_TREE (1u << 10) /* mamori_exec_policy holds a TREE entry: walk directories */
 #define MAMORI_CFG_HAS_ISOLATION (1u << 11) /* a scope is isolated: the cgroup skb programs drop its packets */
 
@@ -315,6 +318,28 @@ struct mamori_watch_devs {
 };
 
 /*
+ * In-kernel folding of repeated file events (MAMORI_CFG_FILE_REPEATS). Key: one process doing
+ * one op on one inode. The first event of a key is emitted; identical events within
+ * MAMORI_REPEAT_WINDOW_NS of it are only counted in `suppressed`; the next event after the
+ * window is emitted carrying that count (mamori_file.repeat_count), and userspace takes the
+ * count of a key that went quiet from the map (SensorMaps.takeQuietRepeats): counted, not lost.
+ * Only records with a known inode and result 0 are folded (opens, fchmod, fchown).
+ */
+#define MAMORI_REPEAT_WINDOW_NS 1000000000ULL
+struct mamori_repeat_key {
+	__u32 tgid;
+	__u16 op;               /* enum mamori_file_op */
+	__u16 _pad0;
+	__u32 dev;
+	__u32 _pad1;
+	__u64 ino;
+};
+struct mamori_repeat {
+	__u64 first_ns;         /* boot time of the last emitted record of this key */
+	__u64 suppressed;       /* events counted since, not emitted */
+};
+
+/*
  * Prevention: the action record and the policy maps, in their own header to keep each file
  * readable. The relative path resolves from both places this header is read from
  * (bpf/include/mamori/ and its symlink Sources/CMamoriABI/include/), both three levels deep.
@@ -334,5 +359,7 @@ _Static_assert(sizeof(struct mamori_config) == 56, "mamori_config layout");
 _Static_assert(sizeof(struct mamori_obj_key) == 8, "mamori_obj_key layout");
 _Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout");
 _Static_assert(sizeof(struct mamori_watch_devs) == 72, "mamori_watch_devs layout");
+_Static_assert(sizeof(struct mamori_repeat_key) == 24, "mamori_repeat_key layout");
+_Static_assert(sizeof(struct mamori_repeat) == 16, "mamori_repeat layout");
 
 #endif /* MAMORI_ABI_H */
