@@ -11,7 +11,7 @@ import MamoriProcess
 /// so single-threaded (the pipeline worker).
 struct EventFields {
     /// Value bytes of the current event; ranges returned by `text` index into it.
-    private(set) var arena: [UInt8] = []
+    var arena: [UInt8] = []  // written by the field producers here and in EventFields+*.swift
     private var slotGeneration: [UInt32]
     private var slotValue: [Int]
     private var ancestorGeneration: [UInt32]
@@ -281,28 +281,6 @@ struct EventFields {
     }
 
     /// Words of the `FileOperation` field.
-    /// `Truncated`: the kernel bounds the event hit, comma-separated; false when none was.
-    private mutating func appendTruncation(_ event: SensorEvent) -> Bool {
-        var parts: [StaticString] = []
-        switch event {
-        case .exec(let e):
-            if e.flags.contains(.exeTruncated) { parts.append("exe") }
-            if e.flags.contains(.argsTruncated) { parts.append("args") }
-            if e.flags.contains(.cwdTruncated) { parts.append("cwd") }
-        case .file(let f):
-            if f.flags.contains(.pathTruncated) { parts.append("path") }
-            if f.flags.contains(.path2Truncated) { parts.append("path2") }
-        default:
-            break
-        }
-        guard !parts.isEmpty else { arena.append(contentsOf: "false".utf8); return true }
-        for (i, p) in parts.enumerated() {
-            if i > 0 { arena.append(UInt8(ascii: ",")) }
-            p.withUTF8Buffer { arena.append(contentsOf: $0) }
-        }
-        return true
-    }
-
     /// `ConnectResult`: a connect's return value as a word rules can match (a scan is many
     /// refused or unreachable connects; a non-blocking connect reports `in-progress`).
     static func connectResult(_ result: Int32) -> String {
