@@ -45,6 +45,12 @@ public final class ConfigurationReloader: @unchecked Sendable {
         if old.alerts != new.alerts { out.append("alerts") }
         if old.rules != new.rules { out.append("rules.directory") }
         if old.control != new.control { out.append("control") }
+        // Read once at start by the agent and its companions (encoders, exporters, log level,
+        // the baseline engine): only `prevention` and the rules are swapped in live.
+        if old.output != new.output { out.append("output") }
+        if old.exports != new.exports { out.append("exports") }
+        if old.agent != new.agent { out.append("agent") }
+        if old.baseline != new.baseline { out.append("baseline") }
         return out
     }
 }

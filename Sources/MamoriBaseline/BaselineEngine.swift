@@ -35,12 +35,6 @@ public final class BaselineEngine {
         novel.reserveCapacity(8)
     }
 
-    /// New knobs (reload): caps and selections apply from the next event; profiles stay.
-    public func reconfigure(_ c: BaselineConfiguration) {
-        configuration = c
-        byCgroup.removeAll(keepingCapacity: true)
-    }
-
     // MARK: Live events
 
     /// Checks one event against its profile; learns it or returns the deviation to alert.

@@ -169,18 +169,6 @@ public struct CompiledRuleSet: Sendable {
         return out
     }
 
-    /// Field names the literal prefilter scans for `category`, with their literal counts
-    /// (diagnostics).
-    public func scannedFields(_ category: RuleCategory) -> [(field: String, literals: Int)] {
-        let p = categories[category.index]
-        return p.scannerFields.indices.map { (p.scannerFields[$0].name, p.scanners[$0].literalCount) }
-    }
-
-    /// Titles of the programs of `category` evaluated for every event (diagnostics).
-    public func unindexedTitles(_ category: RuleCategory) -> [String] {
-        categories[category.index].always.map { rules[Int(categories[category.index].programs[Int($0)].rule)].title }
-    }
-
     /// The rule with this id, if loaded.
     public func rule(id: String) -> RuleMetadata? { rules.first { $0.id == id } }
 }

@@ -12,11 +12,6 @@ public enum PreventionMechanism: String, Sendable, Equatable {
     /// Protected files cannot be enforced in the kernel.
     case signalAtExec
 
-    /// The mechanism `SensorProgram` picks on this kernel (probes by loading; needs root).
-    public static func forThisKernel(allowLSM: Bool = true) -> PreventionMechanism {
-        allowLSM && KernelProbe.bpfLSMWorks() ? .lsm : .signalAtExec
-    }
-
     /// One line on how a denied exec ends.
     public var execDenial: String {
         switch self {

@@ -156,17 +156,6 @@ public final class RingReader: @unchecked Sendable {
         thread = nil
     }
 
-    /// Drain whatever is in the rings right now on the calling thread. Only valid while the
-    /// poller thread is not running (tests, shutdown).
-    @discardableResult
-    public func drainNow() -> Int32 {
-        guard let rb = ring, !running.load(ordering: .acquiring) else { return 0 }
-        let n = ring_buffer__consume(rb)
-        takeQuietRepeats(force: true)
-        flushSweep()
-        return n
-    }
-
     /// Reader-side counters.
     public var stats: ReaderStats {
         ReaderStats(decoded: decodedCount.load(ordering: .relaxed),
