@@ -35,27 +35,14 @@ struct AgentIntegrationTests {
 
     @Test("a reverse-shell-like exec raises an ECS alert, stored with its incident")
     func alertEndToEnd() throws {
-        let dir = NSTemporaryDirectory() + "mamori-agent-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
+        let dir = try TestAgent.scratch("agent")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.rules.write(toFile: dir + "/rules/test.yml", atomically: true, encoding: .utf8)
-        var config = AgentConfiguration(rulesDirectory: dir + "/rules", alertsPath: dir + "/alerts.json",
-                                        databasePath: dir + "/mamori.db")
-        config.preventionEnabled = false  // detection only: never reads or changes the host's level state
-        config.watchFiles = []
-        config.watchDirectories = []
-        // Other suites (a 20,000-exec burst) may run at the same time in a debug build: keep the
+        // Detection only: never reads or changes the host's level state. Events are not stored:
+        // other suites (a 20,000-exec burst) may run at the same time in a debug build; keep the
         // worker light so the alerts are not queued behind the burst's event rows.
-        config.storeEvents = false
-        let agent = Agent(configuration: config) { print("agent: \($0)") }
-        try agent.start()
-        let done = DispatchSemaphore(value: 0)
-        let runner = Thread { agent.run(); done.signal() }
-        runner.start()
-        defer {
-            agent.requestStop()
-            done.wait()
-        }
+        let agent = try TestAgent(directory: dir, configuration: TestAgent.configuration(directory: dir, store: true))
+        defer { agent.stop() }
 
         // The trigger: /bin/sh whose stdin is one end of a socket pair.
         var pair: [Int32] = [0, 0]
@@ -69,15 +56,7 @@ struct AgentIntegrationTests {
         close(pair[0])
 
         // Wait for both alerts in the log.
-        var lines: [String] = []
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let text = (try? String(contentsOfFile: dir + "/alerts.json", encoding: .utf8)) ?? ""
-            lines = text.split(separator: "\n").map(String.init)
-            let mine = lines.filter { $0.contains("\"pid\":\(p.processIdentifier),") }
-            if mine.count >= 2 { break }
-            usleep(100_000)
-        }
+        let lines = agent.waitForAlerts(seconds: 60) { $0.filter { $0.contains("\"pid\":\(p.processIdentifier),") }.count >= 2 }
         let docs = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         // Other suites spawn socket-stdin shells concurrently: pick the alert for our process.
         let shell = docs.first {
@@ -101,9 +80,7 @@ struct AgentIntegrationTests {
         #expect(docs.contains { ($0["rule"] as? [String: Any])?["id"] as? String == "test-agent-marker" })
 
         // The store has the alerts (the writer flushes every 250 ms) and one incident for both.
-        agent.requestStop()
-        done.wait()
-        done.signal()
+        agent.stop()
         let store = try EventStore(path: dir + "/mamori.db", mode: .readOnly)
         let alerts = try store.alerts(filter: AlertFilter())
         #expect(Set(alerts.map(\.ruleId)) == ["test-agent-reverse-shell", "test-agent-marker"])

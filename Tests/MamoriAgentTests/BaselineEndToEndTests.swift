@@ -140,11 +140,9 @@ struct BaselineEndToEndTests {
         config.controlSocket = nil
         config.baseline.quietPeriodNs = 4_000_000_000
         config.baseline.units = [unit]
-        let agent = Agent(configuration: config) { print("agent: \($0)") }
-        try agent.start()
-        let done = DispatchSemaphore(value: 0)
-        Thread { agent.run(); done.signal() }.start()
-        defer { agent.requestStop(); done.wait() }
+        let running = try TestAgent(directory: dir, configuration: config)
+        defer { running.stop() }
+        let agent = running.agent
         let control = AgentControlHandler(agent: agent, version: "test")
         let root = Peer(uid: 0, gid: 0, pid: getpid(), comm: "baseline-e2e")
         let start = Int64(Date().timeIntervalSince1970 * 1e9)

@@ -54,18 +54,12 @@ struct HashDenyEndToEndTests {
             """, file: "hash-policy.yaml")
         let logLock = NSLock()
         nonisolated(unsafe) var logLines: [String] = []
-        let agent = Agent(configuration: config) { line in
+        let running = try TestAgent(directory: dir, configuration: config) { line in
             print("agent: \(line)")
             logLock.lock(); logLines.append(line); logLock.unlock()
         }
-        try agent.start()
-        let done = DispatchSemaphore(value: 0)
-        let runner = Thread { agent.run(); done.signal() }
-        runner.start()
-        defer {
-            agent.requestStop()
-            done.wait()
-        }
+        defer { running.stop() }
+        let agent = running.agent
         let control = AgentControlHandler(agent: agent, version: "test")
         let root = Peer(uid: 0, gid: 0, pid: getpid(), comm: "hash-e2e-test")
         if case .failure(let e) = control.handle(.levelSet(LevelSetRequest(level: .number(1), scope: .unit(unit), reason: "hash e2e",

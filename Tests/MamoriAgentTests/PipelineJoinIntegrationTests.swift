@@ -10,33 +10,17 @@ import Testing
 struct PipelineJoinIntegrationTests {
     /// The pack's pipeline rules, copied unchanged from `rules/execution`.
     static let packRules = ["pipe-downloader-into-interpreter.yml", "pipe-decoder-into-interpreter.yml"]
-    static let packDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("rules/execution").path
 
     @Test("curl file://… | sh and base64 -d | bash raise pipeline alerts naming the writer; curl | cat does not")
     func downloaderAndDecoderIntoShell() throws {
-        let dir = NSTemporaryDirectory() + "mamori-pipe-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
+        let dir = try TestAgent.scratch("pipe")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for name in Self.packRules {
-            try FileManager.default.copyItem(atPath: Self.packDirectory + "/" + name, toPath: dir + "/rules/" + name)
+            try FileManager.default.copyItem(atPath: TestAgent.packRule("execution/" + name), toPath: dir + "/rules/" + name)
         }
         try "echo pipeline-payload-ran\n".write(toFile: dir + "/payload.sh", atomically: true, encoding: .utf8)
-        var config = AgentConfiguration(rulesDirectory: dir + "/rules", alertsPath: dir + "/alerts.json",
-                                        databasePath: dir + "/mamori.db")
-        config.preventionEnabled = false
-        config.watchFiles = []
-        config.watchDirectories = []
-        config.storeEvents = false
-        let agent = Agent(configuration: config) { print("agent: \($0)") }
-        try agent.start()
-        let done = DispatchSemaphore(value: 0)
-        let runner = Thread { agent.run(); done.signal() }
-        runner.start()
-        defer {
-            agent.requestStop()
-            done.wait()
-        }
+        let agent = try TestAgent(directory: dir, configuration: TestAgent.configuration(directory: dir, store: true))
+        defer { agent.stop() }
 
         // Real pipelines, built by a shell exactly as typed at a prompt.
         let curl = try #require(["/usr/bin/curl", "/bin/curl"].first { FileManager.default.isExecutableFile(atPath: $0) })
@@ -53,17 +37,10 @@ struct PipelineJoinIntegrationTests {
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
 
-        var lines: [String] = []
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let text = (try? String(contentsOfFile: dir + "/alerts.json", encoding: .utf8)) ?? ""
-            lines = text.split(separator: "\n").map(String.init)
-            if lines.filter({ $0.contains("stdin_writer") }).count >= 2 { break }
-            usleep(100_000)
-        }
+        _ = agent.waitForAlerts(seconds: 60) { $0.filter { $0.contains("stdin_writer") }.count >= 2 }
         // Let a (wrong) third alert for `curl | cat` arrive if it were going to.
         usleep(500_000)
-        lines = ((try? String(contentsOfFile: dir + "/alerts.json", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        let lines = agent.alertLines()
         let downloads = lines.filter { $0.contains("Downloaded content piped into a shell") }
         let decoded = lines.filter { $0.contains("Decoded payload piped into a shell") }
         #expect(downloads.count == 1, "\(lines)")

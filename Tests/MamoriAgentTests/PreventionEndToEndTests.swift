@@ -122,15 +122,9 @@ struct PreventionEndToEndTests {
               - path: \(denied)
                 level: 1
             """, file: "test-policy.yaml")
-        let agent = Agent(configuration: config) { print("agent: \($0)") }
-        try agent.start()
-        let done = DispatchSemaphore(value: 0)
-        let runner = Thread { agent.run(); done.signal() }
-        runner.start()
-        defer {
-            agent.requestStop()
-            done.wait()
-        }
+        let running = try TestAgent(directory: dir, configuration: config)
+        defer { running.stop() }
+        let agent = running.agent
         let control = AgentControlHandler(agent: agent, version: "test")
         let root = Peer(uid: 0, gid: 0, pid: getpid(), comm: "e2e-test")
         func set(_ level: Int, for seconds: Int64? = nil) throws {

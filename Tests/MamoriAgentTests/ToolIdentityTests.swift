@@ -11,29 +11,14 @@ import Testing
 struct ToolIdentityTests {
     @Test("a renamed copy of dash is identified by content and alerted")
     func renamedShellIsRecognised() throws {
-        let dir = NSTemporaryDirectory() + "mamori-toolid-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
+        let dir = try TestAgent.scratch("toolid")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let pack = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("rules/defense_evasion/renamed-system-tool.yml").path
-        try FileManager.default.copyItem(atPath: pack, toPath: dir + "/rules/renamed.yml")
+        try FileManager.default.copyItem(atPath: TestAgent.packRule("defense_evasion/renamed-system-tool.yml"),
+                                         toPath: dir + "/rules/renamed.yml")
         let copy = dir + "/metrics-exporter"
         try FileManager.default.copyItem(atPath: "/usr/bin/dash", toPath: copy)
-
-        var config = AgentConfiguration(rulesDirectory: dir + "/rules", alertsPath: dir + "/alerts.json", databasePath: nil)
-        config.preventionEnabled = false
-        config.watchFiles = []
-        config.watchDirectories = []
-        config.controlSocket = nil
-        let agent = Agent(configuration: config) { print("agent: \($0)") }
-        try agent.start()
-        let done = DispatchSemaphore(value: 0)
-        let runner = Thread { agent.run(); done.signal() }
-        runner.start()
-        defer {
-            agent.requestStop()
-            done.wait()
-        }
+        let agent = try TestAgent(directory: dir, configuration: TestAgent.configuration(directory: dir, store: false))
+        defer { agent.stop() }
         for exe in [copy, "/usr/bin/dash"] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: exe)
@@ -41,13 +26,7 @@ struct ToolIdentityTests {
             try p.run()
             p.waitUntilExit()
         }
-        var lines: [String] = []
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            lines = ((try? String(contentsOfFile: dir + "/alerts.json", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            if lines.contains(where: { $0.contains(copy) }) { break }
-            usleep(100_000)
-        }
+        let lines = agent.waitForAlerts { $0.contains { $0.contains(copy) } }
         let mine = lines.filter { $0.contains("Well-known tool run under another name") }
         #expect(mine.contains { $0.contains("\"executable\":\"\(copy)\"") }, "no alert for the copy: \(lines)")
         #expect(!mine.contains { $0.contains("\"executable\":\"/usr/bin/dash\"") }, "the real dash must not alert")
