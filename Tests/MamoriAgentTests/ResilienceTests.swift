@@ -125,7 +125,9 @@ struct ResilienceTests {
             #expect(agent.stop() == 0, "log:\n\(agent.log)")
             let counters = try #require(agent.stopCounters(), "stop line; log:\n\(agent.log)")
             print("flood: stop counters \(counters)")
-            #expect((counters["events"] ?? 0) > 10_000, "the flood reached the pipeline: \(counters)")
+            // Two shell storms reach ~10k events in these 6 s on a quiet machine, a third of that
+            // on a loaded one; the point is that the flood reached the pipeline at all.
+            #expect((counters["events"] ?? 0) > 2_000, "the flood reached the pipeline: \(counters)")
             #expect((counters["kernel_drops"] ?? 0) > 0, "the kernel counted what the stalled agent missed: \(counters)")
             // Loss is an alert, not only a counter (issue 13.12).
             let alerts = (try? String(contentsOfFile: agent.alertsPath, encoding: .utf8)) ?? ""
