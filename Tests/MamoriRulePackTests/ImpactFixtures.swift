@@ -56,10 +56,13 @@ extension Fixtures {
             positives: [
                 Case("zfs destroy of snapshots", Actor(Proc.line("/usr/sbin/zfs", "zfs destroy -r tank/data@daily-2026-11-01"), in: Trees.rootLogin).exec()),
                 Case("rm -rf /var/backups", Actor(Proc.line("/usr/bin/rm", "rm -rf /var/backups/"), in: Trees.rootLogin).exec()),
+                Case("rm -f of many archives under /var/backups (a glob the shell expanded)", Actor(Proc.line("/usr/bin/rm", "rm -f /var/backups/db-1.tar.gz /var/backups/db-2.tar.gz /var/backups/db-3.tar.gz /var/backups/db-4.tar.gz"), in: Trees.rootLogin).exec()),
                 Case("borg delete", Actor(Proc.line("/usr/bin/borg", "borg delete /srv/borg::all"), in: Trees.rootLogin).exec()),
             ],
             negatives: [
                 Case("listing snapshots", Actor(Proc.line("/usr/sbin/zfs", "zfs list -t snapshot"), in: Trees.rootLogin).exec()),
+                Case("admin rotates one nightly backup directory", Actor(Proc.line("/usr/bin/rm", "rm -rf /var/backups/nightly-2026-12-01"), in: Trees.rootLogin).exec()),
+                Case("retention by age with find -mtime -delete", Actor(Proc.line("/usr/bin/find", "find /var/backups -name *.tgz -mtime +14 -delete"), in: Trees.rootLogin).exec()),
                 Case("zfs-auto-snapshot prunes", Actor(Proc.line("/usr/sbin/zfs", "zfs destroy tank/data@zfs-auto-snap_hourly-2026-11-26-0800"),
                                                          in: Trees.cronJob("which zfs-auto-snapshot > /dev/null || exit 0 ; zfs-auto-snapshot --quiet --syslog --label=hourly --keep=24 //")).exec()),
             ]),
