@@ -139,5 +139,35 @@ extension Fixtures {
                     Actor(Proc.line("/usr/bin/ls", "ls -la"), in: Trees.rootLogin).exec(at: 102),
                 ]),
             ]),
+        RuleFixture("interactive-shell-on-pipes",
+            positives: [
+                Case("sh -i fed by a FIFO, output piped to nc",
+                     Actor(Proc("/usr/bin/dash", ["sh", "-i"]), in: Trees.rootLogin).exec(stdin: .fifo, stdout: .fifo)),
+            ],
+            negatives: [
+                Case("bash -i at a terminal", Actor(Proc("/usr/bin/bash", ["bash", "-i"]), in: Trees.rootLogin).exec()),
+                Case("a script's shell reads a pipe without -i", Actor(Proc("/usr/bin/dash", ["sh", "-s"]), in: Trees.rootLogin).exec(stdin: .fifo, stdout: .fifo)),
+            ]),
+
+        RuleFixture("decoded-payload-in-shell-command",
+            positives: [
+                Case("bash -c eval of a base64 decode",
+                     Actor(Proc("/usr/bin/bash", ["bash", "-c", "eval \"$(echo aWQgPi9kZXYvbnVsbAo= | base64 -d)\""]), in: Trees.rootLogin).exec()),
+                Case("sh -c of hex decoded into sh",
+                     Actor(Proc("/usr/bin/dash", ["sh", "-c", "echo 69640a | xxd -r -p | sh"]), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("sh -c decodes a certificate into a file",
+                     Actor(Proc("/usr/bin/dash", ["sh", "-c", "base64 -d cert.b64 > cert.pem"]), in: Trees.rootLogin).exec()),
+            ]),
+
+        RuleFixture("ld-preload-from-writable-path-in-command",
+            positives: [
+                Case("env LD_PRELOAD of a library in /tmp", Actor(Proc("/usr/bin/env", ["env", "LD_PRELOAD=/tmp/.x/libhook.so", "sudo", "-l"]), in: Trees.userLogin).exec()),
+                Case("bash -c with a relative preload", Actor(Proc("/usr/bin/bash", ["bash", "-c", "LD_PRELOAD=./libhook.so /bin/true"]), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("jemalloc preloaded from /usr/lib", Actor(Proc("/usr/bin/env", ["env", "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "redis-server"]), in: Trees.rootLogin).exec()),
+            ]),
     ]
 }
