@@ -134,9 +134,11 @@ extension Fixtures {
             positives: [
                 Case("shred over the MySQL data directory", Actor(Proc.line("/usr/bin/shred", "shred -uz -n 3 /var/lib/mysql/shop/orders.ibd"), in: Trees.rootLogin).exec()),
                 Case("dd zeroes a SQLite database", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/srv/app/data/app.sqlite3 bs=1M count=64"), in: Trees.rootLogin).exec()),
+                Case("dd over InnoDB's system tablespace in a relocated data directory", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/data/db1/ibdata1 bs=4096 count=16 conv=notrunc"), in: Trees.rootLogin).exec()),
             ],
             negatives: [
                 Case("dd creates a swap file", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/swapfile bs=1M count=2048"), in: Trees.rootLogin).exec()),
+                Case("dd reads a tablespace into a backup (of= is the copy)", Actor(Proc.line("/usr/bin/dd", "dd if=/data/db1/ibdata1 of=/backup/ibdata1.img bs=1M"), in: Trees.rootLogin).exec()),
                 Case("dd reads a dump to check it", Actor(Proc.line("/usr/bin/dd", "dd if=/root/db.sql of=/dev/null bs=1M"), in: Trees.rootLogin).exec()),
             ]),
     ]
