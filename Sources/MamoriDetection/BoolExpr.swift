@@ -205,7 +205,8 @@ struct RuleProgram: Sendable {
     var opEnd: Int32
     /// Index of the rule in `CompiledRuleSet.rules`.
     var rule: Int32
-    /// For sequence rules, the step this program matches; -1 otherwise.
+    /// For sequence rules, the step this program matches; -1 otherwise; -2 - f for family f of a
+    /// `distinct: selection` threshold (run only after its rule matched, never indexed).
     var step: Int32
     /// For a later sequence step that must equal a captured value: the field compared (its raw
     /// value's hash is looked up among the captured values before the program runs).

@@ -23,10 +23,14 @@ final class CategoryProgram: Sendable {
     let scanners: [LiteralScanner]
     /// Number of distinct gating literals (size of the hit bitset, in bits).
     let literalCount: Int
+    /// Rule index → its first family program (`distinct: selection`; the rule's families are
+    /// contiguous, in family order). Family programs are in no index: they run on a match only.
+    let familyStart: [Int32: Int32]
 
     init() {
         tables = MatchTables(); ops = []; programs = []; anchored = ProgramIndex(); byPort = ProgramIndex(); always = []
         gated = []; literalStart = [0]; literalPrograms = []; scannerFields = []; scanners = []; literalCount = 0
+        familyStart = [:]
     }
 
     init(_ builder: TableBuilder) {
@@ -35,7 +39,13 @@ final class CategoryProgram: Sendable {
         var anchored: [UInt64: [Int32]] = [:], byPort: [UInt64: [Int32]] = [:], always: [Int32] = [], gated: [Int32] = []
         var ids: [LiteralGate.Literal: Int32] = [:]
         var opens: [[Int32]] = []
+        var familyStart: [Int32: Int32] = [:]
         for index in builder.programs.indices {
+            let program = builder.programs[index]
+            if program.step <= -2 {
+                if program.step == -2 { familyStart[program.rule] = Int32(index) }
+                continue
+            }
             // A long-literal gate beats an index over many (often common) executable names.
             let preferGate = builder.gates[index].map { gate in
                 (gate.literals.map(\.bytes.count).min() ?? 0) >= 8 && (builder.imageKeys[index]?.count ?? 0) > 3
@@ -72,6 +82,7 @@ final class CategoryProgram: Sendable {
         literalStart = opens.reduce(into: [0]) { $0.append($0.last! + Int32($1.count)) }
         literalPrograms = opens.flatMap { $0 }
         literalCount = ids.count
+        self.familyStart = familyStart
     }
 
     // Accessors used by the engine's hot loop: reading through methods of this final class lets
@@ -91,6 +102,8 @@ final class CategoryProgram: Sendable {
         Int(literalStart[literal])..<Int(literalStart[literal + 1])
     }
     @inline(__always) func openedProgram(_ k: Int) -> Int { Int(literalPrograms[k]) }
+    /// The first family program of `rule` (`distinct: selection`), if it has families here.
+    func firstFamilyProgram(rule: Int) -> Int? { familyStart[Int32(rule)].map(Int.init) }
 
     /// Sets the bits of the gating literals of `scannerFields[k]` found in `text`.
     @inline(__always)

@@ -13,6 +13,8 @@ struct DetectionCompiler {
     let strict: Bool
     private(set) var warnings: [RuleIssue] = []
     private(set) var degradedReasons: [String] = []
+    /// Every selection of the last compiled detection, in document order (for `distinct: selection`).
+    private(set) var selections: [(name: String, expr: BoolExpr)] = []
     /// Tests that can never hold on Linux, with the reason.
     private var inert: [Int32: String] = [:]
 
@@ -44,6 +46,7 @@ struct DetectionCompiler {
         case .mapping:
             throw RuleIssue(YAMLNodes.position(conditionNode), "condition must be an expression such as 'selection and not filter'")
         }
+        self.selections = selections.map { ($0.name, $0.expr.simplified().reordered(builder.tables)) }
         let table = Dictionary(selections.map { ($0.name, $0.expr) }, uniquingKeysWith: { a, _ in a })
         var alternatives: [BoolExpr] = []
         for (text, node) in conditions {

@@ -231,11 +231,29 @@ public struct DetectionEngine {
             let key = groupKey(spec.by, input)
             var contribution = ContributingEvent(timestampNs: header.ktimeNs, process: header.processKey, category: category)
             if let field = spec.distinct { contribution.value = fields.string(field, input) ?? "" }
+            else if let families = spec.families {
+                // An event that matched through no counted selection belongs to no family.
+                guard let name = family(ruleIndex, families, category, input) else { return }
+                contribution.value = name
+            }
             guard let events = thresholds.record(rule: ruleIndex, spec: spec, key: key, event: contribution) else { return }
             append(ruleIndex, category: category, key: key, events: events, input, &hits)
             return
         }
         append(ruleIndex, category: category, key: nil, events: [], input, &hits)
+    }
+
+    /// `distinct: selection`: the name of the first counted selection that holds on the event
+    /// (nil when none does: the condition matched through another selection).
+    private mutating func family(_ rule: Int, _ families: [String], _ category: RuleCategory,
+                                 _ input: EventInput) -> String? {
+        let program = rules.categories[category.index]
+        guard let start = program.firstFamilyProgram(rule: rule) else { return nil }
+        for f in families.indices {
+            counters.programsRun &+= 1
+            if program.run(start + f, &fields, input) { return families[f] }
+        }
+        return nil
     }
 
     private mutating func advanceSequences(_ input: EventInput, _ hits: inout [RuleHit]) {

@@ -26,6 +26,16 @@ struct ThresholdSpec: Equatable, Sendable {
     /// Set for `mamori: beacon:` rules: the matches are connections, counted per destination,
     /// and the rule fires on their regularity instead of their number alone (`BeaconTracker`).
     var beacon: BeaconSpec? = nil
+    /// Set for `distinct: selection`: the counted selections (families), in document order.
+    /// An event's counted value is the name of the first of them that holds on it, so the rule
+    /// fires when `count` different families matched within the window for one key.
+    var families: [String]? = nil
+    /// `families:` — the glob over selection names that are counted (default: every selection
+    /// not starting with `_` or `filter`). Resolved into `families` by the rule compiler.
+    var familyPattern: String? = nil
+
+    /// Whether the tracker counts distinct values (of a field or of families) rather than matches.
+    var countsDistinct: Bool { distinct != nil || families != nil }
 }
 
 /// `mamori: beacon:` — fire when one key connects to one destination (address and port) `count`
@@ -185,6 +195,7 @@ struct MamoriSettings {
 
     private static func threshold(_ node: Node, category: RuleCategory) throws(RuleIssue) -> ThresholdSpec {
         var count: Int?, window: UInt64?, by = GroupBy.process, distinct: RuleField?
+        var bySelection = false, familyPattern: String?, familyNode: Node?
         for (key, keyNode, value) in try YAMLNodes.pairs(node, "threshold") {
             switch key {
             case "count":
@@ -196,6 +207,7 @@ struct MamoriSettings {
             case "by": by = try groupBy(value)
             case "distinct":
                 let name = try YAMLNodes.string(value, "distinct")
+                if name == "selection" { bySelection = true; continue }
                 switch RuleField.resolve(name, in: category) {
                 case .success(let f) where f.kind != .unavailable && f.kind != .keywords:
                     distinct = f
@@ -203,13 +215,24 @@ struct MamoriSettings {
                     throw RuleIssue(YAMLNodes.textPosition(value), "field '\(name)' has no value on Linux and cannot be counted")
                 case .failure(let e): throw RuleIssue(YAMLNodes.textPosition(value), e.message)
                 }
+            case "families":
+                familyPattern = try YAMLNodes.string(value, "families")
+                familyNode = keyNode
             default:
-                throw RuleIssue(YAMLNodes.position(keyNode), "unknown threshold setting '\(key)'; supported: count, window, by, distinct")
+                throw RuleIssue(YAMLNodes.position(keyNode), "unknown threshold setting '\(key)'; supported: count, window, by, distinct, families")
             }
         }
         guard let count else { throw RuleIssue(YAMLNodes.position(node), "threshold needs 'count'") }
         guard let window else { throw RuleIssue(YAMLNodes.position(node), "threshold needs 'window' (e.g. 60s)") }
-        return ThresholdSpec(count: count, windowNs: window, by: by, distinct: distinct)
+        if let familyNode, !bySelection {
+            throw RuleIssue(YAMLNodes.position(familyNode), "'families' needs 'distinct: selection'")
+        }
+        var spec = ThresholdSpec(count: count, windowNs: window, by: by, distinct: distinct)
+        if bySelection {
+            spec.families = []
+            spec.familyPattern = familyPattern
+        }
+        return spec
     }
 
     private static func sequence(_ node: Node) throws(RuleIssue) -> (SequenceSpec, [Node]) {

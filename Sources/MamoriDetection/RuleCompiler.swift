@@ -23,7 +23,7 @@ struct RuleCompiler {
         if case .mapping(let m) = root, m["mamori"] != nil { hasMamori = true } else { hasMamori = false }
         let strict = origin == .mamori || hasMamori
         let doc = try RuleDocument(root, strict: strict)
-        let settings = try doc.mamori.map { node throws(RuleIssue) in try MamoriSettings(node, category: doc.category) } ?? MamoriSettings()
+        var settings = try doc.mamori.map { node throws(RuleIssue) in try MamoriSettings(node, category: doc.category) } ?? MamoriSettings()
 
         var programs: [(category: RuleCategory, expr: BoolExpr, step: Int32, join: RuleField?)] = []
         var warnings: [RuleIssue] = []
@@ -52,6 +52,22 @@ struct RuleCompiler {
             degraded += compiler.degradedReasons
             programs.append((category, expr, -1, nil))
             categories = [category]
+            if settings.threshold?.families != nil {
+                // `distinct: selection`: each counted selection becomes a family program
+                // (step -2 - family), run only after the rule matched, never indexed.
+                let pattern = settings.threshold?.familyPattern
+                let counted = compiler.selections.filter { sel in
+                    if let pattern { return DetectionCompiler.glob(pattern, matches: sel.name) }
+                    return !sel.name.hasPrefix("_") && !sel.name.lowercased().hasPrefix("filter")
+                }
+                guard !counted.isEmpty else {
+                    throw RuleIssue(YAMLNodes.position(detection), "distinct: selection: no selection matches '\(pattern ?? "*")' (families are selections not starting with _ or filter)")
+                }
+                settings.threshold?.families = counted.map(\.name)
+                for (i, sel) in counted.enumerated() {
+                    programs.append((category, sel.expr, Int32(-2 - i), nil))
+                }
+            }
         }
         let metadata = RuleMetadata(
             id: doc.id ?? "\(file)#\(document)", title: doc.title, description: doc.description,

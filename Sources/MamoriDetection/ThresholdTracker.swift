@@ -23,7 +23,7 @@ struct ThresholdTracker {
         /// Adds a match; returns the contributing events when the count is reached.
         mutating func add(_ event: ContributingEvent, spec: ThresholdSpec, horizon: UInt64) -> [ContributingEvent]? {
             lastNs = max(lastNs, event.timestampNs)
-            if spec.distinct != nil {
+            if spec.countsDistinct {
                 if oldestNs < horizon {
                     distinct = distinct.filter { $0.value.timestampNs >= horizon }
                     oldestNs = distinct.values.map(\.timestampNs).min() ?? .max

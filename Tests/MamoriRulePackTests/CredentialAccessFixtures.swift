@@ -32,7 +32,7 @@ extension Fixtures {
         RuleFixture("credential-hunting-in-files",
             positives: [
                 Case("grep -ri password /var/www", Actor(Proc.line("/usr/bin/grep", "grep -ri password /var/www", uid: 33), in: Trees.webShell).exec(stdin: .fifo, stdout: .fifo)),
-                Case("find / -name id_rsa", Actor(Proc.line("/usr/bin/find", "find / -name id_rsa"), in: Trees.rootLogin).exec()),
+                Case("find / -name id_rsa", Actor(Proc.line("/usr/bin/find", "find / -name id_rsa"), in: Trees.rootLogin).exec(), also: ["ssh-private-keys-collected"]),
                 Case("cat ~/.aws/credentials", Actor(Proc.line("/usr/bin/cat", "cat /root/.aws/credentials"), in: Trees.rootLogin).exec()),
             ],
             negatives: [

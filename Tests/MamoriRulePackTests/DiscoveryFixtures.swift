@@ -30,7 +30,8 @@ extension Fixtures {
                 Case("enumeration script runs ten different tools in ten seconds",
                      burst([("/usr/bin/uname", "uname -a"), ("/usr/bin/hostnamectl", "hostnamectl"), ("/usr/bin/cat", "cat /etc/os-release"), ("/usr/bin/lscpu", "lscpu"), ("/usr/bin/lsblk", "lsblk"),
                             ("/usr/sbin/ip", "ip a"), ("/usr/bin/ss", "ss -tulpn"), ("/usr/bin/ps", "ps aux"), ("/usr/bin/env", "env"), ("/usr/bin/mount", "mount")],
-                           in: Trees.rootLogin.spawning(Proc("/usr/bin/bash", ["bash", "/tmp/enum.sh"])))),
+                           in: Trees.rootLogin.spawning(Proc("/usr/bin/bash", ["bash", "/tmp/enum.sh"]))),
+                     also: ["system-information-survey", "discovery-families-in-one-session"]),
             ],
             negatives: [
                 Case("administrator triage", burst([("/usr/bin/df", "df -h"), ("/usr/bin/free", "free -m"), ("/usr/bin/uptime", "uptime"), ("/usr/bin/ps", "ps aux"), ("/usr/bin/ss", "ss -tlnp"), ("/usr/sbin/ip", "ip a")], in: Trees.rootLogin, gap: 3)),

