@@ -13,6 +13,8 @@ import MamoriTriage
 /// events with `replaceRules`, so no event is lost or evaluated against half a rule set.
 public final class DetectionPipeline {
     public let table: ProcessTable
+    /// IP → name from DNS answers: gives connects their `destination.domain`.
+    public let names = DomainNameCache()
     private var engine: DetectionEngine
     private let triage: Triage
     private var encoder: ECSEncoder
@@ -63,7 +65,9 @@ public final class DetectionPipeline {
 
     /// Run one event through every stage.
     public func process(_ event: SensorEvent) {
+        var event = event
         eventsProcessed &+= 1
+        names.apply(&event)
         table.apply(event)
         if case .gap = event {
             store(.event(EventRow(event, process: nil, parentEntityId: nil, realtimeOffsetNs: clock.realtimeMinusBoottimeNs)))
@@ -96,7 +100,7 @@ public final class DetectionPipeline {
             return
         }
         switch event {
-        case .exec, .network, .file, .tamper: break
+        case .exec, .network, .file, .tamper, .dns: break
         default: return
         }
         let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []

@@ -17,10 +17,13 @@ public struct DetectionEngine {
         public var userNames: UserNameLookup
         /// Descriptor kinds of an exec for `StdinType`/`StdoutType`/`StderrType`.
         public var stdio: StdioReader
+        /// What `DestinationIsLocal` counts as local (`detection.local_networks`).
+        public var localNetworks: LocalNetworks
 
         public init(userNames: @escaping UserNameLookup = SystemUserNames.lookup,
-                    stdio: @escaping StdioReader = StdioKinds.fromSensor) {
-            self.userNames = userNames; self.stdio = stdio
+                    stdio: @escaping StdioReader = StdioKinds.fromSensor,
+                    localNetworks: LocalNetworks = LocalNetworks()) {
+            self.userNames = userNames; self.stdio = stdio; self.localNetworks = localNetworks
         }
     }
 
@@ -46,7 +49,8 @@ public struct DetectionEngine {
 
     public init(rules: CompiledRuleSet, configuration: Configuration = Configuration()) {
         self.rules = rules
-        self.fields = EventFields(userNames: configuration.userNames, stdio: configuration.stdio)
+        self.fields = EventFields(userNames: configuration.userNames, stdio: configuration.stdio,
+                                  localNetworks: configuration.localNetworks.networks)
         pendingSteps.reserveCapacity(16)
     }
 

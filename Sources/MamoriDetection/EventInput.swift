@@ -62,6 +62,11 @@ struct EventFacts {
             header = a.header; euid = a.subject.euid; ppid = a.subject.ppid
         case .tamper(let t):
             header = t.header; euid = t.subject.euid; ppid = t.subject.ppid
+        case .dns(let d):
+            // An answer of unknown owner has no process: no uid-based fields.
+            header = d.header
+            euid = d.header.tgid == 0 ? nil : d.subject.euid
+            ppid = d.header.tgid == 0 ? nil : d.subject.ppid
         case .gap(let g):
             header = g.header; euid = nil; ppid = nil
         }

@@ -22,6 +22,8 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
     case fileAccess = "file_access"
     /// something aimed at the agent itself: signal, ptrace attach, bpf detach (Mamori's own).
     case tamper = "tamper"
+    /// DNS queries and answers of client sockets (Sigma's Sysmon-style `dns_query`).
+    case dnsQuery = "dns_query"
 
     public var description: String { rawValue }
 
@@ -36,13 +38,14 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
         case .fileChange: return 5
         case .fileAccess: return 6
         case .tamper: return 7
+        case .dnsQuery: return 8
         }
     }
 
-    static let count = 8
+    static let count = 9
 
     /// Whether the category is fed by file events (fields such as `TargetFilename`).
-    var isFile: Bool { self != .processCreation && self != .networkConnection && self != .tamper }
+    var isFile: Bool { self != .processCreation && self != .networkConnection && self != .tamper && self != .dnsQuery }
 }
 
 /// The categories one event belongs to, at most two (a rename is both `file_event` and
@@ -71,6 +74,10 @@ struct EventCategories {
             }
         case .tamper:
             first = .tamper
+        case .dns(let d):
+            // Queries and answers both: a query that is never answered (a tunnel, a blocked
+            // name) is still seen; answers add QueryStatus/QueryResults.
+            first = d.message == nil ? nil : .dnsQuery
         case .fork, .exit, .gap, .action:
             first = nil
         }

@@ -22,6 +22,12 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
     // tamper (Mamori's own category).
     case tamperKind, signal, tamperRequest, signalSource
+    // dns_query (Sysmon names; Zeek-style and ECS aliases in `aliases`).
+    case queryName, queryType, queryStatus, queryResults, dnsType, queryParent
+    /// Mamori: longest label of the question name, and the name's length (tunnelling shape).
+    case queryLongestLabel, queryLength
+    /// network_connection, Mamori: the destination lies in `detection.local_networks`.
+    case destinationIsLocal
     // Known to Sigma, not observable by the sensor.
     case originalFileName, product, fileDescription, company, fileVersion, hashes, integrityLevel
     case logonGuid, terminalSessionId, processGuid, parentProcessGuid, utcTime
@@ -49,12 +55,13 @@ enum RuleField: UInt8, CaseIterable, Sendable {
 
     var kind: Kind {
         switch self {
-        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort: return .number
+        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort,
+             .queryLongestLabel, .queryLength: return .number
         case .destinationIp, .sourceIp: return .ip
         case .ancestorImage, .ancestorCommandLine, .ancestorUnit: return .ancestors
         case .originalFileName, .product, .fileDescription, .company, .fileVersion, .hashes,
              .integrityLevel, .logonGuid, .terminalSessionId, .processGuid, .parentProcessGuid,
-             .utcTime, .destinationHostname, .sourceHostname, .destinationPortName,
+             .utcTime, .sourceHostname, .destinationPortName,
              .sourcePortName, .creationUtcTime:
             return .unavailable
         case .keywords: return .keywords
@@ -100,6 +107,15 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .signal: return "Signal"
         case .tamperRequest: return "TamperRequest"
         case .signalSource: return "SignalSource"
+        case .queryName: return "QueryName"
+        case .queryType: return "QueryType"
+        case .queryStatus: return "QueryStatus"
+        case .queryResults: return "QueryResults"
+        case .dnsType: return "DnsType"
+        case .queryParent: return "QueryParent"
+        case .queryLongestLabel: return "QueryLongestLabel"
+        case .queryLength: return "QueryLength"
+        case .destinationIsLocal: return "DestinationIsLocal"
         case .originalFileName: return "OriginalFileName"
         case .product: return "Product"
         case .fileDescription: return "Description"
@@ -121,9 +137,20 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         }
     }
 
+    /// Other spellings of the same fields: Zeek/Sigma `dns` names and ECS dotted names.
+    static let aliases: [String: RuleField] = [
+        "query": .queryName, "dns.question.name": .queryName,
+        "qtype_name": .queryType, "dns.question.type": .queryType,
+        "rcode_name": .queryStatus, "dns.response_code": .queryStatus,
+        "answer": .queryResults, "answers": .queryResults, "dns.resolved_ip": .queryResults,
+        "dns.type": .dnsType, "dns.question.registered_domain": .queryParent,
+        "destination.domain": .destinationHostname, "destination.is_local": .destinationIsLocal,
+    ]
+
     private static let byName: [String: RuleField] = {
         var map: [String: RuleField] = [:]
         for field in RuleField.allCases where field != .keywords { map[field.name] = field }
+        for (alias, field) in aliases { map[alias] = field }
         return map
     }()
 
@@ -139,8 +166,11 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         switch self {
         case .destinationIp, .destinationPort, .sourceIp, .sourcePort, .initiated, .networkProtocol,
              .sourceIsIpv6, .destinationIsIpv6, .connectResult, .destinationHostname, .sourceHostname,
-             .destinationPortName, .sourcePortName:
+             .destinationPortName, .sourcePortName, .destinationIsLocal:
             return category == .networkConnection
+        case .queryName, .queryType, .queryStatus, .queryResults, .dnsType, .queryParent,
+             .queryLongestLabel, .queryLength:
+            return category == .dnsQuery
         case .targetFilename, .sourceFilename, .fileOperation, .fileMode, .fileExecutable,
              .creationUtcTime:
             return category.isFile
@@ -157,7 +187,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
                                     .currentDirectory, .user]
         switch category {
         case .processCreation: return process
-        case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .user]
+        case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .destinationHostname, .user]
+        case .dnsQuery: return [.queryName, .queryResults, .image, .commandLine, .user]
         case .tamper: return [.tamperKind, .signal, .tamperRequest, .image, .commandLine, .user]
         default: return [.targetFilename, .sourceFilename, .image, .commandLine, .user]
         }

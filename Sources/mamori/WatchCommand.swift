@@ -15,6 +15,7 @@ struct WatchCommand: ParsableCommand {
               sudo mamori watch
               sudo mamori watch --json | jq 'select(.event.action == "connect")'
               sudo mamori watch --kind exec,connect --comm curl
+              sudo mamori watch --json --kind dns,connect   # lookups, then destination.domain
               sudo mamori watch --pid 1234 --pid 1240
             Ctrl-C stops the sensor and detaches every hook.
             """)
@@ -22,7 +23,7 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .long, help: "One ECS JSON object per line.")
     var json = false
 
-    @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, file, gap.")
+    @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, dns, file, tamper, gap.")
     var kind: String?
 
     @Option(name: .long, help: "Only events of this process id (repeatable).")
