@@ -44,11 +44,14 @@ public enum AgentCompanions {
             events = l
         }
         let metrics = e.prometheus.enabled ? MamoriMetrics() : nil
-        guard syslog != nil || otlp != nil || metrics != nil else { return [] }
+        guard syslog != nil || otlp != nil || metrics != nil || events != nil else { return [] }
         let hub = try ExportHub(config: ExportHubConfig(alertsFile: nil, eventsFile: events, syslog: syslog, otlp: otlp),
                                 metrics: metrics)
-        agent.alertSinks.append { line, fields in
-            _ = hub.publish(alertLine: line, severity: fields.severityWord, ruleId: fields.ruleId,
+        if events != nil {
+            agent.eventSink = { line in _ = hub.publishEvent(line: line) }
+        }
+        agent.alertSinks.append { _, exported, fields in
+            _ = hub.publish(alertLine: exported, severity: fields.severityWord, ruleId: fields.ruleId,
                             riskScore: fields.riskScore, incidentId: fields.incidentId, techniques: fields.techniques)
             metrics?.alerts(AlertSeverity(word: fields.severityWord)).increment()
         }
@@ -69,7 +72,7 @@ public enum AgentCompanions {
         guard let path = agent.configuration.controlSocket else { return nil }
         let server = ControlServer(configuration: ControlServerConfiguration(socketPath: path, readGroup: agent.configuration.controlReadGroup),
                                    handler: AgentControlHandler(agent: agent, version: version))
-        agent.alertSinks.append { line, fields in
+        agent.alertSinks.append { line, _, fields in
             server.alerts.publish(AlertNotice(alertUUID: fields.alertId, tsUnixNs: Int64(Date().timeIntervalSince1970 * 1e9),
                                               ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
                                               riskScore: fields.riskScore,

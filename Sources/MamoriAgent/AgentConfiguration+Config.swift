@@ -1,3 +1,5 @@
+import MamoriBaseline
+import MamoriOutput
 import MamoriConfig
 import MamoriSensor
 import MamoriStore
@@ -15,6 +17,7 @@ extension AgentConfiguration {
         self.init(rulesDirectory: rules, alertsPath: c.alerts.path,
                   databasePath: c.store.enabled ? c.store.path : nil)
         storeEvents = c.store.storeEvents
+        outputFormat = c.output.format == .ocsf ? .ocsf : .ecs
         watchFiles = c.sensor.watchFiles
         watchDirectories = c.sensor.watchDirectories
         queueCapacity = c.sensor.queueCapacity
@@ -31,6 +34,7 @@ extension AgentConfiguration {
         // pins nothing and releases pins a previous closed run left. Read at start only.
         sensor.pinDirectory = PreventionPins.defaultDirectory() ?? SystemMounts.bpffs + "/mamori"
         sensor.failClosed = c.agent.failMode == .closed
+        baseline = BaselineConfiguration(c.baseline)
         let r = c.store.retention
         retention = RetentionPolicy(maxEventAge: r.eventAge == .zero ? nil : r.eventAge,
                                     maxDatabaseBytes: r.maxBytes == 0 ? nil : Int64(r.maxBytes),

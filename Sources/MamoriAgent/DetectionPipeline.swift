@@ -1,3 +1,4 @@
+import MamoriBaseline
 import MamoriDetection
 import MamoriEvents
 import MamoriOutput
@@ -23,8 +24,14 @@ public final class DetectionPipeline {
     private let writer: StoreWriter?
     private let storeEvents: Bool
     private let rarity: CommandRarity
+    /// Copies of well-known tools by content (`ImageIdentity`); nil = off.
+    private let tools: ToolIdentity?
     private var hits: [RuleHit] = []
+    /// Joins `writer | reader` pipes between exec'd processes (`pipeline` rules).
+    private var pipes = PipeJoiner()
     private var line: [UInt8] = []
+    /// Alert lines in `output.format` and the optional all-events log.
+    private var exports: ExportLines
     /// The last ancestry built, reused while the same process keeps emitting and the table
     /// has not changed (a file or connect storm is one process: no per-event chain copy).
     private var ancestryKey: ProcessKey?
@@ -35,26 +42,41 @@ public final class DetectionPipeline {
     /// The prevention hook: decides and acts on a hit before its alert is written, and returns
     /// what it did or would do for `mamori.response` (nil: nothing to say). Worker thread.
     public var respond: ((RuleHit, ProcessRecord?, [ProcessRecord], String) -> ResponseNote?)?
+    /// Sees every exec event before detection (the sha256 denylist's hashing). Worker thread.
+    public var onExec: ((ExecEvent) -> Void)?
     /// Turns a kernel prevention record into alert fields (nil: no alert). Worker thread.
     public var onKernelAction: ((ActionEvent, ProcessRecord?, [ProcessRecord]) -> AlertFields?)?
-    /// Every alert line written (exporters, the control socket's followers). Worker thread.
-    public var onAlertLine: (([UInt8], AlertFields) -> Void)?
+    /// Every alert line written: the ECS line (control socket followers) and the line in
+    /// `output.format` (exporters; the same bytes under ECS). Worker thread.
+    public var onAlertLine: ((_ ecs: [UInt8], _ exported: [UInt8], AlertFields) -> Void)?
+    /// Every event as a line in `output.format` (the all-events log); nil = off. Worker thread.
+    public var onEventLine: (([UInt8]) -> Void)? {
+        get { exports.eventSink }
+        set { exports.eventSink = newValue }
+    }
+
+    /// Behavioural baselines per unit (docs/baseline.md), checked after detection; nil = off.
+    /// Worker thread only.
+    public var baseline: BaselineEngine?
 
     public private(set) var eventsProcessed: UInt64 = 0
     public private(set) var alertsRaised: UInt64 = 0
     public private(set) var storeDrops: UInt64 = 0
 
     public init(table: ProcessTable, rules: CompiledRuleSet, alertLog: AlertLog?, writer: StoreWriter?,
-                history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure()) {
+                history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure(),
+                outputFormat: OutputFormat = .ecs, identifyTools: Bool = true) {
         self.table = table
         self.engine = DetectionEngine(rules: rules)
         self.triage = Triage()
         self.clock = clock
         self.encoder = ECSEncoder(hostName: hostName, clock: clock)
+        self.exports = ExportLines(format: outputFormat, hostName: hostName, clock: clock)
         self.alertLog = alertLog
         self.writer = writer
         self.storeEvents = storeEvents
         self.rarity = CommandRarity(history: history)
+        self.tools = identifyTools ? ToolIdentity() : nil
         line.reserveCapacity(8192)
     }
 
@@ -69,6 +91,9 @@ public final class DetectionPipeline {
         eventsProcessed &+= 1
         names.apply(&event)
         table.apply(event)
+        if case .exec(let e) = event, let tools, let name = tools.identify(e, now: Double(e.header.ktimeNs) / 1e9) {
+            table.setToolIdentity(name, for: e.header.processKey)
+        }
         if case .gap = event {
             store(.event(EventRow(event, process: nil, parentEntityId: nil, realtimeOffsetNs: clock.realtimeMinusBoottimeNs)))
             return
@@ -76,9 +101,11 @@ public final class DetectionPipeline {
         let key = event.header.processKey
         let process = table.record(for: key) ?? table.lookup(pid: event.header.tgid)
         let parent = process?.parentKey.flatMap { table.record(for: $0) }
+        exports.publish(event, process: process, parent: parent)
         var seenBefore: Int?
         if case .exec(let e) = event {
             seenBefore = rarity.observe(executable: e.executable, args: e.args)
+            onExec?(e)
         }
         if writer != nil {
             if storeEvents {
@@ -106,9 +133,40 @@ public final class DetectionPipeline {
         let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []
         hits.removeAll(keepingCapacity: true)
         engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
-        guard !hits.isEmpty else { return }
+        var highest: RuleLevel?
         for hit in hits {
             raise(hit, event: event, process: process, parent: parent, ancestry: ancestry, seenBefore: seenBefore)
+            if highest.map({ hit.level > $0 }) ?? true { highest = hit.level }
+        }
+        if let baseline {
+            observeBaseline(baseline, event: event, process: process, parent: parent, ancestry: ancestry, highestHit: highest)
+        }
+        if case .exec(let e) = event { joinPipes(e, process: process, parent: parent, ancestry: ancestry) }
+    }
+
+    /// Evaluates `pipeline` rules when this exec completes a `writer | reader` pair: as the
+    /// reader (the writer exec'd first) or as the writer (the reader exec'd first and waited).
+    private func joinPipes(_ e: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?, ancestry: [ProcessRecord]) {
+        let (asReader, asWriter) = pipes.observe(e)
+        if let j = asReader, let writer = table.record(for: j.writer) {
+            raisePipeline(j.reader, process: process, parent: parent, ancestry: ancestry, writer: writer)
+        }
+        if let j = asWriter, let writer = process {
+            let key = j.reader.header.processKey
+            let reader = table.record(for: key)
+            let readerParent = reader?.parentKey.flatMap { table.record(for: $0) }
+            let readerAncestry = reader.map { table.ancestry(of: $0.key, limit: 16) } ?? []
+            raisePipeline(j.reader, process: reader, parent: readerParent, ancestry: readerAncestry, writer: writer)
+        }
+    }
+
+    private func raisePipeline(_ reader: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                               ancestry: [ProcessRecord], writer: ProcessRecord) {
+        hits.removeAll(keepingCapacity: true)
+        engine.evaluatePipeline(reader, process: process, parent: parent, ancestry: ancestry, writer: writer, into: &hits)
+        for hit in hits {
+            raise(hit, event: .exec(reader), process: process, parent: parent, ancestry: ancestry,
+                  seenBefore: nil, stdinWriter: writer)
         }
     }
 
@@ -122,14 +180,17 @@ public final class DetectionPipeline {
         return ancestryCache
     }
 
-    private func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
-                       ancestry: [ProcessRecord], seenBefore: Int?) {
+    func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
+               ancestry: [ProcessRecord], seenBefore: Int?, baseline: BaselineAlertDetail? = nil,
+               stdinWriter: ProcessRecord? = nil) {
         let now = unixNow(event)
         var seen = seenBefore
         if seen == nil, let p = process, !p.executable.isEmpty {
             seen = rarity.seen(executable: p.executable, args: p.args)
         }
         var alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
+        alert.fields.baseline = baseline
+        alert.fields.stdinWriter = stdinWriter
         let note = respond?(hit, process, ancestry, alert.incident.uuid)
         if let note { alert.fields.response = note.text }
         alertsRaised &+= 1
@@ -138,8 +199,9 @@ public final class DetectionPipeline {
         // Deduplication folds repeats into a count, but an alert whose response acted is always
         // written: an operator must see every kill.
         if alert.shouldEmit || note?.acted == true {
-            alertLog?.append(line)
-            onAlertLine?(line, alert.fields)
+            let exported = exports.alertLine(ecsLine: line, event: event, process: process, parent: parent, alert: alert.fields)
+            alertLog?.append(exported)
+            onAlertLine?(line, exported, alert.fields)
         }
         if writer != nil {
             let json = String(decoding: line.dropLast(), as: UTF8.self)
@@ -164,16 +226,21 @@ public final class DetectionPipeline {
         guard let fields = onKernelAction?(a, process, ancestry) else { return }
         line.removeAll(keepingCapacity: true)
         encoder.encodeAlert(event, process: process, parent: parent, alert: fields, into: &line)
-        raiseNotice(fields, nowUnixNs: unixNow(event), ecsLine: line, entityId: process?.entityId)
+        let exported = exports.alertLine(ecsLine: line, event: event, process: process, parent: parent, alert: fields)
+        raiseNotice(fields, nowUnixNs: unixNow(event), ecsLine: line, exportedLine: exported, entityId: process?.entityId)
     }
 
     /// Writes an alert that stands outside triage (a kernel prevention record, an audit of a
     /// level change, a guardrail tripping) as an alert line and an alert row, so operators see
     /// it where they see alerts. Worker thread.
-    public func raiseNotice(_ fields: AlertFields, nowUnixNs: Int64, ecsLine: [UInt8], entityId: String? = nil) {
+    /// `exportedLine` is the line in `output.format` when the caller has one; otherwise a
+    /// non-ECS format gets a finding built from `fields`.
+    public func raiseNotice(_ fields: AlertFields, nowUnixNs: Int64, ecsLine: [UInt8], exportedLine: [UInt8]? = nil,
+                            entityId: String? = nil) {
         alertsRaised &+= 1
-        alertLog?.append(ecsLine)
-        onAlertLine?(ecsLine, fields)
+        let exported = exportedLine ?? exports.noticeLine(ecsLine: ecsLine, fields: fields, unixNs: nowUnixNs)
+        alertLog?.append(exported)
+        onAlertLine?(ecsLine, exported, fields)
         guard writer != nil else { return }
         store(.alert(AlertRow(alertUUID: fields.alertId, dedupKey: fields.alertId, tsUnixNs: nowUnixNs,
                               ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,
@@ -205,7 +272,7 @@ public final class DetectionPipeline {
         if !writer.enqueue(item) { storeDrops &+= 1 }
     }
 
-    private func unixNow(_ event: SensorEvent) -> Int64 {
+    func unixNow(_ event: SensorEvent) -> Int64 {
         clock.unixNanoseconds(boottimeNs: event.header.ktimeNs)
     }
 }

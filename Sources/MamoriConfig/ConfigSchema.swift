@@ -18,10 +18,20 @@ enum ConfigSchema {
         field("alerts.path", .absolutePath, \.alerts.path),
         field("alerts.rotate_bytes", .size(0...(1 << 40), powerOfTwo: false), \.alerts.rotateBytes),
         field("alerts.keep", .integer(0...1_000), \.alerts.keep),
+        field("output.format", .choice(OutputSettings.Format.allCases.map(\.rawValue)),
+              get: { .string($0.output.format.rawValue) },
+              set: { $0.output.format = OutputSettings.Format(rawValue: $1.string) ?? .ecs }),
     ] + store + [
         field("control.socket", .absolutePath, \.control.socket),
         field("control.read_group", .string(allowEmpty: false), \.control.readGroup),
-    ] + exports + agent
+    ] + exports + agent + baseline
+
+    private static let baseline: [ConfigField] = [
+        field("baseline.enabled", .bool, \.baseline.enabled),
+        field("baseline.quiet_period", .duration(maxSeconds: 366 * 86_400), \.baseline.quietPeriod),
+        field("baseline.units", .unitList, \.baseline.units),
+        field("baseline.ignore", .pathOrNetworkList, \.baseline.ignore),
+    ]
 
     private static let sensor: [ConfigField] = [
         field("sensor.file_events", .bool, \.sensor.fileEvents),

@@ -36,6 +36,9 @@ alerts:
   rotate_bytes: 100MiB           # rotate when larger; 0 never rotates
   keep: 5                        # rotated files kept (alerts.json.1 ... .5)
 
+output:
+  format: ecs                    # ecs | ocsf (OCSF 1.4) for the alert log, events_json, syslog, OTLP
+
 store:
   enabled: true                  # SQLite history for mamori events/alerts/incidents/story
   path: /var/lib/mamori/mamori.db
@@ -75,6 +78,12 @@ agent:
   log_level: info                # trace, debug, info, notice, warning, error, critical
   watchdog: true                 # answer systemd's WatchdogSec= with WATCHDOG=1
   fail_mode: open                # open | closed: kernel enforcement when the agent dies
+
+baseline:                        # behavioural baselines per unit (docs/baseline.md)
+  enabled: true                  # learn what each unit does; alert on the new once stable
+  quiet_period: 7d               # no new behaviour for this long: learning -> stable
+  units: all                     # all, or a list of units (globs * and ?)
+  ignore: []                     # path prefixes and IPs/CIDRs never learned
 
 # Prevention levels, responses, egress and file protection: see docs/prevention.md.
 prevention: {}

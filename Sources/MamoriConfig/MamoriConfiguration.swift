@@ -9,10 +9,12 @@ public struct MamoriConfiguration: Sendable, Equatable {
     public var sensor = SensorSettings()
     public var rules = RulesSettings()
     public var alerts = AlertsSettings()
+    public var output = OutputSettings()
     public var store = StoreSettings()
     public var control = ControlSettings()
     public var exports = ExportSettings()
     public var agent = AgentSettings()
+    public var baseline = BaselineSettings()
     /// Kept raw: `MamoriPrevention` owns its schema (docs/prevention.md).
     public var prevention = PreventionSection.empty
 
@@ -40,6 +42,14 @@ public struct SensorSettings: Sendable, Equatable {
 /// `rules`: where the detection rules live.
 public struct RulesSettings: Sendable, Equatable {
     public var directory = "/etc/mamori/rules"
+    public init() {}
+}
+
+/// `output`: the schema of exported lines (alert log, all-events log, syslog, OTLP).
+public struct OutputSettings: Sendable, Equatable {
+    /// ECS (Elastic Common Schema) or OCSF 1.4; the store keeps ECS either way.
+    public enum Format: String, Sendable, CaseIterable { case ecs, ocsf }
+    public var format = Format.ecs
     public init() {}
 }
 
@@ -143,5 +153,17 @@ public struct AgentSettings: Sendable, Equatable {
     /// Send WATCHDOG=1 to systemd when the unit asks for it (WatchdogSec=).
     public var watchdog = true
     public var failMode = FailMode.open
+    public init() {}
+}
+
+/// `baseline`: behavioural baselines per unit (docs/baseline.md).
+public struct BaselineSettings: Sendable, Equatable {
+    public var enabled = true
+    /// No new behaviour for this long turns a learning profile stable.
+    public var quietPeriod: Duration = .seconds(7 * 86_400)
+    /// `["all"]` or unit names/globs.
+    public var units: [String] = ["all"]
+    /// Path prefixes and networks never learned.
+    public var ignore: [String] = []
     public init() {}
 }

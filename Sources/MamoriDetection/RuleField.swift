@@ -13,6 +13,10 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     // Mamori extensions.
     case ancestorImage, ancestorCommandLine, processUnit, ancestorUnit
     case stdinType, stdoutType, stderrType
+    /// Mamori: the well-known tool the executable is a byte-for-byte copy of ("bash", "nc"), by
+    /// content, whatever its name; and which kernel bounds the event hit ("exe", "args", "cwd",
+    /// "path", "path2", comma-separated): deliberate padding hides the real path or argv.
+    case imageIdentity, truncated
     // network_connection.
     case destinationIp, destinationPort, sourceIp, sourcePort, initiated, networkProtocol
     case sourceIsIpv6, destinationIsIpv6
@@ -22,6 +26,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
     // tamper (Mamori's own category).
     case tamperKind, signal, tamperRequest, signalSource
+    // pipeline (Mamori's own category): the process writing the reader's stdin.
+    case stdinWriterImage, stdinWriterCommandLine, stdinWriterUser
     // dns_query (Sysmon names; Zeek-style and ECS aliases in `aliases`).
     case queryName, queryType, queryStatus, queryResults, dnsType, queryParent
     /// Mamori: longest label of the question name, and the name's length (tunnelling shape).
@@ -89,6 +95,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .stdinType: return "StdinType"
         case .stdoutType: return "StdoutType"
         case .stderrType: return "StderrType"
+        case .imageIdentity: return "ImageIdentity"
+        case .truncated: return "Truncated"
         case .destinationIp: return "DestinationIp"
         case .destinationPort: return "DestinationPort"
         case .sourceIp: return "SourceIp"
@@ -107,6 +115,9 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .signal: return "Signal"
         case .tamperRequest: return "TamperRequest"
         case .signalSource: return "SignalSource"
+        case .stdinWriterImage: return "StdinWriterImage"
+        case .stdinWriterCommandLine: return "StdinWriterCommandLine"
+        case .stdinWriterUser: return "StdinWriterUser"
         case .queryName: return "QueryName"
         case .queryType: return "QueryType"
         case .queryStatus: return "QueryStatus"
@@ -176,6 +187,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
             return category.isFile
         case .tamperKind, .signal, .tamperRequest, .signalSource:
             return category == .tamper
+        case .stdinWriterImage, .stdinWriterCommandLine, .stdinWriterUser:
+            return category == .pipeline
         default:
             return true
         }
@@ -190,6 +203,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .destinationHostname, .user]
         case .dnsQuery: return [.queryName, .queryResults, .image, .commandLine, .user]
         case .tamper: return [.tamperKind, .signal, .tamperRequest, .image, .commandLine, .user]
+        case .pipeline: return [.image, .commandLine, .stdinWriterImage, .stdinWriterCommandLine, .user]
         default: return [.targetFilename, .sourceFilename, .image, .commandLine, .user]
         }
     }

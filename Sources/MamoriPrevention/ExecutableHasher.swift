@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import MamoriSensor
+import MamoriPolicy
 
 /// Hashes executables (SHA-256) and remembers the result per file version, so a hash denylist
 /// can be turned into inodes for the kernel's exec map.
@@ -37,7 +37,7 @@ public final class ExecutableHasher {
     public static func version(of path: String) -> FileVersion? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return FileVersion(inode: .init(dev: FileIdentity.kernelDev(st.st_dev), ino: UInt64(st.st_ino)),
+        return FileVersion(inode: .init(dev: KernelDevice.encode(st.st_dev), ino: UInt64(st.st_ino)),
                            mtimeNs: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
                            size: Int64(st.st_size))
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import MamoriSensor
+import MamoriPolicy
 
 /// Turns paths into the (kernel dev, inode) identities the prevention maps are keyed by.
 ///
@@ -23,16 +23,7 @@ enum FileIdentity {
     static func inode(of path: String) -> KernelPolicy.Inode? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return KernelPolicy.Inode(dev: kernelDev(st.st_dev), ino: UInt64(st.st_ino))
-    }
-
-    /// Userspace dev_t (glibc encoding) to the kernel's internal one (major << 20 | minor),
-    /// the same conversion `SensorMaps` uses.
-    static func kernelDev(_ dev: UInt) -> UInt32 {
-        let d = UInt64(dev)
-        let major = ((d >> 8) & 0xfff) | ((d >> 32) & ~UInt64(0xfff))
-        let minor = (d & 0xff) | ((d >> 12) & ~UInt64(0xff))
-        return UInt32(truncatingIfNeeded: (major << 20) | minor)
+        return KernelPolicy.Inode(dev: KernelDevice.encode(st.st_dev), ino: UInt64(st.st_ino))
     }
 
     /// Inodes of the directories containing `path`, nearest first, up to and including "/".

@@ -1,4 +1,4 @@
-import MamoriSensor
+import MamoriPolicy
 
 /// Turns the policy's sha256 denylist into inodes as executables are first exec'd.
 ///
@@ -23,6 +23,18 @@ public final class HashDenylist {
     public func update(policy: PreventionPolicy) {
         denied = Set(policy.execDeny.compactMap { if case .sha256(let h) = $0.match { return h }; return nil })
         hashInodes = hashInodes.filter { denied.contains($0.key) }
+    }
+
+    /// Whether any sha256 is denied (nothing to hash otherwise).
+    public var isEmpty: Bool { denied.isEmpty }
+
+    /// Records that the file version `version` has `sha`; true when it is denied and its inode
+    /// was not known before (recompile the kernel policy). For callers that hash elsewhere.
+    public func record(sha: String, version: ExecutableHasher.FileVersion) -> Bool {
+        guard denied.contains(sha) else { return false }
+        if hashInodes[sha]?.contains(version.inode) == true { return false }
+        hashInodes[sha, default: []].append(version.inode)
+        return true
     }
 
     /// Hashes the executable at `path` when the deny list is not empty; true when it has a

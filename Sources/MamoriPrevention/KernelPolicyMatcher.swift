@@ -1,4 +1,4 @@
-import MamoriSensor
+import MamoriPolicy
 
 /// Why the kernel acted, with the raw values of abi.h's `enum mamori_action_reason`.
 public enum KernelActionReason: UInt16, Sendable, Codable {

@@ -1,4 +1,4 @@
-import MamoriSensor
+import MamoriPolicy
 
 /// Compiles (policy, level state, cgroup ids, inodes) into the `KernelPolicy` that
 /// `PolicyMaps.apply` writes into the BPF maps.

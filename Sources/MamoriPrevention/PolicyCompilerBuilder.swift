@@ -1,4 +1,4 @@
-import MamoriSensor
+import MamoriPolicy
 
 /// The mutable work area of one `PolicyCompiler.compile` call. Internal; one thread.
 struct Builder {

@@ -1,3 +1,4 @@
+import MamoriPolicy
 /// The operator's prevention policy: what may not run, where processes may not connect, who
 /// is never touched, and how the ladder and guardrails behave.
 ///

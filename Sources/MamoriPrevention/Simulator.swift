@@ -1,6 +1,6 @@
 import MamoriDetection
-import MamoriSensor
 import MamoriStore
+import MamoriPolicy
 
 /// What a level would have done to recorded activity, grouped for `mamori level simulate`.
 ///

@@ -1,4 +1,5 @@
 import Glibc
+import MamoriPolicy
 
 /// Everything that can go wrong while bringing the kernel side up or talking to its maps.
 ///

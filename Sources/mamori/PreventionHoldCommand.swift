@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import MamoriProcess
 import MamoriSensor
+import MamoriPolicy
 
 /// `mamori prevention-hold` (hidden): load the sensor, deny one executable inside one cgroup,
 /// print "ready" and sleep until killed.

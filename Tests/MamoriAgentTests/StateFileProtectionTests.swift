@@ -3,6 +3,7 @@ import MamoriAgent
 import MamoriPrevention
 import MamoriSensor
 import Testing
+import MamoriPolicy
 
 /// Issue 13.7: state.json is saved atomically (a new inode each time); the kernel protects
 /// files by inode, so each save must hand the new inode to the kernel policy.

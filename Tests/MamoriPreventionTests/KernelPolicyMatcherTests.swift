@@ -1,6 +1,7 @@
 import MamoriSensor
 @testable import MamoriPrevention
 import Testing
+import MamoriPolicy
 
 @Suite struct KernelPolicyMatcherTests {
     func policy(host: UInt8) -> KernelPolicy {

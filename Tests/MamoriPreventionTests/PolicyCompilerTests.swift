@@ -1,6 +1,7 @@
 import MamoriSensor
 @testable import MamoriPrevention
 import Testing
+import MamoriPolicy
 
 @Suite struct PolicyCompilerTests {
     static let cgroups = FakeCgroups(ids: [

@@ -4,6 +4,7 @@ import MamoriEvents
 import MamoriSensor
 @testable import MamoriPrevention
 import Testing
+import MamoriPolicy
 
 /// Numbers for docs/prevention.md, not assertions: run with
 /// `MAMORI_MEASURE=1 swift test --skip-build --filter PreventionMeasurements` (root for the

@@ -1,6 +1,7 @@
 import Foundation
 import MamoriSensor
 @testable import MamoriPrevention
+import MamoriPolicy
 
 /// A fresh directory under /tmp, removed when released.
 final class TempDir {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 @testable import MamoriSensor
 import Testing
+import MamoriPolicy
 
 /// agent.fail_mode against the real kernel: a child `mamori prevention-hold` loads the programs
 /// and denies a private copy of /bin/true inside a cgroup this test created, then dies by

@@ -4,6 +4,7 @@ import Glibc
 import MamoriEvents
 @testable import MamoriSensor
 import Testing
+import MamoriPolicy
 
 /// Egress prevention against real sockets. The test process moves itself into a cgroup it
 /// created, so the policy (a scope of that cgroup) applies to it alone. Destinations are

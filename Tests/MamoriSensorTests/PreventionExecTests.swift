@@ -3,6 +3,7 @@ import Glibc
 import MamoriEvents
 @testable import MamoriSensor
 import Testing
+import MamoriPolicy
 
 /// Exec prevention against the real programs: private copies of /bin/sh whose inode (or
 /// directory) is denied, run by the test process from inside a cgroup it created. With BPF LSM

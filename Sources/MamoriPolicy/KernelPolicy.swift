@@ -20,7 +20,7 @@ public struct KernelPolicy: Sendable, Equatable {
 
     public init() {}
 
-    /// A file identity as the kernel sees it (kernel dev_t encoding, see `SensorMaps.kernelDev`).
+    /// A file identity as the kernel sees it (kernel dev_t encoding, see `KernelDevice`).
     public struct Inode: Sendable, Hashable {
         public var dev: UInt32
         public var ino: UInt64
@@ -29,7 +29,7 @@ public struct KernelPolicy: Sendable, Equatable {
         public static func of(path: String) -> Inode? {
             var st = stat()
             guard stat(path, &st) == 0 else { return nil }
-            return Inode(dev: SensorMaps.kernelDev(st.st_dev), ino: UInt64(st.st_ino))
+            return Inode(dev: KernelDevice.encode(st.st_dev), ino: UInt64(st.st_ino))
         }
     }
 
