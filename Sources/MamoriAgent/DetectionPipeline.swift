@@ -65,9 +65,11 @@ public final class DetectionPipeline {
 
     public init(table: ProcessTable, rules: CompiledRuleSet, alertLog: AlertLog?, writer: StoreWriter?,
                 history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure(),
-                outputFormat: OutputFormat = .ecs, identifyTools: Bool = true) {
+                outputFormat: OutputFormat = .ecs, identifyTools: Bool = true,
+                hostContext: (LocalNetworks, ResolverList) = (LocalNetworks(), ResolverList())) {
         self.table = table
-        self.engine = DetectionEngine(rules: rules)
+        self.engine = DetectionEngine(rules: rules, configuration: DetectionEngine.Configuration(
+            localNetworks: hostContext.0, resolvers: hostContext.1))
         self.triage = Triage()
         self.clock = clock
         self.encoder = ECSEncoder(hostName: hostName, clock: clock)
@@ -82,6 +84,11 @@ public final class DetectionPipeline {
 
     /// Swap in a new rule set (threshold/sequence state is reset by the engine as documented).
     public func replaceRules(_ rules: CompiledRuleSet) { engine.replaceRules(rules) }
+
+    /// Swap in new `detection.local_networks` and resolvers (worker thread, on reload).
+    public func replaceHostContext(localNetworks: LocalNetworks, resolvers: ResolverList) {
+        engine.replaceHostContext(localNetworks: localNetworks, resolvers: resolvers)
+    }
 
     public var ruleCount: Int { engine.rules.rules.count }
 

@@ -19,11 +19,14 @@ public struct DetectionEngine {
         public var stdio: StdioReader
         /// What `DestinationIsLocal` counts as local (`detection.local_networks`).
         public var localNetworks: LocalNetworks
+        /// The host's configured DNS servers, for `DnsServerIsConfigured`.
+        public var resolvers: ResolverList
 
         public init(userNames: @escaping UserNameLookup = SystemUserNames.lookup,
                     stdio: @escaping StdioReader = StdioKinds.fromSensor,
-                    localNetworks: LocalNetworks = LocalNetworks()) {
+                    localNetworks: LocalNetworks = LocalNetworks(), resolvers: ResolverList = ResolverList()) {
             self.userNames = userNames; self.stdio = stdio; self.localNetworks = localNetworks
+            self.resolvers = resolvers
         }
     }
 
@@ -52,7 +55,15 @@ public struct DetectionEngine {
         self.rules = rules
         self.fields = EventFields(userNames: configuration.userNames, stdio: configuration.stdio,
                                   localNetworks: configuration.localNetworks.networks)
+        fields.resolvers = configuration.resolvers.servers
         pendingSteps.reserveCapacity(16)
+    }
+
+    /// Swaps in new host context on reload (`detection.local_networks`, /etc/resolv.conf);
+    /// rules and their state are untouched.
+    public mutating func replaceHostContext(localNetworks: LocalNetworks, resolvers: ResolverList) {
+        fields.localNetworks = localNetworks.networks
+        fields.resolvers = resolvers.servers
     }
 
     /// Swaps in a new rule set. Threshold and sequence state is kept for rules whose id and

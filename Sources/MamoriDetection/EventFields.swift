@@ -31,7 +31,9 @@ struct EventFields {
     private var users: UserNameCache
     private let stdioReader: StdioReader
     /// Networks `DestinationIsLocal` counts as local (`detection.local_networks`).
-    private let localNetworks: [IPNetwork]
+    var localNetworks: [IPNetwork]
+    /// The host's configured DNS servers (`DnsServerIsConfigured`).
+    var resolvers: [IPNetwork] = []
 
     init(userNames: @escaping UserNameLookup, stdio: @escaping StdioReader,
          localNetworks: [IPNetwork] = LocalNetworks.defaultNetworks) {
@@ -148,6 +150,9 @@ struct EventFields {
                 if b == UInt8(ascii: ".") { longest = max(longest, current); current = 0 } else { current += 1 }
             }
             return UInt64(max(longest, current))
+        case .queryEntropy:
+            guard case .dns(let d) = input.event, let m = d.message else { return nil }
+            return DNSNameShape.entropyTenths(of: m.questionName)
         case .sourcePort: return input.network.map { UInt64($0.sourcePort) }
         default: return nil
         }
@@ -296,6 +301,9 @@ struct EventFields {
         case .destinationIsLocal:
             guard let n = input.network else { return false }
             return appendNonEmpty(localNetworks.contains { $0.contains(n.destination) } ? "true" : "false")
+        case .dnsServerIsConfigured:
+            guard case .dns(let d) = input.event else { return false }
+            return appendNonEmpty(resolvers.contains { $0.contains(d.destination) } ? "true" : "false")
         case .queryName, .queryType, .queryStatus, .queryResults, .dnsType, .queryParent:
             guard case .dns(let d) = input.event, let m = d.message else { return false }
             return appendDNS(field, d, m)

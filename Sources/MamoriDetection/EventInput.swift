@@ -67,6 +67,8 @@ struct EventFacts {
         case .dns(let d):
             // An answer of unknown owner has no process: no uid-based fields.
             header = d.header
+            network = Network(op: .send, proto: UInt16(d.proto), source: d.source, sourcePort: d.sourcePort,
+                              destination: d.destination, destinationPort: d.destinationPort)
             euid = d.header.tgid == 0 ? nil : d.subject.euid
             ppid = d.header.tgid == 0 ? nil : d.subject.ppid
         case .gap(let g):

@@ -32,6 +32,12 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case queryName, queryType, queryStatus, queryResults, dnsType, queryParent
     /// Mamori: longest label of the question name, and the name's length (tunnelling shape).
     case queryLongestLabel, queryLength
+    /// Mamori: Shannon entropy of the name below its registered parent, in tenths of a bit per
+    /// character (random base32/hex payloads score about 40-50, words about 25-35).
+    case queryEntropy
+    /// dns_query, Mamori: the DNS server is one of the host's configured resolvers
+    /// (`nameserver` lines of /etc/resolv.conf, read at start and reload).
+    case dnsServerIsConfigured
     /// network_connection, Mamori: the destination lies in `detection.local_networks`.
     case destinationIsLocal
     // Known to Sigma, not observable by the sensor.
@@ -62,7 +68,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     var kind: Kind {
         switch self {
         case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort,
-             .queryLongestLabel, .queryLength: return .number
+             .queryLongestLabel, .queryLength, .queryEntropy: return .number
         case .destinationIp, .sourceIp: return .ip
         case .ancestorImage, .ancestorCommandLine, .ancestorUnit: return .ancestors
         case .originalFileName, .product, .fileDescription, .company, .fileVersion, .hashes,
@@ -119,6 +125,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .stdinWriterCommandLine: return "StdinWriterCommandLine"
         case .stdinWriterUser: return "StdinWriterUser"
         case .queryName: return "QueryName"
+        case .queryEntropy: return "QueryEntropy"
+        case .dnsServerIsConfigured: return "DnsServerIsConfigured"
         case .queryType: return "QueryType"
         case .queryStatus: return "QueryStatus"
         case .queryResults: return "QueryResults"
@@ -175,12 +183,15 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     /// Whether rules of `category` may name this field.
     func isUsable(in category: RuleCategory) -> Bool {
         switch self {
-        case .destinationIp, .destinationPort, .sourceIp, .sourcePort, .initiated, .networkProtocol,
-             .sourceIsIpv6, .destinationIsIpv6, .connectResult, .destinationHostname, .sourceHostname,
-             .destinationPortName, .sourcePortName, .destinationIsLocal:
+        case .destinationIp, .destinationPort, .sourceIp, .sourcePort, .networkProtocol,
+             .sourceIsIpv6, .destinationIsIpv6, .destinationIsLocal:
+            // DNS events have endpoints too: the client socket and the DNS server.
+            return category == .networkConnection || category == .dnsQuery
+        case .initiated, .connectResult, .destinationHostname, .sourceHostname,
+             .destinationPortName, .sourcePortName:
             return category == .networkConnection
         case .queryName, .queryType, .queryStatus, .queryResults, .dnsType, .queryParent,
-             .queryLongestLabel, .queryLength:
+             .queryLongestLabel, .queryLength, .queryEntropy, .dnsServerIsConfigured:
             return category == .dnsQuery
         case .targetFilename, .sourceFilename, .fileOperation, .fileMode, .fileExecutable,
              .creationUtcTime:

@@ -1,3 +1,4 @@
+import Glibc
 /// The parts of a DNS message (RFC 1035) that detection and the IP→name cache need: the
 /// header, the first question and up to `maxAnswers` answer records.
 ///
@@ -296,6 +297,7 @@ public enum DNSNames {
         case 2: return "NS"
         case 5: return "CNAME"
         case 6: return "SOA"
+        case 10: return "NULL"
         case 12: return "PTR"
         case 15: return "MX"
         case 16: return "TXT"
@@ -350,6 +352,51 @@ public enum DNSNameShape {
         guard labels.count >= 2 else { return nil }
         let take = labels.count >= 3 && labels[labels.count - 2].count <= 3 && labels[labels.count - 1].count == 2 ? 3 : 2
         return labels.suffix(take).joined(separator: ".")
+    }
+
+    /// Shannon entropy of the bytes below the registered parent (dots left out), in tenths of
+    /// a bit per byte; 0 when there is no subdomain. Tunnels encode payloads as base32/base64/hex
+    /// labels (about 40-50 for 30+ random characters); names people and CDNs use score lower.
+    /// Does not allocate (counts on the stack).
+    public static func entropyTenths(of name: String) -> UInt64 {
+        var name = name
+        return name.withUTF8 { entropyTenths(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func entropyTenths(bytes: UnsafeRawBufferPointer) -> UInt64 {
+        // The last three dots from the end, to find where the parent starts (as `parent(of:)`).
+        var dotsFromEnd: (Int, Int, Int) = (-1, -1, -1)
+        var found = 0
+        var i = bytes.count - 1
+        while i >= 0 && found < 3 {
+            if bytes[i] == UInt8(ascii: ".") {
+                if found == 0 { dotsFromEnd.0 = i } else if found == 1 { dotsFromEnd.1 = i } else { dotsFromEnd.2 = i }
+                found += 1
+            }
+            i -= 1
+        }
+        guard found >= 2 else { return 0 }
+        let lastLabel = bytes.count - 1 - dotsFromEnd.0
+        let secondLabel = dotsFromEnd.0 - dotsFromEnd.1 - 1
+        var end = dotsFromEnd.1
+        if found == 3 && secondLabel <= 3 && lastLabel == 2 { end = dotsFromEnd.2 }
+        guard end > 0 else { return 0 }
+        return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 256) { counts -> UInt64 in
+            counts.initialize(repeating: 0)
+            var n = 0
+            for j in 0..<end where bytes[j] != UInt8(ascii: ".") {
+                counts[Int(bytes[j])] &+= 1
+                n += 1
+            }
+            guard n > 0 else { return 0 }
+            var h = 0.0
+            let total = Double(n)
+            for c in counts where c > 0 {
+                let p = Double(c) / total
+                h -= p * log2(p)
+            }
+            return UInt64((h * 10).rounded())
+        }
     }
 
     /// The labels before `parent` ("a.b" of "a.b.example.com"), nil when there are none.

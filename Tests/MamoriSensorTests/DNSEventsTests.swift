@@ -68,7 +68,8 @@ struct DNSEventsTests {
         let out = Pipe()
         server.standardOutput = out
         try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
+        // SIGKILL: the test runner blocks SIGTERM and children inherit the mask.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
         let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
         let port = try #require(UInt16(line.trimmingCharacters(in: .whitespacesAndNewlines)), "responder port: \(line)")
 
