@@ -26,7 +26,7 @@ extension OCSFEncoder {
             writer.string("type", DNSNames.typeName(m.questionType))
             writer.string("class", DNSNames.className(m.questionClass))
             writer.number("opcode_id", UInt64(OCSFClassification.dnsOpcodeId(m.opcode)))
-            writer.decimalString("packet_uid", UInt64(m.id))
+            writer.number("packet_uid", UInt64(m.id))
             writer.endObject()
         }
         if m.isResponse {
