@@ -132,6 +132,72 @@ struct DNSEventsTests {
         #expect(c.destinationDomain?.view == .process)
     }
 
+    /// DNS over TCP (RFC 7766 framing: a two-byte length before each message).
+    static let tcpResponder = #"""
+    import socket, struct
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind(("127.0.0.80", 53)); t.listen(4)
+    print("ready", flush=True)
+    while True:
+        c, _ = t.accept()
+        n = struct.unpack(">H", c.recv(2))[0]
+        q = b""
+        while len(q) < n: q += c.recv(n - len(q))
+        end = 12
+        while q[end] != 0: end += 1 + q[end]
+        r = q[:2] + b"\x81\x80" + struct.pack(">HHHH", 1, 1, 0, 0) + q[12:end + 5]
+        r += b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + socket.inet_aton("127.0.0.98")
+        c.sendall(struct.pack(">H", len(r)) + r); c.close()
+    """#
+
+    static let tcpClient = #"""
+    import socket, struct, sys
+    q = struct.pack(">HHHHHH", 0x7c7c, 0x0100, 1, 0, 0, 0)
+    q += b"".join(bytes([len(l)]) + l.encode() for l in sys.argv[1].split(".")) + b"\x00" + struct.pack(">HH", 1, 1)
+    c = socket.create_connection(("127.0.0.80", 53), timeout=5)
+    c.sendall(struct.pack(">H", len(q)) + q)
+    n = struct.unpack(">H", c.recv(2))[0]
+    r = b""
+    while len(r) < n: r += c.recv(n - len(r))
+    print(socket.inet_ntoa(r[-4:]))
+    """#
+
+    @Test("a DNS lookup over TCP: query and answer parsed past the length prefix, attributed to the client")
+    func lookupOverTCP() throws {
+        let h = try SensorHarness.get()
+        let dir = try makeTempDir("dnstcp")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.tcpResponder.write(toFile: dir + "/responder.py", atomically: true, encoding: .utf8)
+        try Self.tcpClient.write(toFile: dir + "/client.py", atomically: true, encoding: .utf8)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = [dir + "/responder.py"]
+        let out = Pipe()
+        server.standardOutput = out
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        #expect(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("ready"))
+
+        h.reset()
+        let (clientPid, status) = try runProcess("/usr/bin/python3", [dir + "/client.py", "tcp.mamori-lookup.test"])
+        #expect(status == 0, "client exit status")
+        let me = UInt32(clientPid)
+        let events = h.collect(timeout: 10, filter: { e in
+            if case .dns(let d) = e { return d.header.tgid == me || d.destination.description == "127.0.0.80" }
+            return false
+        }, until: { es in
+            es.contains { if case .dns(let d) = $0 { return d.direction == .answer && d.message != nil } else { return false } }
+        })
+        let dns = events.compactMap { if case .dns(let d) = $0 { return d } else { return nil } }
+        let query = try #require(dns.first { $0.direction == .query && $0.message != nil }, "query: \(dns)")
+        #expect(query.proto == 6 && query.header.tgid == me)
+        #expect(query.message?.questionName == "tcp.mamori-lookup.test" && query.message?.id == 0x7c7c)
+        let answer = try #require(dns.first { $0.direction == .answer && $0.message != nil }, "answer: \(dns)")
+        #expect(answer.proto == 6 && answer.header.tgid == me, "answer attributed to the client")
+        #expect(answer.message?.resolvedAddresses.map(\.description) == ["127.0.0.98"])
+    }
+
     @Test("non-DNS UDP and TCP on loopback produce no dns events")
     func nonDNSIsIgnored() throws {
         let h = try SensorHarness.get()
