@@ -58,9 +58,13 @@ public final class Agent: @unchecked Sendable {
     /// Hands an item to the store writer (baseline persistence); dropped when there is no store.
     func enqueueStore(_ item: StoreItem) { _ = writer?.enqueue(item) }
 
+    /// `detection.local_networks` and the resolvers; a configuration reload updates it.
+    public let hostContext: HostContext
+
     public init(configuration: AgentConfiguration, log: @escaping (String) -> Void) {
         self.configuration = configuration
         self.log = log
+        self.hostContext = HostContext(localNetworks: configuration.localNetworks)
     }
 
     public func requestStop() { stopFlag.store(true, ordering: .relaxed) }
@@ -124,7 +128,7 @@ public final class Agent: @unchecked Sendable {
         live.setRules(report.ruleSet)
         pipeline = DetectionPipeline(table: table, rules: report.ruleSet, alertLog: alertLog, writer: writer,
                                      history: history, storeEvents: c.storeEvents, hostName: Self.hostName(),
-                                     outputFormat: c.outputFormat)
+                                     outputFormat: c.outputFormat, hostContext: hostContext.build(log: log))
         self.session = session
         let sinks = alertSinks
         let liveState = live
@@ -188,6 +192,9 @@ public final class Agent: @unchecked Sendable {
 
     private func reload() {
         guard let pipeline else { return }
+        let (networks, resolvers) = hostContext.build(log: log)
+        pipeline.replaceHostContext(localNetworks: networks, resolvers: resolvers)
+        log("detection context: local networks \(networks.cidrs.joined(separator: ", ")); resolvers \(resolvers.addresses.joined(separator: ", "))")
         switch RuleBook.reload(directory: configuration.rulesDirectory) {
         case .success(let report):
             pipeline.replaceRules(report.ruleSet)

@@ -35,6 +35,7 @@ extension AgentConfiguration {
         sensor.pinDirectory = PreventionPins.defaultDirectory() ?? SystemMounts.bpffs + "/mamori"
         sensor.failClosed = c.agent.failMode == .closed
         baseline = BaselineConfiguration(c.baseline)
+        localNetworks = c.detection.localNetworks
         let r = c.store.retention
         retention = RetentionPolicy(maxEventAge: r.eventAge == .zero ? nil : r.eventAge,
                                     maxDatabaseBytes: r.maxBytes == 0 ? nil : Int64(r.maxBytes),

@@ -46,6 +46,8 @@ public struct AgentConfiguration: Sendable {
     public var controlReadGroup: String? = "mamori"
     /// Behavioural baselines per unit (`baseline.*`, docs/baseline.md).
     public var baseline = BaselineConfiguration()
+    /// `detection.local_networks` (CIDR texts, validated by the configuration loader).
+    public var localNetworks = LocalNetworksDefault.cidrs
 
     public init(rulesDirectory: String = AgentConfiguration.defaultRulesDirectory,
                 alertsPath: String = "/var/log/mamori/alerts.json",
@@ -59,4 +61,9 @@ public struct AgentConfiguration: Sendable {
     public static var defaultRulesDirectory: String {
         FileSystem.isDirectory("/etc/mamori/rules") ? "/etc/mamori/rules" : "rules"
     }
+}
+
+/// The default of `detection.local_networks` where the agent is built without a configuration.
+public enum LocalNetworksDefault {
+    public static let cidrs = ["127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10"]
 }

@@ -65,6 +65,7 @@ public struct AgentServiceGroup: Sendable {
             let old = reloader.configuration.configuration
             switch reloader.reload() {
             case .success(let loaded):
+                agent.hostContext.setLocalNetworks(loaded.configuration.detection.localNetworks)
                 let restart = ConfigurationReloader.keysNeedingRestart(old: old, new: loaded.configuration)
                 log("configuration reloaded from \(loaded.files.isEmpty ? ConfigLoader.builtinName : loaded.files.joined(separator: ", "))"
                     + (restart.isEmpty ? "" : "; changes to \(restart.joined(separator: ", ")) apply after a restart"))

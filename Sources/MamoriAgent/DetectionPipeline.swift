@@ -14,6 +14,8 @@ import MamoriTriage
 /// events with `replaceRules`, so no event is lost or evaluated against half a rule set.
 public final class DetectionPipeline {
     public let table: ProcessTable
+    /// IP → name from DNS answers: gives connects their `destination.domain`.
+    public let names = DomainNameCache()
     private var engine: DetectionEngine
     private let triage: Triage
     private var encoder: ECSEncoder
@@ -63,9 +65,11 @@ public final class DetectionPipeline {
 
     public init(table: ProcessTable, rules: CompiledRuleSet, alertLog: AlertLog?, writer: StoreWriter?,
                 history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure(),
-                outputFormat: OutputFormat = .ecs, identifyTools: Bool = true) {
+                outputFormat: OutputFormat = .ecs, identifyTools: Bool = true,
+                hostContext: (LocalNetworks, ResolverList) = (LocalNetworks(), ResolverList())) {
         self.table = table
-        self.engine = DetectionEngine(rules: rules)
+        self.engine = DetectionEngine(rules: rules, configuration: DetectionEngine.Configuration(
+            localNetworks: hostContext.0, resolvers: hostContext.1))
         self.triage = Triage()
         self.clock = clock
         self.encoder = ECSEncoder(hostName: hostName, clock: clock)
@@ -81,11 +85,18 @@ public final class DetectionPipeline {
     /// Swap in a new rule set (threshold/sequence state is reset by the engine as documented).
     public func replaceRules(_ rules: CompiledRuleSet) { engine.replaceRules(rules) }
 
+    /// Swap in new `detection.local_networks` and resolvers (worker thread, on reload).
+    public func replaceHostContext(localNetworks: LocalNetworks, resolvers: ResolverList) {
+        engine.replaceHostContext(localNetworks: localNetworks, resolvers: resolvers)
+    }
+
     public var ruleCount: Int { engine.rules.rules.count }
 
     /// Run one event through every stage.
     public func process(_ event: SensorEvent) {
+        var event = event
         eventsProcessed &+= 1
+        names.apply(&event)
         table.apply(event)
         if case .exec(let e) = event, let tools, let name = tools.identify(e, now: Double(e.header.ktimeNs) / 1e9) {
             table.setToolIdentity(name, for: e.header.processKey)
@@ -123,7 +134,7 @@ public final class DetectionPipeline {
             return
         }
         switch event {
-        case .exec, .network, .file, .tamper: break
+        case .exec, .network, .file, .tamper, .dns: break
         default: return
         }
         let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []

@@ -24,7 +24,9 @@ enum ConfigSchema {
     ] + store + [
         field("control.socket", .absolutePath, \.control.socket),
         field("control.read_group", .string(allowEmpty: false), \.control.readGroup),
-    ] + exports + agent + baseline
+    ] + exports + agent + baseline + [
+        field("detection.local_networks", .networkList, \.detection.localNetworks),
+    ]
 
     private static let baseline: [ConfigField] = [
         field("baseline.enabled", .bool, \.baseline.enabled),

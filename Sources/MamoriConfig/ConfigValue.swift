@@ -41,6 +41,8 @@ enum ConfigValueKind {
     case unitList
     /// Absolute path prefixes and IP addresses/CIDRs (`baseline.ignore`).
     case pathOrNetworkList
+    /// IP addresses and CIDRs only (`detection.local_networks`).
+    case networkList
     case stringMap
 
     /// Human description used in "expected ..." messages.
@@ -62,13 +64,14 @@ enum ConfigValueKind {
         case .pathList: return "a list of absolute paths"
         case .unitList: return "all, or a list of unit names (globs * and ? allowed)"
         case .pathOrNetworkList: return "a list of absolute paths and IP addresses or CIDRs"
+        case .networkList: return "a list of IP addresses or CIDRs (10.0.0.0/8, fd00::/8)"
         case .stringMap: return "a mapping of names to strings"
         }
     }
 
     var isList: Bool {
         switch self {
-        case .pathList, .unitList, .pathOrNetworkList: return true
+        case .pathList, .unitList, .pathOrNetworkList, .networkList: return true
         default: return false
         }
     }

@@ -11,7 +11,7 @@ enum ConfigValueParser {
 
     static func parse(_ node: ConfigNode, as kind: ConfigValueKind) -> Result<ConfigValue, Failure> {
         switch kind {
-        case .pathList, .pathOrNetworkList:
+        case .pathList, .pathOrNetworkList, .networkList:
             return list(node, kind: kind)
         case .unitList:
             if case .scalar(let s) = node, !s.isNull, s.text == "all" { return .success(.strings(["all"])) }
@@ -86,7 +86,7 @@ enum ConfigValueParser {
         case .httpURL:
             if let error = NetworkAddress.urlProblem(text) { return .failure(Message(error)) }
             return .success(.string(text))
-        case .pathList, .stringMap, .unitList, .pathOrNetworkList:
+        case .pathList, .stringMap, .unitList, .pathOrNetworkList, .networkList:
             return .failure(Message(found))
         }
     }
@@ -119,6 +119,7 @@ enum ConfigValueParser {
         switch kind {
         case .unitList: return "a unit name"
         case .pathOrNetworkList: return "an absolute path or an IP address/CIDR"
+        case .networkList: return "an IP address or CIDR"
         default: return "an absolute path"
         }
     }
@@ -131,12 +132,17 @@ enum ConfigValueParser {
                 return "expected a unit name such as nginx.service (no spaces or slashes), found '\(text)'"
             }
             return nil
-        case .pathOrNetworkList:
-            if text.hasPrefix("/") { return nil }
+        case .pathOrNetworkList, .networkList:
+            let pathsAllowed: Bool
+            if case .pathOrNetworkList = kind { pathsAllowed = true } else { pathsAllowed = false }
+            if pathsAllowed && text.hasPrefix("/") { return nil }
             let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let host = parts[0]
             let v4 = NetworkAddress.isIPv4(host), v6 = NetworkAddress.isIPv6(host)
             guard v4 || v6 else {
+                if !pathsAllowed {
+                    return "expected an IP address or CIDR (10.0.0.0/8, 2001:db8::/32), found '\(text)'"
+                }
                 return "expected an absolute path or an IP address/CIDR (10.0.0.0/8, 2001:db8::/32), found '\(text)'"
             }
             if parts.count == 2 {

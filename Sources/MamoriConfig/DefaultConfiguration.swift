@@ -85,6 +85,13 @@ baseline:                        # behavioural baselines per unit (docs/baseline
   units: all                     # all, or a list of units (globs * and ?)
   ignore: []                     # path prefixes and IPs/CIDRs never learned
 
+detection:
+  local_networks:                # DestinationIsLocal: networks that count as local (a lab adds 10.0.0.0/8)
+    - 127.0.0.0/8
+    - ::1/128
+    - 169.254.0.0/16
+    - fe80::/10
+
 # Prevention levels, responses, egress and file protection: see docs/prevention.md.
 prevention: {}
 

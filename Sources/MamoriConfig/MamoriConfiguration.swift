@@ -15,6 +15,7 @@ public struct MamoriConfiguration: Sendable, Equatable {
     public var exports = ExportSettings()
     public var agent = AgentSettings()
     public var baseline = BaselineSettings()
+    public var detection = DetectionSettings()
     /// Kept raw: `MamoriPrevention` owns its schema (docs/prevention.md).
     public var prevention = PreventionSection.empty
 
@@ -165,5 +166,17 @@ public struct BaselineSettings: Sendable, Equatable {
     public var units: [String] = ["all"]
     /// Path prefixes and networks never learned.
     public var ignore: [String] = []
+    public init() {}
+}
+
+/// `detection`: host context the rules are judged against.
+///
+/// Exists so that rules meaning "the destination is remote" work unchanged on a server, in a
+/// lab and in CI (which have only loopback and namespaces): the operator says which networks
+/// count as local instead of editing rules. Reloadable (SIGHUP, `mamori reload`).
+public struct DetectionSettings: Sendable, Equatable {
+    /// CIDRs (or single addresses) that count as local for `DestinationIsLocal`
+    /// (network_connection and dns_query rules). Default: loopback and link-local.
+    public var localNetworks = ["127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10"]
     public init() {}
 }

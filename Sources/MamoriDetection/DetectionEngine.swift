@@ -17,10 +17,16 @@ public struct DetectionEngine {
         public var userNames: UserNameLookup
         /// Descriptor kinds of an exec for `StdinType`/`StdoutType`/`StderrType`.
         public var stdio: StdioReader
+        /// What `DestinationIsLocal` counts as local (`detection.local_networks`).
+        public var localNetworks: LocalNetworks
+        /// The host's configured DNS servers, for `DnsServerIsConfigured`.
+        public var resolvers: ResolverList
 
         public init(userNames: @escaping UserNameLookup = SystemUserNames.lookup,
-                    stdio: @escaping StdioReader = StdioKinds.fromSensor) {
-            self.userNames = userNames; self.stdio = stdio
+                    stdio: @escaping StdioReader = StdioKinds.fromSensor,
+                    localNetworks: LocalNetworks = LocalNetworks(), resolvers: ResolverList = ResolverList()) {
+            self.userNames = userNames; self.stdio = stdio; self.localNetworks = localNetworks
+            self.resolvers = resolvers
         }
     }
 
@@ -47,8 +53,17 @@ public struct DetectionEngine {
 
     public init(rules: CompiledRuleSet, configuration: Configuration = Configuration()) {
         self.rules = rules
-        self.fields = EventFields(userNames: configuration.userNames, stdio: configuration.stdio)
+        self.fields = EventFields(userNames: configuration.userNames, stdio: configuration.stdio,
+                                  localNetworks: configuration.localNetworks.networks)
+        fields.resolvers = configuration.resolvers.servers
         pendingSteps.reserveCapacity(16)
+    }
+
+    /// Swaps in new host context on reload (`detection.local_networks`, /etc/resolv.conf);
+    /// rules and their state are untouched.
+    public mutating func replaceHostContext(localNetworks: LocalNetworks, resolvers: ResolverList) {
+        fields.localNetworks = localNetworks.networks
+        fields.resolvers = resolvers.servers
     }
 
     /// Swaps in a new rule set. Threshold and sequence state is kept for rules whose id and

@@ -30,10 +30,16 @@ struct EventFields {
 
     private var users: UserNameCache
     private let stdioReader: StdioReader
+    /// Networks `DestinationIsLocal` counts as local (`detection.local_networks`).
+    var localNetworks: [IPNetwork]
+    /// The host's configured DNS servers (`DnsServerIsConfigured`).
+    var resolvers: [IPNetwork] = []
 
-    init(userNames: @escaping UserNameLookup, stdio: @escaping StdioReader) {
+    init(userNames: @escaping UserNameLookup, stdio: @escaping StdioReader,
+         localNetworks: [IPNetwork] = LocalNetworks.defaultNetworks) {
         users = UserNameCache(lookup: userNames)
         stdioReader = stdio
+        self.localNetworks = localNetworks
         slotGeneration = [UInt32](repeating: 0, count: RuleField.count * 2)
         slotValue = [Int](repeating: -1, count: RuleField.count * 2)
         ancestorGeneration = [UInt32](repeating: 0, count: 6 * EventFields.cachedAncestors)
@@ -134,6 +140,19 @@ struct EventFields {
             guard let p = input.process else { return nil }
             return UInt64(p.loginUid ?? UInt32.max)
         case .destinationPort: return input.network.map { UInt64($0.destinationPort) }
+        case .queryLength:
+            guard case .dns(let d) = input.event, let m = d.message else { return nil }
+            return UInt64(m.questionName.utf8.count)
+        case .queryLongestLabel:
+            guard case .dns(let d) = input.event, let m = d.message else { return nil }
+            var longest = 0, current = 0
+            for b in m.questionName.utf8 {
+                if b == UInt8(ascii: ".") { longest = max(longest, current); current = 0 } else { current += 1 }
+            }
+            return UInt64(max(longest, current))
+        case .queryEntropy:
+            guard case .dns(let d) = input.event, let m = d.message else { return nil }
+            return DNSNameShape.entropyTenths(of: m.questionName)
         case .sourcePort: return input.network.map { UInt64($0.sourcePort) }
         default: return nil
         }
@@ -217,7 +236,8 @@ struct EventFields {
             let kind = field == .stdinType ? kinds.stdin : field == .stdoutType ? kinds.stdout : kinds.stderr
             arena.append(contentsOf: kind.rawValue.utf8)
             return true
-        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort:
+        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort,
+             .queryLongestLabel, .queryLength:
             guard let n = number(field, input) else { return false }
             appendDecimal(n)
             return true
@@ -275,8 +295,45 @@ struct EventFields {
         case .signalSource:
             guard case .tamper(let t) = input.event, let source = t.signalSource else { return false }
             return appendNonEmpty(source)
+        case .destinationHostname:
+            guard case .network(let n) = input.event else { return false }
+            return appendNonEmpty(n.destinationDomain?.name)
+        case .destinationIsLocal:
+            guard let n = input.network else { return false }
+            return appendNonEmpty(localNetworks.contains { $0.contains(n.destination) } ? "true" : "false")
+        case .dnsServerIsConfigured:
+            guard case .dns(let d) = input.event else { return false }
+            return appendNonEmpty(resolvers.contains { $0.contains(d.destination) } ? "true" : "false")
+        case .queryName, .queryType, .queryStatus, .queryResults, .dnsType, .queryParent:
+            guard case .dns(let d) = input.event, let m = d.message else { return false }
+            return appendDNS(field, d, m)
         default:
             return false
+        }
+    }
+
+    private mutating func appendDNS(_ field: RuleField, _ d: DNSEvent, _ m: DNSMessage) -> Bool {
+        switch field {
+        case .queryName: return appendNonEmpty(m.questionName)
+        case .queryType:
+            guard m.questionCount > 0 else { return false }
+            return appendNonEmpty(DNSNames.typeName(m.questionType))
+        case .queryStatus:
+            guard m.isResponse else { return false }
+            return appendNonEmpty(DNSNames.responseCodeName(m.responseCode))
+        case .dnsType: return appendNonEmpty(d.direction == .query ? "query" : "answer")
+        case .queryParent: return appendNonEmpty(DNSNameShape.parent(of: m.questionName))
+        case .queryResults:
+            // Sysmon-style: results joined with ';' (addresses and CNAME targets).
+            guard m.isResponse, !m.answers.isEmpty else { return false }
+            var first = true
+            for a in m.answers where a.address != nil || a.target != nil {
+                if !first { arena.append(UInt8(ascii: ";")) }
+                arena.append(contentsOf: a.dataText.utf8)
+                first = false
+            }
+            return !first
+        default: return false
         }
     }
 

@@ -64,6 +64,13 @@ struct EventFacts {
             header = a.header; euid = a.subject.euid; ppid = a.subject.ppid
         case .tamper(let t):
             header = t.header; euid = t.subject.euid; ppid = t.subject.ppid
+        case .dns(let d):
+            // An answer of unknown owner has no process: no uid-based fields.
+            header = d.header
+            network = Network(op: .send, proto: UInt16(d.proto), source: d.source, sourcePort: d.sourcePort,
+                              destination: d.destination, destinationPort: d.destinationPort)
+            euid = d.header.tgid == 0 ? nil : d.subject.euid
+            ppid = d.header.tgid == 0 ? nil : d.subject.ppid
         case .gap(let g):
             header = g.header; euid = nil; ppid = nil
         }

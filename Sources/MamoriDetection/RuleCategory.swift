@@ -25,6 +25,8 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
     /// **Mamori**: a process whose stdin is a pipe written by another exec'd process (`curl … | sh`),
     /// evaluated once per joined pair, with the writer in `StdinWriter*` fields (`PipeJoiner`).
     case pipeline = "pipeline"
+    /// DNS queries and answers of client sockets (Sigma's Sysmon-style `dns_query`).
+    case dnsQuery = "dns_query"
 
     public var description: String { rawValue }
 
@@ -40,14 +42,16 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
         case .fileAccess: return 6
         case .tamper: return 7
         case .pipeline: return 8
+        case .dnsQuery: return 9
         }
     }
 
-    static let count = 9
+    static let count = 10
 
     /// Whether the category is fed by file events (fields such as `TargetFilename`).
     var isFile: Bool {
         self != .processCreation && self != .networkConnection && self != .tamper && self != .pipeline
+            && self != .dnsQuery
     }
 }
 
@@ -77,6 +81,10 @@ struct EventCategories {
             }
         case .tamper:
             first = .tamper
+        case .dns(let d):
+            // Queries and answers both: a query that is never answered (a tunnel, a blocked
+            // name) is still seen; answers add QueryStatus/QueryResults.
+            first = d.message == nil ? nil : .dnsQuery
         case .fork, .exit, .gap, .action:
             first = nil
         }

@@ -28,6 +28,18 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case tamperKind, signal, tamperRequest, signalSource
     // pipeline (Mamori's own category): the process writing the reader's stdin.
     case stdinWriterImage, stdinWriterCommandLine, stdinWriterUser
+    // dns_query (Sysmon names; Zeek-style and ECS aliases in `aliases`).
+    case queryName, queryType, queryStatus, queryResults, dnsType, queryParent
+    /// Mamori: longest label of the question name, and the name's length (tunnelling shape).
+    case queryLongestLabel, queryLength
+    /// Mamori: Shannon entropy of the name below its registered parent, in tenths of a bit per
+    /// character (random base32/hex payloads score about 40-50, words about 25-35).
+    case queryEntropy
+    /// dns_query, Mamori: the DNS server is one of the host's configured resolvers
+    /// (`nameserver` lines of /etc/resolv.conf, read at start and reload).
+    case dnsServerIsConfigured
+    /// network_connection, Mamori: the destination lies in `detection.local_networks`.
+    case destinationIsLocal
     // Known to Sigma, not observable by the sensor.
     case originalFileName, product, fileDescription, company, fileVersion, hashes, integrityLevel
     case logonGuid, terminalSessionId, processGuid, parentProcessGuid, utcTime
@@ -55,12 +67,13 @@ enum RuleField: UInt8, CaseIterable, Sendable {
 
     var kind: Kind {
         switch self {
-        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort: return .number
+        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort,
+             .queryLongestLabel, .queryLength, .queryEntropy: return .number
         case .destinationIp, .sourceIp: return .ip
         case .ancestorImage, .ancestorCommandLine, .ancestorUnit: return .ancestors
         case .originalFileName, .product, .fileDescription, .company, .fileVersion, .hashes,
              .integrityLevel, .logonGuid, .terminalSessionId, .processGuid, .parentProcessGuid,
-             .utcTime, .destinationHostname, .sourceHostname, .destinationPortName,
+             .utcTime, .sourceHostname, .destinationPortName,
              .sourcePortName, .creationUtcTime:
             return .unavailable
         case .keywords: return .keywords
@@ -111,6 +124,17 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .stdinWriterImage: return "StdinWriterImage"
         case .stdinWriterCommandLine: return "StdinWriterCommandLine"
         case .stdinWriterUser: return "StdinWriterUser"
+        case .queryName: return "QueryName"
+        case .queryEntropy: return "QueryEntropy"
+        case .dnsServerIsConfigured: return "DnsServerIsConfigured"
+        case .queryType: return "QueryType"
+        case .queryStatus: return "QueryStatus"
+        case .queryResults: return "QueryResults"
+        case .dnsType: return "DnsType"
+        case .queryParent: return "QueryParent"
+        case .queryLongestLabel: return "QueryLongestLabel"
+        case .queryLength: return "QueryLength"
+        case .destinationIsLocal: return "DestinationIsLocal"
         case .originalFileName: return "OriginalFileName"
         case .product: return "Product"
         case .fileDescription: return "Description"
@@ -132,9 +156,20 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         }
     }
 
+    /// Other spellings of the same fields: Zeek/Sigma `dns` names and ECS dotted names.
+    static let aliases: [String: RuleField] = [
+        "query": .queryName, "dns.question.name": .queryName,
+        "qtype_name": .queryType, "dns.question.type": .queryType,
+        "rcode_name": .queryStatus, "dns.response_code": .queryStatus,
+        "answer": .queryResults, "answers": .queryResults, "dns.resolved_ip": .queryResults,
+        "dns.type": .dnsType, "dns.question.registered_domain": .queryParent,
+        "destination.domain": .destinationHostname, "destination.is_local": .destinationIsLocal,
+    ]
+
     private static let byName: [String: RuleField] = {
         var map: [String: RuleField] = [:]
         for field in RuleField.allCases where field != .keywords { map[field.name] = field }
+        for (alias, field) in aliases { map[alias] = field }
         return map
     }()
 
@@ -148,10 +183,16 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     /// Whether rules of `category` may name this field.
     func isUsable(in category: RuleCategory) -> Bool {
         switch self {
-        case .destinationIp, .destinationPort, .sourceIp, .sourcePort, .initiated, .networkProtocol,
-             .sourceIsIpv6, .destinationIsIpv6, .connectResult, .destinationHostname, .sourceHostname,
+        case .destinationIp, .destinationPort, .sourceIp, .sourcePort, .networkProtocol,
+             .sourceIsIpv6, .destinationIsIpv6, .destinationIsLocal:
+            // DNS events have endpoints too: the client socket and the DNS server.
+            return category == .networkConnection || category == .dnsQuery
+        case .initiated, .connectResult, .destinationHostname, .sourceHostname,
              .destinationPortName, .sourcePortName:
             return category == .networkConnection
+        case .queryName, .queryType, .queryStatus, .queryResults, .dnsType, .queryParent,
+             .queryLongestLabel, .queryLength, .queryEntropy, .dnsServerIsConfigured:
+            return category == .dnsQuery
         case .targetFilename, .sourceFilename, .fileOperation, .fileMode, .fileExecutable,
              .creationUtcTime:
             return category.isFile
@@ -170,7 +211,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
                                     .currentDirectory, .user]
         switch category {
         case .processCreation: return process
-        case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .user]
+        case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .destinationHostname, .user]
+        case .dnsQuery: return [.queryName, .queryResults, .image, .commandLine, .user]
         case .tamper: return [.tamperKind, .signal, .tamperRequest, .image, .commandLine, .user]
         case .pipeline: return [.image, .commandLine, .stdinWriterImage, .stdinWriterCommandLine, .user]
         default: return [.targetFilename, .sourceFilename, .image, .commandLine, .user]

@@ -69,7 +69,7 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
 /// An enum (not a `String`) so that building an error never allocates. Raw values are the C
 /// field names in `abi.h`.
 public enum RecordField: String, Sendable, CaseIterable {
-    case exe, args, cwd, path, path2, op, family, reason
+    case exe, args, cwd, path, path2, op, family, reason, payload
 }
 
 extension EventKind {
@@ -84,6 +84,7 @@ extension EventKind {
         case .gap: return "mamori_gap"
         case .action: return "mamori_action"
         case .tamper: return "mamori_tamper"
+        case .dns: return "mamori_dns"
         }
     }
 }

@@ -14,14 +14,19 @@ public struct NetworkEvent: Sendable, Equatable {
     public var sourcePort: UInt16
     public var destination: IPAddress
     public var destinationPort: UInt16
+    /// The name the destination address was looked up under, filled in by the worker's
+    /// `DomainNameCache` from an earlier DNS answer (never by the decoder); `nil` when no
+    /// lookup of the address was seen.
+    public var destinationDomain: ResolvedDomain?
 
     public init(header: EventHeader, subject: Subject, op: NetworkOp, family: AddressFamily,
                 proto: UInt16, socketType: UInt16, result: Int32, source: IPAddress, sourcePort: UInt16,
-                destination: IPAddress, destinationPort: UInt16) {
+                destination: IPAddress, destinationPort: UInt16, destinationDomain: ResolvedDomain? = nil) {
         self.header = header; self.subject = subject; self.op = op; self.family = family
         self.proto = proto; self.socketType = socketType; self.result = result
         self.source = source; self.sourcePort = sourcePort
         self.destination = destination; self.destinationPort = destinationPort
+        self.destinationDomain = destinationDomain
     }
 
     /// "tcp", "udp" or the protocol number.

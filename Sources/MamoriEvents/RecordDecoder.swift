@@ -79,6 +79,7 @@ public struct RecordDecoder: Sendable {
         case .gap: return .gap(decodeGap(rec, header))
         case .action: return .action(try decodeAction(rec, header))
         case .tamper: return .tamper(try decodeTamper(rec, header))
+        case .dns: return .dns(try decodeDNS(rec, header))
         }
     }
 
@@ -93,6 +94,7 @@ public struct RecordDecoder: Sendable {
         case .gap: return GapLayout.size
         case .action: return ActionLayout.size
         case .tamper: return TamperLayout.size
+        case .dns: return DNSLayout.size
         }
     }
 

@@ -14,6 +14,8 @@ public enum SensorEvent: Sendable, Equatable {
     case action(ActionEvent)
     /// Something aimed at the agent itself (signal, ptrace, bpf detach); subject = the sender.
     case tamper(TamperEvent)
+    /// A DNS query or answer of a client socket; header/subject = the socket's owner.
+    case dns(DNSEvent)
 
     /// The common header of the record this event was decoded from.
     @inlinable
@@ -27,6 +29,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .gap(let e): return e.header
         case .action(let e): return e.header
         case .tamper(let e): return e.header
+        case .dns(let e): return e.header
         }
     }
 
@@ -41,6 +44,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .file(let e): return e.subject
         case .action(let e): return e.subject
         case .tamper(let e): return e.subject
+        case .dns(let e): return e.subject
         case .gap: return nil
         }
     }
@@ -57,6 +61,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .gap: return .gap
         case .action: return .action
         case .tamper: return .tamper
+        case .dns: return .dns
         }
     }
 }
@@ -71,6 +76,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case gap = 6
     case action = 7
     case tamper = 8
+    case dns = 10
 
     public var description: String {
         switch self {
@@ -82,6 +88,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .gap: return "gap"
         case .action: return "action"
         case .tamper: return "tamper"
+        case .dns: return "dns"
         }
     }
 }

@@ -21,7 +21,7 @@ public enum InvestigationError: Error, Sendable, Equatable, CustomStringConverti
             return "invalid time '\(text)': \(reason); use a duration back from now (30m, 24h, 7d, 1h30m) "
                 + "or a UTC timestamp (2026-11-27T03:00:00Z, 2026-11-27)"
         case .invalidKind(let word):
-            return "unknown event kind '\(word)': use exec, fork, exit, process, connect, file or gap"
+            return "unknown event kind '\(word)': use exec, fork, exit, process, connect, dns, file, tamper, action or gap"
         case .invalidArgument(let what):
             return what
         }

@@ -85,6 +85,9 @@ public enum QueryArguments {
             case "connect", "network", "net": add(.network)
             case "file": add(.file)
             case "gap": add(.gap)
+            case "dns": add(.dns)
+            case "tamper": add(.tamper)
+            case "action", "prevention": add(.action)
             default: throw .invalidKind(String(raw))
             }
         }

@@ -92,6 +92,13 @@ public struct ECSEncoder: Sendable {
                          parent: parent, parentPid: e.subject.ppid, to: &writer)
             writeUser(e.subject, to: &writer)
             writeActionTarget(e, to: &writer)
+        case .dns(let e):
+            if e.header.tgid != 0 {
+                writeProcess(ProcessFields(header: header, subject: e.subject, record: process),
+                             parent: parent, parentPid: e.subject.ppid, to: &writer)
+                writeUser(e.subject, to: &writer)
+            }
+            writeDNS(e, to: &writer)
         case .tamper(let e):
             writeProcess(ProcessFields(header: header, subject: e.subject, record: process),
                          parent: parent, parentPid: e.subject.ppid, to: &writer)
@@ -189,7 +196,7 @@ public struct ECSEncoder: Sendable {
             writer.string("stdout", e.stdio.stdout.description)
             writer.string("stderr", e.stdio.stderr.description)
             writer.endObject()
-        case .fork, .network, .file, .exit, .action, .tamper:
+        case .fork, .network, .file, .exit, .action, .tamper, .dns:
             if let loginUid = process?.loginUid { writer.number("login_uid", loginUid) }
         case .gap:
             break
@@ -199,6 +206,14 @@ public struct ECSEncoder: Sendable {
             if e.signal != 0 { writer.number("signal", e.signal) }
         case .network(let e):
             writer.number("result", e.result)
+            if let domain = e.destinationDomain {
+                writer.beginObject("destination_domain")
+                writer.literal("view", domain.view == .process ? "process" : "host")
+                writer.number("age_ms", domain.ageNs / 1_000_000)
+                writer.endObject()
+            }
+        case .dns(let e):
+            writeDNSMamori(e, to: &writer)
         case .file(let e):
             if !e.flags.isDisjoint(with: [.pathTruncated, .path2Truncated]) { writer.bool("truncated", true) }
             if !e.flags.isDisjoint(with: [.pathRelative, .path2Relative]) { writer.bool("path_relative", true) }

@@ -11,7 +11,7 @@ extension ECSEncoder {
         switch e.op {
         case .connect, .send:
             writeEndpoint("source", e.source, e.sourcePort, to: &writer)
-            writeEndpoint("destination", e.destination, e.destinationPort, to: &writer)
+            writeEndpoint("destination", e.destination, e.destinationPort, domain: e.destinationDomain, to: &writer)
         case .accept:
             writeEndpoint("source", e.destination, e.destinationPort, to: &writer)
             writeEndpoint("destination", e.source, e.sourcePort, to: &writer)
@@ -34,10 +34,11 @@ extension ECSEncoder {
     }
 
     private func writeEndpoint(_ key: StaticString, _ address: IPAddress, _ port: UInt16,
-                               to writer: inout JSONWriter) {
+                               domain: ResolvedDomain? = nil, to writer: inout JSONWriter) {
         writer.beginObject(key)
         writer.string("ip", address.description)
         writer.number("port", port)
+        if let domain { writeDestinationDomain(domain, to: &writer) }
         writer.endObject()
     }
 

@@ -13,7 +13,7 @@ enum ECSVocabulary {
     static func category(_ event: SensorEvent) -> StaticString? {
         switch event {
         case .exec, .fork, .exit: return "process"
-        case .network: return "network"
+        case .network, .dns: return "network"
         case .file: return "file"
         case .action, .tamper: return "intrusion_detection"
         case .gap: return nil
@@ -37,6 +37,7 @@ enum ECSVocabulary {
         case .gap: return ("info", nil)
         case .action: return ("denied", nil)
         case .tamper: return ("indicator", nil)
+        case .dns: return ("protocol", "info")
         }
     }
 
@@ -50,6 +51,7 @@ enum ECSVocabulary {
         case .file(let e): return fileAction(e.op)
         case .action(let e): return preventionAction(e.action)
         case .tamper(let e): return tamperAction(e.kind)
+        case .dns(let e): return e.direction == .query ? "dns-query" : "dns-answer"
         case .gap: return "gap"
         }
     }
@@ -116,6 +118,10 @@ enum ECSVocabulary {
         case .file(let e): return e.result >= 0 ? "success" : "failure"
         case .action(let e): return e.failed ? "failure" : (e.enforced ? "success" : "unknown")
         case .tamper: return "unknown"
+        case .dns(let e):
+            guard let m = e.message else { return "unknown" }
+            if !m.isResponse { return "unknown" }
+            return m.responseCode == 0 ? "success" : "failure"
         case .gap: return nil
         }
     }
@@ -131,6 +137,7 @@ enum ECSVocabulary {
         case .gap: return "gap"
         case .action: return "action"
         case .tamper: return "tamper"
+        case .dns: return "dns"
         }
     }
 

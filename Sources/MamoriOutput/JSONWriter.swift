@@ -148,6 +148,12 @@ struct JSONWriter {
         needsComma = true
     }
 
+    mutating func element(_ value: UInt64) {
+        separate()
+        appendDecimal(value)
+        needsComma = true
+    }
+
     mutating func element(_ value: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))

@@ -40,6 +40,9 @@ public enum OCSFClassification {
             return Placement(classUid: networkActivity, categoryUid: 4, activityId: networkActivityId(e))
         case .file(let e):
             return Placement(classUid: fileActivity, categoryUid: 1, activityId: fileActivityId(e.op))
+        case .dns(let e):
+            // DNS Activity: Query 1, Response 2.
+            return Placement(classUid: dnsActivity, categoryUid: 4, activityId: e.direction == .query ? 1 : 2)
         case .action, .tamper, .gap:
             return Placement(classUid: baseEvent, categoryUid: 0, activityId: 99)
         }
@@ -74,6 +77,17 @@ public enum OCSFClassification {
         case .openRead: return 14
         }
     }
+
+    /// DNS Activity `rcode_id`: the wire RCODE where OCSF enumerates it (0-11, 16-23), else 99 Other.
+    static func dnsResponseCodeId(_ code: UInt8) -> Int {
+        switch code {
+        case 0...11, 16...23: return Int(code)
+        default: return 99
+        }
+    }
+
+    /// `dns_query.opcode_id`: the wire OPCODE where OCSF enumerates it (0-6), else 99 Other.
+    static func dnsOpcodeId(_ opcode: UInt8) -> Int { opcode <= 6 ? Int(opcode) : 99 }
 
     /// `severity_id` for a severity word (1 Informational ... 5 Critical; 0 Unknown).
     public static func severityId(_ word: String) -> Int {

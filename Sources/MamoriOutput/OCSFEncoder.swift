@@ -6,7 +6,7 @@ import MamoriProcess
 ///
 /// Exists beside `ECSEncoder` so an operator can pick the schema their pipeline speaks
 /// (`output.format: ocsf`) for the alert log, the all-events log and OTLP. Events become Process
-/// Activity (1007), File System Activity (1001) or Network Activity (4001); alerts become
+/// Activity (1007), File System Activity (1001), Network Activity (4001) or DNS Activity (4003); alerts become
 /// Detection Findings (2004) carrying the triggering event's process, file or endpoint as
 /// evidence. Documents use the `host` profile (`actor`, `device` on every class). What OCSF has
 /// no attribute for goes under `unmapped.mamori`. Same cost model as the ECS encoder: bytes

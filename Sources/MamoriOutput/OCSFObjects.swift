@@ -33,6 +33,10 @@ extension OCSFEncoder {
                        subject: e.subject, to: &writer)
             writeFileObjects(e, to: &writer)
             writer.number("status_id", UInt64(e.result == 0 ? 1 : 2))
+        case .dns(let e):
+            writeActor(ProcessFields(header: header, subject: e.subject, record: process), parent: parent,
+                       subject: e.subject, to: &writer)
+            writeDNSObjects(e, to: &writer)
         case .action(let e):
             writeActor(ProcessFields(header: header, subject: e.subject, record: process), parent: parent,
                        subject: e.subject, to: &writer)
@@ -222,6 +226,11 @@ extension OCSFEncoder {
             writer.number("result", e.result)
         case .network(let e):
             writer.number("result", e.result)
+        case .dns(let e):
+            writer.literal("attribution", e.attribution == .sender ? "sender" : e.attribution == .socket ? "socket" : "none")
+            writer.number("wire_length", e.wireLength)
+            if e.truncated { writer.bool("truncated", true) }
+            if let error = e.decodeError { writer.string("decode_error", error.code) }
         case .exec(let e):
             writer.number("exe_inode", e.exeInode)
             writer.beginObject("stdio")

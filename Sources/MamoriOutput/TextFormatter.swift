@@ -58,6 +58,24 @@ public struct TextFormatter: Sendable {
             return prefix + label("\(ECSVocabulary.networkAction(e.op))") + "pid=\(pid) "
                 + TerminalText.sanitize(e.subject.comm) + " " + e.transport + " " + endpoints(e) + " "
                 + resultText(e.result, inProgressIsPending: e.op == .connect)
+                + (e.destinationDomain.map { " (" + TerminalText.sanitize($0.name) + ")" } ?? "")
+        case .dns(let e):
+            var line = prefix + label("dns \(e.direction)") + "pid=\(pid) " + TerminalText.sanitize(e.subject.comm)
+            line += " " + e.transport + " " + hostPort(e.destination, e.destinationPort)
+            if let m = e.message {
+                line += " " + TerminalText.sanitize(m.questionName.isEmpty ? "." : m.questionName)
+                line += " " + DNSNames.typeName(m.questionType)
+                if m.isResponse {
+                    line += " " + DNSNames.responseCodeName(m.responseCode)
+                    for a in m.answers where a.address != nil || a.target != nil {
+                        line += " " + TerminalText.sanitize(a.dataText)
+                    }
+                }
+            } else if let error = e.decodeError {
+                line += " undecodable: " + error.code
+            }
+            if e.attribution == .none { line += " [owner unknown]" }
+            return line
         case .file(let e):
             var line = prefix + label("file \(ECSVocabulary.fileAction(e.op))") + "pid=\(pid) "
             line += TerminalText.sanitize(e.subject.comm) + " " + TerminalText.sanitize(e.path)

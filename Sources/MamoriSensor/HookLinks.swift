@@ -72,6 +72,11 @@ struct HookLinks {
             }
             guard let l = link else {
                 let e = errno
+                if Self.isOptional(program: name) {
+                    // DNS observation is optional: the sensor runs without it (doctor says so).
+                    skipped.append((name, section + " (attach failed: errno \(e), optional)"))
+                    continue
+                }
                 destroyAll()
                 throw .attach(program: name, section: section, errno: e)
             }
@@ -79,6 +84,10 @@ struct HookLinks {
             attached.append((name, section))
         }
     }
+
+    /// Programs whose attach failure leaves the sensor running without them: the DNS
+    /// observers (cgroup skb, bpf/dns.bpf.c). They never drop or alter a packet.
+    static func isOptional(program name: String) -> Bool { name.hasPrefix("mamori_dns_") }
 
     /// Each attached link with its program's name (pinning picks the prevention ones).
     var namedLinks: [(program: String, link: OpaquePointer)] {

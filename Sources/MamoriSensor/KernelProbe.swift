@@ -66,6 +66,11 @@ public struct KernelProbe: Sendable {
               ?? "no cgroup v2 mount: UDP send events and egress blocking unavailable", required: false)
         let sockAddr = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, nil) == 1
         p.add("cgroup_sock_addr", sockAddr, sockAddr ? "cgroup connect/sendmsg hooks" : "cgroup sock_addr programs unsupported", required: false)
+        // DNS on the packet path is an optional hook: without it the sensor starts, with no
+        // dns events and no destination.domain on connects.
+        let skb = cg && libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SKB, nil) == 1
+        p.add("dns_cgroup_skb", skb, skb ? "cgroup skb hooks: dns events, destination.domain on connects"
+              : "cgroup skb programs unavailable: optional, no dns events and no destination.domain", required: false)
         return p
     }
 

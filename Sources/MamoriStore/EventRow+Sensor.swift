@@ -34,6 +34,21 @@ extension EventRow {
             dstPort = e.destinationPort
             transport = e.transport
             result = e.result
+            // The name the destination was looked up under (DomainNameCache), searchable as --path.
+            if let domain = e.destinationDomain { targetPath = domain.name }
+        case .dns(let e):
+            // The question is the row's path (events --path '*.example.com'); the resolved
+            // addresses go to target_path, space-separated.
+            path = e.questionName.nilIfEmpty
+            if let m = e.message, !m.answers.isEmpty {
+                targetPath = m.resolvedAddresses.map(\.description).joined(separator: " ").nilIfEmpty
+            }
+            srcIP = e.source.description
+            srcPort = e.sourcePort
+            dstIP = e.destination.description
+            dstPort = e.destinationPort
+            transport = e.transport
+            result = e.message.map { Int32($0.responseCode) } ?? -1
         case .file(let e):
             path = e.path
             targetPath = e.targetPath
@@ -66,6 +81,7 @@ extension EventRow {
         case .gap: return "gap"
         case .action: return "action"
         case .tamper: return "tamper"
+        case .dns: return "dns"
         }
     }
 
@@ -79,6 +95,7 @@ extension EventRow {
         case .file(let e): return e.op.description
         case .action(let e): return e.action.description
         case .tamper(let e): return e.kind.description
+        case .dns(let e): return e.direction == .query ? "dns-query" : "dns-answer"
         case .gap: return "gap"
         }
     }

@@ -29,7 +29,7 @@ struct EventsCommand: ParsableCommand {
     @Option(name: .long, help: "Only events of this process id.")
     var pid: UInt32?
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated kinds: exec, fork, exit, process, connect, file, gap.",
+    @Option(name: .long, help: ArgumentHelp("Comma-separated kinds: exec, fork, exit, process, connect, dns, file, tamper, action, gap.",
                                             valueName: "list"))
     var kind: String?
 

@@ -16,6 +16,7 @@ struct WatchCommand: ParsableCommand {
               sudo mamori watch --json | jq 'select(.event.action == "connect")'
               sudo mamori watch --json --schema ocsf | jq 'select(.class_uid == 4001)'
               sudo mamori watch --kind exec,connect --comm curl
+              sudo mamori watch --json --kind dns,connect   # lookups, then destination.domain
               sudo mamori watch --pid 1234 --pid 1240
             Ctrl-C stops the sensor and detaches every hook.
             """)
@@ -26,7 +27,7 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("JSON schema with --json: ecs (default) or ocsf (OCSF 1.4).", valueName: "ecs|ocsf"))
     var schema: String = "ecs"
 
-    @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, file, gap.")
+    @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, dns, file, tamper, gap.")
     var kind: String?
 
     @Option(name: .long, help: "Only events of this process id (repeatable).")

@@ -7,6 +7,7 @@ import MamoriProcess
 /// writes. Runs on the thread that calls `process`; owns the table alone.
 struct WatchWorker {
     let table: ProcessTable
+    let names = DomainNameCache()
     let filter: EventFilter
     let json: Bool
     var encoder: EventLineEncoder
@@ -24,7 +25,8 @@ struct WatchWorker {
     }
 
     mutating func process(_ batch: [SensorEvent]) {
-        for event in batch {
+        for var event in batch {
+            names.apply(&event)
             table.apply(event)
             guard filter.matches(event) else { continue }
             let process = table.record(for: event.header.processKey) ?? table.lookup(pid: event.header.tgid)

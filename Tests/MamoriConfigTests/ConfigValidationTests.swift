@@ -15,6 +15,18 @@ import Testing
         #expect(errors("control:\n  read_group: ops\n") == [])
     }
 
+    /// detection.local_networks: each entry an address or CIDR, reported at its line and column.
+    @Test func localNetworksAreCheckedPerEntry() throws {
+        let bad = errors("detection:\n  local_networks:\n    - 10.0.0.0/8\n    - 10.0.0.0/33\n    - /srv\n    - lab\n")
+        #expect(bad == [
+            "t.yaml:4:7: detection.local_networks: '10.0.0.0/33': prefix length must be 0-32",
+        ], "\(bad)")
+        #expect(errors("detection:\n  local_networks: [/srv]\n").first?.contains("expected an IP address or CIDR") == true)
+        #expect(errors("detection:\n  local_networks: lab\n").first?.hasPrefix("t.yaml:2:19: detection.local_networks:") == true)
+        let good = try ConfigLoader.parse(yaml: "detection:\n  local_networks: [127.0.0.0/8, 10.0.0.0/8, 'fd00::/8']\n", file: "t.yaml").get()
+        #expect(good.detection.localNetworks == ["127.0.0.0/8", "10.0.0.0/8", "fd00::/8"])
+    }
+
     @Test func unknownKeySuggestsTheClosestKnownOne() {
         #expect(errors("sensor:\n  file_event: false\n") == ["t.yaml:2:3: sensor.file_event: unknown key (did you mean 'sensor.file_events'?)"])
         #expect(errors("file_events: false\n") == ["t.yaml:1:1: file_events: unknown key (did you mean 'sensor.file_events'?)"])

@@ -140,9 +140,10 @@ struct ProcessDecodeTests {
     }
 
     @Test func gap() throws {
-        let bytes = RecordBuilder.gap(header: header, lane: 1, cpu: 5, lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0])
-        let expected = GapEvent(header: expectedHeader(.gap, size: 112), lane: 1, cpu: 5,
-                                lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0])
+        // One counter per kind below MAMORI_KIND_COUNT (11 with kind 10, dns).
+        let bytes = RecordBuilder.gap(header: header, lane: 1, cpu: 5, lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0, 0, 0])
+        let expected = GapEvent(header: expectedHeader(.gap, size: MemoryLayout<mamori_gap>.size), lane: 1, cpu: 5,
+                                lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0, 0, 0])
         let event = try decodeOne(bytes)
         #expect(event == .gap(expected))
         #expect(event.subject == nil)

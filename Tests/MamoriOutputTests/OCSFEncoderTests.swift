@@ -48,7 +48,48 @@ import Testing
             .tamper(TamperEvent(header: Fixture.header(.tamper), subject: Fixture.subject(comm: "kill"), kind: .signal,
                                 value: 9, targetTgid: 555, targetPid: 556, code: 0, result: 0, objectId: 0)),
             .gap(GapEvent(header: Fixture.header(.gap), lane: 1, cpu: 3, lost: [0, 2, 0, 0, 0, 40, 0])),
+            .dns(dnsEvent(.query)),
+            .dns(dnsEvent(.answer)),
+            .dns(dnsEvent(.answer, rcode: 3, answers: [])),
+            .dns(dnsEvent(.query, parsed: false)),
         ]
+    }
+
+    /// A DNS query or answer for c2.example.test (answer: CNAME + A 10.0.0.9).
+    static func dnsEvent(_ direction: DNSDirection, rcode: UInt8 = 0, answers: [DNSAnswer]? = nil,
+                         parsed: Bool = true) -> DNSEvent {
+        let a = answers ?? [
+            DNSAnswer(name: "c2.example.test", type: 5, recordClass: 1, ttl: 300, address: nil,
+                      target: "edge.example.test", dataLength: 19),
+            DNSAnswer(name: "edge.example.test", type: 1, recordClass: 1, ttl: 60,
+                      address: Fixture.v4(10, 0, 0, 9), target: nil, dataLength: 4),
+        ]
+        let isAnswer = direction == .answer
+        let m = DNSMessage(id: 0x4d4d, isResponse: isAnswer, opcode: 0, responseCode: rcode,
+                           headerFlags: isAnswer ? 0x8180 : 0x0100, questionCount: 1,
+                           answerCount: UInt16(isAnswer ? a.count : 0), questionName: "c2.example.test",
+                           questionType: 1, questionClass: 1, answers: isAnswer ? a : [], answersIncomplete: false)
+        return DNSEvent(header: Fixture.header(.dns), subject: Fixture.subject(comm: "curl"), direction: direction,
+                        proto: 17, family: .inet, source: Fixture.v4(127, 0, 0, 1), sourcePort: 40_001,
+                        destination: Fixture.v4(10, 0, 0, 53), destinationPort: 53, socketCookie: 9,
+                        attribution: isAnswer ? .socket : .sender, wireLength: 80, truncated: false,
+                        message: parsed ? m : nil, decodeError: parsed ? nil : .truncatedHeader(length: 7))
+    }
+
+    @Test func dnsIsDNSActivityWithQueryAndAnswers() throws {
+        var encoder = Self.encoder()
+        let q = try ParsedLine(encoder.encodeLine(.dns(Self.dnsEvent(.query)))).object
+        #expect(q["class_uid"] as? Int == 4003)
+        #expect(q["activity_id"] as? Int == 1)
+        #expect((q["query"] as? [String: Any])?["hostname"] as? String == "c2.example.test")
+        #expect((q["dst_endpoint"] as? [String: Any])?["port"] as? Int == 53)
+        let r = try ParsedLine(encoder.encodeLine(.dns(Self.dnsEvent(.answer)))).object
+        #expect(r["activity_id"] as? Int == 2)
+        #expect(r["rcode_id"] as? Int == 0)
+        let answers = try #require(r["answers"] as? [[String: Any]])
+        #expect(answers.map { $0["rdata"] as? String } == ["edge.example.test", "10.0.0.9"])
+        let nx = try ParsedLine(encoder.encodeLine(.dns(Self.dnsEvent(.answer, rcode: 3, answers: [])))).object
+        #expect(nx["rcode_id"] as? Int == 3 && nx["status_id"] as? Int == 2)
     }
 
     @Test func everyEventAndAlertValidatesAgainstTheOCSFSchema() throws {

@@ -39,7 +39,9 @@ enum Pack {
     /// A fresh engine (no threshold or sequence state) over the whole pack.
     static func engine() -> DetectionEngine {
         // The default stdio reader is the agent's own (`StdioKinds.fromSensor`, from ExecEvent.stdio).
-        DetectionEngine(rules: report.ruleSet, configuration: .init(userNames: users))
+        // The fixtures' host resolves through 10.0.0.2 (DnsServerIsConfigured).
+        DetectionEngine(rules: report.ruleSet, configuration: .init(
+            userNames: users, resolvers: ResolverList(resolvConf: "nameserver 10.0.0.2\n")))
     }
 
     /// Runs the steps through a fresh engine; returns the slugs of every rule that fired, in order.
@@ -214,6 +216,21 @@ struct Actor: Sendable {
                                           family: destination.family, proto: proto, socketType: proto == 6 ? 1 : 2,
                                           result: result, source: source, sourcePort: 40_000, destination: destination,
                                           destinationPort: port)))
+    }
+
+    /// A DNS query this actor sent (`type` 1 = A, 16 = TXT) to `server`, as the packet-path
+    /// hook reports it.
+    func dns(_ name: String, type: UInt16 = 1, server: String = "10.0.0.2", at seconds: Double = 100) -> Step {
+        let destination = Actor.ip(server)
+        let source = destination.family == .inet ? Actor.ip("10.0.0.5") : Actor.ip("fd00::5")
+        let message = DNSMessage(id: 0x1234, isResponse: false, opcode: 0, responseCode: 0, headerFlags: 0x0100,
+                                 questionCount: 1, answerCount: 0, questionName: name.lowercased(),
+                                 questionType: type, questionClass: 1, answers: [], answersIncomplete: false)
+        return step(.dns(DNSEvent(header: header(kind: 10, at: seconds), subject: subject, direction: .query, proto: 17,
+                                  family: destination.family, source: source, sourcePort: 40_000,
+                                  destination: destination, destinationPort: 53, socketCookie: 7,
+                                  attribution: .sender, wireLength: 64, truncated: false, message: message,
+                                  decodeError: nil)))
     }
 
     /// Something this actor aimed at the agent (pid 555): `value` is the signal, ptrace request

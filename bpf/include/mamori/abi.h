@@ -43,7 +43,9 @@ enum mamori_kind {
 	MAMORI_KIND_GAP = 6,     /* struct mamori_gap: records were lost before this point */
 	MAMORI_KIND_ACTION = 7,  /* struct mamori_action: the kernel enforced (or would have) */
 	MAMORI_KIND_TAMPER = 8,  /* struct mamori_tamper: something aimed at the agent itself */
-	MAMORI_KIND_COUNT = 9,   /* one past the last kind; sizes the drop counters */
+	/* 9: MAMORI_KIND_ACTIVITY (added by another branch; the lead reconciles). */
+	MAMORI_KIND_DNS = 10,    /* struct mamori_dns: a DNS message seen on the packet path */
+	MAMORI_KIND_COUNT = 11,  /* one past the last kind; sizes the drop counters */
 };
 
 /* Ring buffers ("lanes"). A file storm can never push out a process or network record. */
@@ -220,6 +222,49 @@ struct mamori_gap {
 	__u64 lost[MAMORI_KIND_COUNT];
 };
 
+/* ------------------------------------------------------------------------------------------
+ * DNS (bpf/dns.bpf.c): client-side DNS messages on the packet path (cgroup skb at the root).
+ * ------------------------------------------------------------------------------------------ */
+
+/* Bytes of the DNS message copied into a record (the rest is counted in wire_len). */
+#define MAMORI_DNS_DATA_MAX 512
+
+/* mamori_dns.direction */
+#define MAMORI_DNS_EGRESS  1 /* a query leaving a socket (destination port 53) */
+#define MAMORI_DNS_INGRESS 2 /* an answer arriving at a socket (source port 53) */
+
+/* mamori_dns.flags */
+#define MAMORI_DNS_TRUNCATED    (1u << 0) /* wire_len > data_len: only a prefix was copied */
+#define MAMORI_DNS_OWNER_SENDER (1u << 1) /* owner = the task that ran the send (UDP egress) */
+#define MAMORI_DNS_OWNER_SOCKET (1u << 2) /* owner = the task recorded on the socket by its last
+					   * query (answers; TCP retransmits) */
+/* Neither OWNER bit: no owner known (an answer to a socket never seen sending a query). */
+
+/*
+ * One DNS message of a client socket: a query it sent (egress, dport 53) or an answer it
+ * received (ingress, sport 53), UDP or TCP, on any interface including loopback. The header
+ * and subject are the socket's owner (see the OWNER flags; all zero when unknown). Addresses
+ * in network byte order (IPv4 in the first 4 bytes), saddr/sport the local end, daddr/dport
+ * the remote end. Variable data: the first data_len bytes of the DNS message (after TCP's
+ * two-byte length prefix); userspace parses it with strict bounds.
+ */
+struct mamori_dns {
+	struct mamori_header hdr;
+	struct mamori_subject subj;
+	__u64 sock_cookie;      /* bpf_get_socket_cookie: pairs queries and answers of one socket */
+	__u16 family;           /* AF_INET (2) or AF_INET6 (10) */
+	__u8 direction;         /* MAMORI_DNS_EGRESS / MAMORI_DNS_INGRESS */
+	__u8 protocol;          /* IPPROTO_UDP (17) or IPPROTO_TCP (6) */
+	__u16 sport;            /* host byte order, local end */
+	__u16 dport;            /* host byte order, remote end */
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u32 flags;            /* MAMORI_DNS_* */
+	__u16 wire_len;         /* DNS message bytes on the wire (UDP payload; TCP length prefix) */
+	__u16 data_len;         /* bytes following this struct, <= MAMORI_DNS_DATA_MAX */
+	/* __u8 data[]; */
+};
+
 /* Value of the single-entry `mamori_config` array map; userspace may rewrite it at any time. */
 struct mamori_config {
 	__u32 self_tgid;        /* the agent: never reported */
@@ -354,7 +399,8 @@ _Static_assert(sizeof(struct mamori_fork) == 88, "mamori_fork layout");
 _Static_assert(sizeof(struct mamori_exit) == 80, "mamori_exit layout");
 _Static_assert(sizeof(struct mamori_net) == 120, "mamori_net layout");
 _Static_assert(sizeof(struct mamori_file) == 120, "mamori_file layout");
-_Static_assert(sizeof(struct mamori_gap) == 112, "mamori_gap layout");
+_Static_assert(sizeof(struct mamori_gap) == 128, "mamori_gap layout");
+_Static_assert(sizeof(struct mamori_dns) == 128, "mamori_dns layout");
 _Static_assert(sizeof(struct mamori_config) == 56, "mamori_config layout");
 _Static_assert(sizeof(struct mamori_obj_key) == 8, "mamori_obj_key layout");
 _Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout");
