@@ -61,7 +61,16 @@ $(GEN)/floor.skel.h: $(BUILD)/floor.o
 	@mkdir -p $(GEN)
 	$(BPFTOOL) gen skeleton $< name mamori_floor > $@.tmp && mv $@.tmp $@
 
-bpf: deps $(GEN)/mamori.skel.h $(GEN)/floor.skel.h
+# Socket destroyer for isolation (iter/tcp, iter/udp + bpf_sock_destroy, 6.5+): its own object,
+# so a kernel without the kfunc fails only this load (bpf/sock_destroy.bpf.c).
+$(BUILD)/sockdestroy.o: $(BUILD)/sock_destroy.bpf.o
+	$(BPFTOOL) gen object $@ $<
+
+$(GEN)/sockdestroy.skel.h: $(BUILD)/sockdestroy.o
+	@mkdir -p $(GEN)
+	$(BPFTOOL) gen skeleton $< name mamori_sockdestroy > $@.tmp && mv $@.tmp $@
+
+bpf: deps $(GEN)/mamori.skel.h $(GEN)/floor.skel.h $(GEN)/sockdestroy.skel.h
 
 build: bpf
 	$(SWIFT) build -c release $(SWIFT_FLAGS)
@@ -315,4 +324,4 @@ fuzz-seeds: fuzz-build
 	@cp dist/config.yaml fuzz/corpus/FuzzConfigLoader/dist-config.yaml
 
 clean:
-	rm -rf build $(GEN)/mamori.skel.h $(GEN)/floor.skel.h .build $(STATIC_DIR)
+	rm -rf build $(GEN)/mamori.skel.h $(GEN)/floor.skel.h $(GEN)/sockdestroy.skel.h .build $(STATIC_DIR)

@@ -88,7 +88,7 @@ int BPF_PROG(mamori_tamper_signal, int sig, struct kernel_siginfo *info, struct 
 	if (sig == TAMPER_SIGCHLD || sig == TAMPER_SIGURG || sig == TAMPER_SIGWINCH)
 		return 0;
 	sender = bpf_get_current_pid_tgid() >> 32;
-	if (sender == cfg->self_tgid && !tamper_signal_is_fatal(sig))
+	if (mamori_is_agent(cfg, sender) && !tamper_signal_is_fatal(sig))
 		return 0; /* the agent signalling itself (timers, SIGPIPE, thread wakeups) */
 
 	t.op = MAMORI_TAMPER_SIGNAL;
@@ -242,7 +242,7 @@ int mamori_tamper_bpf(struct trace_event_raw_sys_enter *ctx)
 	int cmd = (int)ctx->args[0];
 	__u32 link_fd = 0;
 
-	if (!cfg || cfg->self_tgid == 0 || (bpf_get_current_pid_tgid() >> 32) == cfg->self_tgid)
+	if (!cfg || cfg->self_tgid == 0 || mamori_is_agent(cfg, bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	if (tamper_bpf_objects(cfg, cmd, (void *)ctx->args[1]))
 		return 0;

@@ -29,6 +29,10 @@ public final class ConfigGuard: Sendable {
         public var changes: [String] {
             var out: [String] = []
             if found.self_tgid != intended.self_tgid { out.append("self_tgid \(found.self_tgid)→\(intended.self_tgid)") }
+            if found.self_exe_ino != intended.self_exe_ino || found.self_exe_dev != intended.self_exe_dev
+                || found.self_uid != intended.self_uid {
+                out.append("agent identity (exe \(found.self_exe_dev):\(found.self_exe_ino) uid \(found.self_uid))")
+            }
             if found.flags != intended.flags { out.append("flags 0x\(String(found.flags, radix: 16))→0x\(String(intended.flags, radix: 16))") }
             if found.host_level != intended.host_level { out.append("host_level \(found.host_level)→\(intended.host_level)") }
             if found.wake_bytes != intended.wake_bytes || found.wake_delay_ns != intended.wake_delay_ns {

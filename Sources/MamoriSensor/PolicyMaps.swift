@@ -27,8 +27,13 @@ public struct PolicyMaps: Sendable {
     let isolationDropsFD: Int32
     /// The mechanism the loader chose (sets MAMORI_CFG_LSM_EXEC).
     public let mechanism: PreventionMechanism
+    /// Aborts the sockets of isolated scopes after each apply; nil where the kernel lacks
+    /// `bpf_sock_destroy` (isolation then only starves them, `SocketDestroyer.unavailable`).
+    public let socketDestroyer: SocketDestroyer?
 
-    init(object: OpaquePointer?, mechanism: PreventionMechanism, configGuard: ConfigGuard) throws(SensorError) {
+    init(object: OpaquePointer?, mechanism: PreventionMechanism, configGuard: ConfigGuard,
+         socketDestroyer: SocketDestroyer? = nil) throws(SensorError) {
+        self.socketDestroyer = socketDestroyer
         func fd(_ name: String) throws(SensorError) -> Int32 { try SensorMaps.mapFD(object, name) }
         self.configGuard = configGuard
         execFD = try fd("mamori_exec_policy")
@@ -70,6 +75,10 @@ public struct PolicyMaps: Sendable {
                     throw .mapWrite(map: t.name, errno: errno)
                 }
             }
+        }
+        // With the skb programs already dropping the scope's packets, abort what is open.
+        if let socketDestroyer, policy.scopes.contains(where: \.isolated) {
+            socketDestroyer.destroyRecordingErrors(isolatedIn: policy)
         }
     }
 

@@ -46,6 +46,9 @@ public struct SensorMaps: Sendable {
     public func writeConfig(options: SensorOptions, selfTgid: UInt32) throws(SensorError) {
         var cfg = mamori_config()
         cfg.self_tgid = selfTgid
+        if let identity = Self.agentIdentity(tgid: selfTgid) {
+            (cfg.self_exe_dev, cfg.self_exe_ino, cfg.self_uid) = identity
+        }
         var flags: UInt32 = 0
         if options.fileEvents { flags |= UInt32(MAMORI_CFG_FILE_EVENTS) }
         if options.networkEvents { flags |= UInt32(MAMORI_CFG_NET_EVENTS) }
@@ -59,6 +62,20 @@ public struct SensorMaps: Sendable {
         cfg.wake_delay_ns = (options.wakeDelayNs.priority, options.wakeDelayNs.bulk)
         cfg.udp_flow_ttl_ns = options.udpFlowTTLNs
         try configGuard.write(cfg)
+    }
+
+    /// The executable (kernel dev_t, inode) and uid of process `tgid`, which the kernel checks
+    /// with the tgid before it treats a task as the agent (`mamori_is_agent`). Nil for tgid 0 or
+    /// a process that is gone: the kernel then treats nobody as the agent.
+    static func agentIdentity(tgid: UInt32) -> (dev: UInt32, ino: UInt64, uid: UInt32)? {
+        guard tgid != 0 else { return nil }
+        var exe = stat()
+        var proc = stat()
+        guard stat("/proc/\(tgid)/exe", &exe) == 0, stat("/proc/\(tgid)", &proc) == 0 else { return nil }
+        // The kernel compares current_uid() (real uid); /proc/<pid> is owned by the euid, so
+        // the test process and the agent (real = effective) read their own uid directly.
+        let uid = tgid == UInt32(getpid()) ? getuid() : proc.st_uid
+        return (KernelDevice.encode(exe.st_dev), UInt64(exe.st_ino), uid)
     }
 
     /// Report read-only opens of this file (`children == false`) or of any file directly in

@@ -61,7 +61,8 @@ public final class SensorProgram {
         do {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)
-            policy = try PolicyMaps(object: obj, mechanism: mechanism, configGuard: maps.configGuard)
+            policy = try PolicyMaps(object: obj, mechanism: mechanism, configGuard: maps.configGuard,
+                                    socketDestroyer: SocketDestroyer.load())
             // A taken-over policy stays in force until the caller applies its own.
             if reusedMaps.isEmpty { try policy.apply(KernelPolicy()) }
             try pins?.pinMaps(in: obj, except: reusedMaps)

@@ -94,6 +94,11 @@ struct ResilienceTests {
         #expect(stored < processed, "rows \(stored) < events \(processed): the full disk lost events, the agent went on")
         if let unstored = counters?["unstored"] { #expect(unstored > 0) }
         #expect(sqlite(agent.dbPath, "PRAGMA integrity_check") == "ok", "a full disk never corrupts the store")
+        // What the full disk cost is an alert, not only a counter (issue 13.12).
+        let alertText = (try? String(contentsOfFile: agent.alertsPath, encoding: .utf8)) ?? ""
+        let loss = alertText.split(separator: "\n").filter { $0.contains("\"mamori.loss\"") }
+        #expect(!loss.isEmpty && loss.contains { $0.contains("disk_full") || $0.contains("store_") },
+                "a mamori.loss alert names the store's loss; alerts:\n\(loss)")
     }
 
     @Test("event flood: bounded memory, no crash, drop counters move")

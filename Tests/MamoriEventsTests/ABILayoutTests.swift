@@ -15,7 +15,7 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_net>.size == 120)
         #expect(MemoryLayout<mamori_file>.size == 120)
         #expect(MemoryLayout<mamori_gap>.size == 128)
-        #expect(MemoryLayout<mamori_config>.size == 56)
+        #expect(MemoryLayout<mamori_config>.size == 72)
         #expect(MemoryLayout<mamori_watch_key>.size == 16)
         #expect(MemoryLayout<mamori_action>.size == 128)
         #expect(MemoryLayout<mamori_inode_key>.size == 16)
@@ -91,6 +91,8 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_config>.offset(of: \.udp_flow_ttl_ns) == 40)
         #expect(MemoryLayout<mamori_watch_key>.offset(of: \.ino) == 8)
         #expect(MemoryLayout<mamori_config>.offset(of: \.host_level) == 48)
+        #expect(MemoryLayout<mamori_config>.offset(of: \.self_exe_ino) == 56)
+        #expect(MemoryLayout<mamori_config>.offset(of: \.self_uid) == 68)
     }
 
     @Test func preventionOffsets() {

@@ -34,7 +34,7 @@ struct ConfigTamperTests {
         #expect(mapId != 0)
 
         // self_tgid := 4242, everything else zero (hooks and enforcement off).
-        let forged: [String] = [0x92, 0x10, 0, 0].map { String($0) } + Array(repeating: "0", count: 52)
+        let forged: [String] = [0x92, 0x10, 0, 0].map { String($0) } + Array(repeating: "0", count: MemoryLayout<mamori_config>.size - 4)
         let writer = try runProcess(Self.bpftool, ["map", "update", "id", "\(mapId)", "key", "0", "0", "0", "0", "value"] + forged)
         #expect(writer.status == 0, "bpftool map update failed")
         #expect(maps.configGuard.readKernel().self_tgid == 4242, "the write reached the kernel")

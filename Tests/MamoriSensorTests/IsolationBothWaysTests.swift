@@ -11,7 +11,8 @@ import Testing
 /// network namespace the test creates (10.213.7.1 on its own lo: the address is not a loopback
 /// address, which isolation keeps open) and a cgroup it creates; a process outside that
 /// cgroup talks to the same server throughout. The namespace, the cgroup and the policy are
-/// removed at the end, also on failure.
+/// removed at the end, also on failure. The socket destroyer is switched off here, so this is
+/// the fallback every kernel gets.
 extension SensorIntegration {
 @Suite("prevention: isolation both ways")
 struct IsolationBothWaysTests {
@@ -67,7 +68,11 @@ struct IsolationBothWaysTests {
         let dir = try makeTempDir("iso")
         let cg = try TestCgroup()
         var children: [Process] = []
+        // The skb layer alone (what a kernel without bpf_sock_destroy gets): the destroyer
+        // would abort the session and close the listener first (SocketDestroyTests).
+        program.policy.socketDestroyer?.setEnabled(false)
         defer {
+            program.policy.socketDestroyer?.setEnabled(true)
             try? program.policy.apply(KernelPolicy())
             for p in children where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
             _ = try? runProcess("/usr/sbin/ip", ["netns", "del", ns])

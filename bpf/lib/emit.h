@@ -6,6 +6,7 @@
 #ifndef MAMORI_EMIT_H
 #define MAMORI_EMIT_H
 #include "maps.h"
+#include "task.h"
 
 MAMORI_ALWAYS struct mamori_config *mamori_config(void)
 {
@@ -13,10 +14,32 @@ MAMORI_ALWAYS struct mamori_config *mamori_config(void)
 	return bpf_map_lookup_elem(&mamori_config_map, &zero);
 }
 
+/*
+ * True when the current task is the agent: its tgid is self_tgid AND it runs the agent's
+ * executable (dev/inode of mm->exe_file) AND its uid is the agent's. The tgid alone is a number
+ * anyone with the map can write and any process can inherit after the agent exits (pinned
+ * maps under fail_mode closed outlive it); the executable and uid are what an unprivileged
+ * process cannot take. The extra reads happen only for the one tgid that matches.
+ */
+MAMORI_ALWAYS bool mamori_is_agent(struct mamori_config *cfg, __u32 tgid)
+{
+	if (tgid == 0 || tgid != cfg->self_tgid || cfg->self_exe_ino == 0)
+		return false;
+	if ((__u32)bpf_get_current_uid_gid() != cfg->self_uid)
+		return false;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	if (!exe)
+		return false;
+	struct inode *inode = BPF_CORE_READ(exe, f_inode);
+	return BPF_CORE_READ(inode, i_ino) == cfg->self_exe_ino &&
+	       mamori_inode_dev(inode) == cfg->self_exe_dev;
+}
+
 /* True when the current process must not be reported (the agent, or a muted tgid). */
 MAMORI_ALWAYS bool mamori_is_muted(struct mamori_config *cfg, __u32 tgid)
 {
-	if (tgid == cfg->self_tgid)
+	if (mamori_is_agent(cfg, tgid))
 		return true;
 	return bpf_map_lookup_elem(&mamori_muted, &tgid) != NULL;
 }

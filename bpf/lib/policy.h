@@ -34,7 +34,7 @@ struct mamori_eff_scope {
 MAMORI_ALWAYS bool mamori_untouchable(struct mamori_config *cfg, struct task_struct *task)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	if (tgid == cfg->self_tgid || tgid == 1)
+	if (tgid == 1 || mamori_is_agent(cfg, tgid))
 		return true;
 	return (BPF_CORE_READ(task, flags) & MAMORI_PF_KTHREAD) != 0;
 }

@@ -36,6 +36,28 @@ int mamori_floor_load(struct mamori_floor *skel);
 void mamori_floor_destroy(struct mamori_floor *skel);
 
 /*
+ * The isolation socket destroyer (bpf/sock_destroy.bpf.c, generated/sockdestroy.skel.h):
+ * iter/tcp + iter/udp programs that call bpf_sock_destroy() (6.5+) on the sockets of one
+ * cgroup subtree. open_load returns NULL with errno set when the skeleton is missing or the
+ * kernel refuses it (no kfunc): the caller then keeps starving sockets instead.
+ * run: destroy the non-loopback sockets of cgroup `cgid` and below whose peer is in none of
+ * the `count` kept networks (`addrs` 16 bytes each, IPv4 mapped; `prefixes` = length over 128 bits + 1),
+ * except below the `exempt_count` cgroups in `exempt` (protected scopes); at most 16 of each.
+ * A socket iterator sees one network namespace: the caller's, then each of `netns_fds`
+ * (open /proc/<pid>/ns/net descriptors; one that cannot be joined is skipped);
+ * 0 or -errno, *destroyed = sockets destroyed by this run, *examined = sockets visited.
+ */
+struct mamori_sockdestroy;
+int mamori_sockdestroy_embedded(void);
+struct mamori_sockdestroy *mamori_sockdestroy_open_load(void);
+int mamori_sockdestroy_run(struct mamori_sockdestroy *skel, unsigned long long cgid,
+                           const unsigned char *addrs, const unsigned int *prefixes, int count,
+                           const unsigned long long *exempt, int exempt_count,
+                           const int *netns_fds, int netns_count,
+                           unsigned long long *destroyed, unsigned long long *examined);
+void mamori_sockdestroy_destroy(struct mamori_sockdestroy *skel);
+
+/*
  * libbpf's messages (verifier logs included) are captured into a bounded in-memory buffer so
  * that a load error can carry them; with echo != 0 they are also written to stderr.
  */

@@ -277,6 +277,12 @@ struct mamori_config {
 	__u8 host_level;        /* prevention level of tasks without a scope override */
 	__u8 _pad0[3];
 	__u32 _pad1;
+	/* Who the agent is besides its tgid: the executable it runs (dev/inode, kernel dev_t) and
+	 * its uid. A task is the agent only when all match (mamori_is_agent), so a tgid written
+	 * into self_tgid, or the agent's pid reused after it died, mutes or exempts nobody. */
+	__u64 self_exe_ino;
+	__u32 self_exe_dev;
+	__u32 self_uid;
 };
 
 #define MAMORI_CFG_FILE_EVENTS   (1u << 0) /* emit file records */
@@ -401,7 +407,7 @@ _Static_assert(sizeof(struct mamori_net) == 120, "mamori_net layout");
 _Static_assert(sizeof(struct mamori_file) == 120, "mamori_file layout");
 _Static_assert(sizeof(struct mamori_gap) == 128, "mamori_gap layout");
 _Static_assert(sizeof(struct mamori_dns) == 128, "mamori_dns layout");
-_Static_assert(sizeof(struct mamori_config) == 56, "mamori_config layout");
+_Static_assert(sizeof(struct mamori_config) == 72, "mamori_config layout");
 _Static_assert(sizeof(struct mamori_obj_key) == 8, "mamori_obj_key layout");
 _Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout");
 _Static_assert(sizeof(struct mamori_watch_devs) == 72, "mamori_watch_devs layout");
