@@ -28,6 +28,15 @@ public struct Socket: Sendable, Hashable {
         return Socket(rawValue: fd)
     }
 
+    /// Two connected unix stream sockets (socketpair(2)), close-on-exec.
+    public static func pair(nonBlocking: Bool = false) throws(IOFailure) -> (Socket, Socket) {
+        var fds: [Int32] = [-1, -1]
+        var type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        if nonBlocking { type |= Int32(SOCK_NONBLOCK.rawValue) }
+        guard socketpair(AF_UNIX, type, 0, &fds) == 0 else { throw .system(.current) }
+        return (Socket(rawValue: fds[0]), Socket(rawValue: fds[1]))
+    }
+
     /// A connected socket to `address`, or the reason there is none by `deadline`.
     /// The socket keeps the blocking mode asked for; `kind` must match how `address` was resolved.
     public static func connected(to address: SocketAddress, _ kind: Kind = .stream, nonBlocking: Bool = false,
