@@ -21,7 +21,7 @@ APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config
 SWIFT_FLAGS ?=
 
 .PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench eval clean fuzz fuzz-build fuzz-seeds \
-        static install install-files uninstall bench-deps verify-unit deb package-check install-check
+        static install install-files uninstall bench-deps verify-unit deb package-check install-check link-check
 
 all: build
 
@@ -168,7 +168,7 @@ bench-deps:
 
 PEER ?= auditd
 bench: build mounts bench-deps build/mamori-workload build/mamori-true
-	.build/release/mamori bench $(if $(PEER),--peer $(PEER)) --workload-binary build/mamori-workload --true-binary build/mamori-true \
+	.build/release/mamori-bench $(if $(PEER),--peer $(PEER)) --workload-binary build/mamori-workload --true-binary build/mamori-true \
 	  --rules rules --sigma $(or $(SIGMA),../shared/sigma) --svg build/bench/overhead.svg $(BENCH_ARGS)
 
 # ---- Packaging (docs/service.md) -----------------------------------------------------------
@@ -183,6 +183,7 @@ LIBEXECDIR ?= $(PREFIX)/lib/mamori
 DESTDIR    ?=
 STATIC_DIR := .build-static
 STATIC_BIN := $(STATIC_DIR)/release/mamori
+STATIC_BENCH_BIN := $(STATIC_DIR)/release/mamori-bench
 DEB_ARCH   := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEB        := build/mamori_$(VERSION)_$(DEB_ARCH).deb
 DEB_DEPS   := libbpf1, libelf1, libsqlite3-0, zlib1g, libstdc++6, libgcc-s1
@@ -195,11 +196,22 @@ static: bpf
 	  echo "error: $(STATIC_BIN) still needs the Swift toolchain's runtime (above)"; exit 1; fi
 	@echo "built $(STATIC_BIN) (no Swift runtime dependency)"
 
+# The daemon binary carries none of the benchmark harness or its test support (issue 14):
+# no symbol of the MamoriBench or MamoriTestSupport modules in `mamori`; they are in mamori-bench.
+# `make link-check BIN=.build-static/release/mamori` checks another build (unstripped).
+link-check:
+	@bin=$(or $(BIN),.build/debug/mamori); bench=$$(dirname $$bin)/mamori-bench; \
+	 n=$$(nm $$bin | grep -cE '11MamoriBench|17MamoriTestSupport' || true); \
+	 if [ "$$n" != 0 ]; then echo "error: $$bin links $$n MamoriBench/MamoriTestSupport symbols"; exit 1; fi; \
+	 nm $$bench | grep -q '11MamoriBench' || { echo "error: $$bench has no MamoriBench symbols (check is blind)"; exit 1; }; \
+	 echo "link OK: $$bin has no MamoriBench/MamoriTestSupport symbols ($$bench has them)"
+
 # Files only (used by install and deb): binary, unit (ExecStart pointed at $(SBINDIR)),
 # default config only if absent, the rule pack, state and log directories.
 install-files: build/mamori-workload build/mamori-true
 	install -D -s -m 0755 $(or $(BIN),$(STATIC_BIN)) $(DESTDIR)$(SBINDIR)/mamori
 	# `mamori bench` helpers (found there by BenchCommand when not run from the source tree).
+	install -D -s -m 0755 $(or $(BENCH_BIN),$(STATIC_BENCH_BIN)) $(DESTDIR)$(LIBEXECDIR)/mamori-bench
 	install -D -m 0755 build/mamori-workload $(DESTDIR)$(LIBEXECDIR)/mamori-workload
 	install -D -m 0755 build/mamori-true $(DESTDIR)$(LIBEXECDIR)/mamori-true
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)

@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mamori", targets: ["mamori"]),
+        // The overhead benchmark, shipped beside the daemon under <prefix>/lib/mamori (`mamori bench` execs it).
+        .executable(name: "mamori-bench", targets: ["mamori-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C layer: libbpf, the shared ABI header, the generated skeleton, syscall shims.
@@ -32,6 +35,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Swift layers, lower never importing higher.
+        // The system layer on swift-system: descriptors, typed Errno, one socket type, deadlines.
+        .target(name: "MamoriSystem", dependencies: [
+            .product(name: "SystemPackage", package: "swift-system"),
+            .product(name: "Atomics", package: "swift-atomics"),
+        ]),
         .target(name: "MamoriEvents", dependencies: ["CMamoriABI"]),
         // Value types of what kernel enforcement enforces (KernelPolicy, the kernel dev_t), shared by
         // the prevention engine that compiles them and the sensor that writes them into BPF maps.
@@ -65,7 +73,7 @@ let package = Package(
             "MamoriEvents", "MamoriProcess", "MamoriStore", "MamoriDetection", "MamoriOutput",
         ]),
         // The local control channel (unix socket, JSON lines, peer-credential authorisation).
-        .target(name: "MamoriControl", dependencies: ["MamoriText"]),
+        .target(name: "MamoriControl", dependencies: ["MamoriText", "MamoriSystem"]),
         // /etc/mamori/config.yaml + drop-ins + -o overrides, validated with file:line:key.
         .target(name: "MamoriConfig", dependencies: [
             "MamoriText",
@@ -73,27 +81,33 @@ let package = Package(
         ]),
         // Exporters: syslog (RFC 5424), OTLP logs, Prometheus metrics, rotating JSON lines.
         .target(name: "MamoriExport", dependencies: [
+            "MamoriSystem",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "MamoriAgent", dependencies: [
             "MamoriSensor", "MamoriPolicy", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
             "MamoriTriage", "MamoriStore", "MamoriOutput", "CMamoriSys",
-            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline", "MamoriSystem",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriPolicy", "MamoriOutput",
-            "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent", "MamoriBench",
-            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline",
+            "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline", "MamoriSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MamoriTestSupport", dependencies: ["CMamoriABI", "MamoriEvents"]),
-        // Overhead and userspace-path benchmarks (`mamori bench`, docs/benchmarks.md).
+        // Overhead and userspace-path benchmarks (docs/benchmarks.md), in their own executable so
+        // the daemon links none of it (nor MamoriTestSupport's synthetic records).
         .target(name: "MamoriBench", dependencies: [
             "MamoriAgent", "MamoriSensor", "MamoriProcess", "MamoriEvents", "MamoriDetection", "MamoriTestSupport",
+        ]),
+        .executableTarget(name: "mamori-bench", dependencies: [
+            "MamoriBench", "MamoriSystem",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MamoriEventsTests", dependencies: ["MamoriEvents", "MamoriTestSupport", "CMamoriABI"]),
@@ -116,10 +130,11 @@ let package = Package(
             "MamoriBaseline", "MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriDetection", "MamoriOutput",
             "MamoriPrevention", "MamoriTestSupport",
         ]),
-        .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl"]),
+        .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl", "MamoriSystem"]),
         .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig"]),
         .testTarget(name: "MamoriTextTests", dependencies: ["MamoriText"]),
-        .testTarget(name: "MamoriExportTests", dependencies: ["MamoriExport"]),
+        .testTarget(name: "MamoriSystemTests", dependencies: ["MamoriSystem"]),
+        .testTarget(name: "MamoriExportTests", dependencies: ["MamoriExport", "MamoriSystem"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
             "MamoriSensor", "MamoriPolicy", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
         ]),

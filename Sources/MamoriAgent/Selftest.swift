@@ -1,4 +1,6 @@
+import Foundation
 import Glibc
+import MamoriSystem
 import MamoriTriage
 
 /// `mamori selftest`: harmless simulations of attacker techniques, run against the live sensor
@@ -139,49 +141,48 @@ public final class Selftest {
 }
 
 /// A tiny HTTP server on 127.0.0.1 that answers every request with a harmless shell script.
-final class LoopbackServer: @unchecked Sendable {
-    // SAFETY: `fd` is written once before the accept thread starts; `running` is only read there.
-    let fd: Int32
+/// Sendable: immutable after init; the accept thread owns the listener until `stop()`.
+final class LoopbackServer: Sendable {
+    let listener: Socket
     let port: UInt16
-    private var running = true
-    private var thread = pthread_t()
+    private let done = DispatchSemaphore(value: 0)
 
     init() {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        listen(fd, 8)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        self.fd = fd
-        self.port = UInt16(bigEndian: addr.sin_port)
-        let ctx = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { arg in
-            let server = Unmanaged<LoopbackServer>.fromOpaque(arg!).takeRetainedValue()
-            server.serve()
-            return nil
-        }, ctx)
+        let address = try! SocketAddress.resolve(host: "127.0.0.1", port: 0, datagram: false, numericOnly: true)[0]
+        let listener = try! Socket.open(family: AF_INET, .stream)
+        try? listener.bind(to: address)
+        try? listener.listen(backlog: 8)
+        self.listener = listener
+        self.port = (try? listener.localAddress().port) ?? 0
+        let done = self.done
+        let thread = Thread {
+            Self.serve(listener)
+            done.signal()
+        }
+        thread.name = "mamori-selftest-http"
+        thread.start()
     }
 
-    private func serve() {
+    private static func serve(_ listener: Socket) {
         let body = "#!/bin/sh\nexit 0\n"
-        let response = "HTTP/1.0 200 OK\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: text/plain\r\n\r\n" + body
+        let response = Array("HTTP/1.0 200 OK\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: text/plain\r\n\r\n\(body)".utf8)
+        var buf = [UInt8](repeating: 0, count: 2048)
         while true {
-            let c = accept(fd, nil, nil)
-            if c < 0 { return }
-            var buf = [UInt8](repeating: 0, count: 2048)
-            _ = read(c, &buf, buf.count)
-            _ = response.withCString { write(c, $0, strlen($0)) }
-            close(c)
+            guard let ready = try? Poll.wait([listener.descriptor], for: .readable, until: .never),
+                  ready.events.contains(.readable) else { return }
+            let accepted: Socket?
+            do { accepted = try listener.accept() } catch { return }  // shut down by stop()
+            guard let c = accepted else { continue }
+            _ = try? c.receive(into: &buf, deadline: .after(2))
+            try? c.sendAll(response, deadline: .after(2))
+            c.close()
         }
     }
 
     func stop() {
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
-        pthread_join(thread, nil)
+        listener.shutdown()
+        done.wait()
+        listener.close()
     }
 }
 

@@ -1,4 +1,5 @@
 import Glibc
+import MamoriSystem
 
 /// Speaks systemd's notification protocol (sd_notify) without libsystemd: one datagram of
 /// `KEY=VALUE` lines to the AF_UNIX socket named by `$NOTIFY_SOCKET` (a path, or an abstract
@@ -48,9 +49,7 @@ public struct SystemdNotifier: Sendable {
 
     /// RELOADING=1 with the CLOCK_MONOTONIC time systemd ≥ 253 wants; follow with `ready()`.
     @discardableResult public func reloading() -> Bool {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return send(["RELOADING=1", "MONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000)"])
+        send(["RELOADING=1", "MONOTONIC_USEC=\(MonotonicClock.nanoseconds() / 1_000)"])
     }
 
     @discardableResult public func status(_ text: String) -> Bool { send(["STATUS=" + text]) }
@@ -62,29 +61,10 @@ public struct SystemdNotifier: Sendable {
     /// they are replaced by spaces.
     @discardableResult public func send(_ assignments: [String]) -> Bool {
         let message = assignments.map { $0.replacing("\n", with: " ") }.joined(separator: "\n")
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        var pathBytes = Array(socketPath.utf8)
-        let abstract = pathBytes.first == UInt8(ascii: "@")
-        if abstract { pathBytes[0] = 0 }
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard pathBytes.count < capacity || (abstract && pathBytes.count <= capacity) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: pathBytes)
-        }
-        let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
-        // Abstract names are exactly their bytes; paths carry their terminating NUL.
-        let length = socklen_t(pathOffset + pathBytes.count + (abstract ? 0 : 1))
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        let sent = message.utf8CString.withUnsafeBufferPointer { text in
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, text.baseAddress, text.count - 1, Int32(MSG_NOSIGNAL), $0, length)
-                }
-            }
-        }
+        guard let address = SocketAddress.unix(socketPath, abstractPrefix: true),
+              let socket = try? Socket.open(family: AF_UNIX, .datagram) else { return false }
+        defer { socket.close() }
+        let sent = (try? socket.send(Array(message.utf8), to: address)) ?? -1
         return sent == message.utf8.count
     }
 }

@@ -3,7 +3,7 @@ import MamoriAgent
 import MamoriEvents
 import MamoriSensor
 
-/// The "sensor" mode's agent, run in a child process (`mamori bench --agent-child DIR`) so
+/// The "sensor" mode's agent, run in a child process (`mamori-bench --agent-child DIR`) so
 /// that its CPU time and peak RSS can be read from /proc/<pid> apart from the benchmark's own.
 ///
 /// It is the real agent: `Agent.start()` (rules from the rules directory, alert log and SQLite

@@ -5,7 +5,7 @@ import MamoriSensor
 
 /// The running agent child of the "sensor" mode, seen from the benchmark driver.
 ///
-/// Start spawns `<self> bench --agent-child DIR --rules R` and waits until the sensor is
+/// Start spawns `<self> --agent-child DIR --rules R` and waits until the sensor is
 /// attached; `stop()` (also from `deinit`) sends SIGTERM and waits, which detaches every hook
 /// in the child. Driver thread only.
 final class AgentHost {
@@ -19,7 +19,7 @@ final class AgentHost {
         counters = try SharedCounters(path: directory + "/counters", create: true)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = ["bench", "--agent-child", directory, "--rules", rulesDirectory] + (prevention ? ["--agent-child-prevention"] : [])
+        p.arguments = ["--agent-child", directory, "--rules", rulesDirectory] + (prevention ? ["--agent-child-prevention"] : [])
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
         if let log = FileHandle(forWritingAtPath: directory + "/agent.log") ?? {

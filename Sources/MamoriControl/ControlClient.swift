@@ -1,4 +1,5 @@
 import Glibc
+import MamoriSystem
 
 /// Why a control call did not produce an answer, each with the exit status the CLI uses.
 /// Sendable value.
@@ -65,7 +66,7 @@ public final class ControlClient {
     public let socketPath: String
     /// Seconds to wait for the connection and for each answer.
     public let timeout: Double
-    private var fd: Int32 = -1
+    private var socket: Socket?
     private var reader: LineReader?
 
     public init(socketPath: String, timeout: Double = 30) {
@@ -73,7 +74,7 @@ public final class ControlClient {
         self.timeout = timeout
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit { socket?.close() }
 
     /// Sends `request` and returns its reply (connecting first if needed).
     /// - Throws: `ControlClientError`; an agent error comes back as `.agent` (or `.denied`).
@@ -93,7 +94,7 @@ public final class ControlClient {
         while true {
             let reply: ControlReply
             do {
-                reply = try receive(deadline: .infinity)
+                reply = try receive(deadline: .never)
             } catch .connection(_, let message) where message == Self.closedMessage {
                 return
             }
@@ -104,8 +105,8 @@ public final class ControlClient {
 
     /// Closes the connection (also done on deinit).
     public func disconnect() {
-        if fd >= 0 { close(fd) }
-        fd = -1
+        socket?.close()
+        socket = nil
         reader = nil
     }
 
@@ -114,32 +115,30 @@ public final class ControlClient {
     private static let closedMessage = "the agent closed the connection"
 
     private func connectIfNeeded() throws(ControlClientError) {
-        guard fd < 0 else { return }
-        let socket: Int32
-        do { socket = try SocketIO.streamSocket() } catch {
-            throw .connection(path: socketPath, message: "cannot create a socket")
+        guard socket == nil else { return }
+        guard let address = SocketAddress.unix(socketPath) else {
+            throw .connection(path: socketPath, message: "socket path too long")
         }
+        let connected: Socket
         do {
-            try SocketIO.connect(socket, to: socketPath, timeout: timeout)
+            connected = try Socket.connected(to: address, nonBlocking: true, deadline: .after(timeout))
         } catch {
-            close(socket)
             switch error {
-            case .errno(ENOENT), .errno(ENOTDIR): throw .agentNotRunning(path: socketPath, detail: "no")
-            case .errno(ECONNREFUSED): throw .agentNotRunning(path: socketPath, detail: "nothing listens on")
-            case .errno(EACCES), .errno(EPERM): throw .denied(path: socketPath, message: "")
-            case .errno(ENAMETOOLONG): throw .connection(path: socketPath, message: "socket path too long")
-            case .errno(let code): throw .connection(path: socketPath, message: String(cString: strerror(code)))
+            case .system(.noSuchFileOrDirectory), .system(.notDirectory): throw .agentNotRunning(path: socketPath, detail: "no")
+            case .system(.connectionRefused): throw .agentNotRunning(path: socketPath, detail: "nothing listens on")
+            case .system(.permissionDenied), .system(.notPermitted): throw .denied(path: socketPath, message: "")
+            case .system(let code): throw .connection(path: socketPath, message: String(cString: strerror(code.rawValue)))
             case .timedOut: throw .timedOut(path: socketPath, seconds: timeout)
-            case .closed: throw .agentNotRunning(path: socketPath, detail: "nothing listens on")
             }
         }
-        fd = socket
-        reader = LineReader(fd: socket, maxLineBytes: 64 << 20)
+        socket = connected
+        reader = LineReader(socket: connected, maxLineBytes: 64 << 20)
     }
 
     private func send(_ request: ControlRequest) throws(ControlClientError) {
         do {
-            try SocketIO.writeLine(fd, ControlWire.encode(request), until: SocketIO.now() + timeout)
+            guard let socket else { throw IOFailure.system(.socketNotConnected) }
+            try socket.writeLine(ControlWire.encode(request), until: .after(timeout))
         } catch .timedOut {
             throw .timedOut(path: socketPath, seconds: timeout)
         } catch {
@@ -147,12 +146,12 @@ public final class ControlClient {
         }
     }
 
-    private func receive(deadline: Double? = nil) throws(ControlClientError) -> ControlReply {
+    private func receive(deadline: Deadline? = nil) throws(ControlClientError) -> ControlReply {
         guard var r = reader else { throw .connection(path: socketPath, message: "not connected") }
         defer { reader = r }
         let outcome: LineReader.Outcome
         do {
-            outcome = try r.next(until: deadline ?? SocketIO.now() + timeout)
+            outcome = try r.next(until: deadline ?? .after(timeout))
         } catch .timedOut {
             throw .timedOut(path: socketPath, seconds: timeout)
         } catch {

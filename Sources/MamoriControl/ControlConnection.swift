@@ -1,4 +1,4 @@
-import Glibc
+import MamoriSystem
 
 /// Serves one client connection: reads request lines, authorises, calls the handler, writes
 /// replies; or streams alerts after `alerts.follow`.
@@ -8,18 +8,18 @@ import Glibc
 /// `writeTimeout`. A malformed line gets `bad_request` and the connection stays usable; an
 /// oversized or late one gets `bad_request` and the connection closes. Runs on its own thread.
 struct ControlConnection {
-    let fd: Int32
+    let socket: Socket
     let server: ControlServer
 
     private var configuration: ControlServerConfiguration { server.configuration }
 
     func run() {
-        guard let peer = Peer.of(socket: fd) else { return }
-        var reader = LineReader(fd: fd, maxLineBytes: configuration.maxLineBytes)
+        guard let peer = Peer.of(socket: socket) else { return }
+        var reader = LineReader(socket: socket, maxLineBytes: configuration.maxLineBytes)
         while true {
             let outcome: LineReader.Outcome
             do {
-                outcome = try reader.next(until: SocketIO.now() + configuration.requestTimeout)
+                outcome = try reader.next(until: .after(configuration.requestTimeout))
             } catch .timedOut {
                 send(.failure(ControlError(.badRequest,
                     "no complete request line within \(Int(configuration.requestTimeout)) s: closing")))
@@ -67,7 +67,7 @@ struct ControlConnection {
         case .failure(let e): bytes = ControlWire.encode(e)
         }
         do {
-            try SocketIO.writeLine(fd, bytes, until: SocketIO.now() + configuration.writeTimeout)
+            try socket.writeLine(bytes, until: .after(configuration.writeTimeout))
             return true
         } catch {
             return false
@@ -98,12 +98,12 @@ struct ControlConnection {
     private func clientHasGone() -> Bool {
         var scratch = [UInt8](repeating: 0, count: 512)
         for _ in 0..<128 {  // at most 64 KiB per check, so a chatty follower cannot hold the thread
-            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-            if n > 0 { continue }
-            if n == 0 { return true }
-            let code = errno
-            if code == EINTR { continue }
-            return !(code == EAGAIN || code == EWOULDBLOCK)
+            do {
+                guard let n = try socket.receiveNow(into: &scratch) else { return false }
+                if n == 0 { return true }
+            } catch {
+                return true
+            }
         }
         return false
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MamoriSystem
 
 /// The agent's end of the control channel: a unix socket that answers newline-delimited JSON
 /// requests (docs/control.md).
@@ -10,7 +11,7 @@ import Glibc
 /// never occupies Swift's cooperative pool. `start`/`stop` from any one thread; `alerts.publish`
 /// from any thread.
 public final class ControlServer: @unchecked Sendable {
-    // SAFETY: `listenFD`, `wakePipe` and `socketIdentity` are written only by `start()` before
+    // SAFETY: `listener`, `wakePipe` and `socketIdentity` are written only by `start()` before
     // any thread is spawned and read-only afterwards; the mutable bookkeeping (`connections`,
     // `stopping`, `acceptRunning`) is only touched with `state` locked.
     public let configuration: ControlServerConfiguration
@@ -19,13 +20,13 @@ public final class ControlServer: @unchecked Sendable {
     let authorizer: ControlAuthorizer
     let handler: any ControlHandler
 
-    private var listenFD: Int32 = -1
-    private var wakePipe: (read: Int32, write: Int32) = (-1, -1)
+    private var listener = Socket(rawValue: -1)
+    private var wakePipe = (read: FileDescriptor(rawValue: -1), write: FileDescriptor(rawValue: -1))
     private var socketIdentity: (dev: UInt, ino: UInt)?
     private let state = NSCondition()
-    private var connections: Set<Int32> = []
+    private var connections: Set<Socket> = []
     /// The connections whose peer is not root (they may not take the slots kept for root).
-    private var nonRootConnections: Set<Int32> = []
+    private var nonRootConnections: Set<Socket> = []
     private var stopping = false
     private var acceptRunning = false
     private var started = false
@@ -47,29 +48,33 @@ public final class ControlServer: @unchecked Sendable {
         precondition(!started, "ControlServer.start() called twice")
         let path = configuration.socketPath
         try SocketFile.prepare(path)
-        let fd: Int32
-        do { fd = try SocketIO.streamSocket() } catch { throw SocketFile.failure("socket", path, error) }
-        guard let rc = SocketIO.withAddress(path, { bind(fd, $0, $1) }) else {
-            close(fd); throw .pathTooLong(path: path)
+        guard let address = SocketAddress.unix(path) else { throw .pathTooLong(path: path) }
+        let socket: Socket
+        do { socket = try Socket.open(family: AF_UNIX, .stream, nonBlocking: true) } catch {
+            throw SocketFile.failure("socket", path, error)
         }
-        if rc != 0 { let e = errno; close(fd); throw .system(call: "bind", path: path, message: String(cString: strerror(e))) }
+        do { try socket.bind(to: address) } catch {
+            socket.close(); throw SocketFile.failure("bind", path, error)
+        }
         do {
             try SocketFile.setOwnership(path, mode: configuration.socketMode, group: configuration.readGroup)
         } catch {
-            close(fd); unlink(path); throw error
+            socket.close(); unlink(path); throw error
         }
-        guard listen(fd, 64) == 0 else {
-            let e = errno; close(fd); unlink(path)
-            throw .system(call: "listen", path: path, message: String(cString: strerror(e)))
+        do { try socket.listen(backlog: 64) } catch {
+            socket.close(); unlink(path); throw SocketFile.failure("listen", path, error)
         }
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else {
-            let e = errno; close(fd); unlink(path)
-            throw .system(call: "pipe", path: path, message: String(cString: strerror(e)))
+        let pipe: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
+        do { pipe = try FileDescriptor.pipe() } catch {
+            socket.close(); unlink(path)
+            throw .system(call: "pipe", path: path, message: "\(error)")
         }
-        for end in fds { SocketIO.makeNonBlockingCloseOnExec(end) }
-        listenFD = fd
-        wakePipe = (fds[0], fds[1])
+        for end in [pipe.readEnd, pipe.writeEnd] {
+            try? Socket(end).setNonBlocking(true)
+            try? Socket(end).setCloseOnExec()
+        }
+        listener = socket
+        wakePipe = (pipe.readEnd, pipe.writeEnd)
         socketIdentity = SocketFile.identity(path)
         started = true
         acceptRunning = true
@@ -84,10 +89,9 @@ public final class ControlServer: @unchecked Sendable {
         state.lock()
         guard started, !stopping else { state.unlock(); return }
         stopping = true
-        for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
+        for connection in connections { connection.shutdown() }
         state.unlock()
-        var byte: UInt8 = 1
-        _ = write(wakePipe.write, &byte, 1)
+        try? wakePipe.write.writeAll([1])
         alerts.close()
         state.lock()
         let deadline = Date(timeIntervalSinceNow: 5)
@@ -95,9 +99,9 @@ public final class ControlServer: @unchecked Sendable {
             if !state.wait(until: deadline) { break }
         }
         state.unlock()
-        close(listenFD)
-        close(wakePipe.read)
-        close(wakePipe.write)
+        listener.close()
+        try? wakePipe.read.close()
+        try? wakePipe.write.close()
         if let id = socketIdentity, SocketFile.identity(configuration.socketPath).map({ $0 == id }) == true {
             unlink(configuration.socketPath)
         }
@@ -115,16 +119,10 @@ public final class ControlServer: @unchecked Sendable {
         defer {
             state.lock(); acceptRunning = false; state.broadcast(); state.unlock()
         }
-        var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0)]
         while true {
-            let rc = poll(&fds, 2, -1)
-            if rc < 0 { if errno == EINTR { continue }; return }
-            if fds[1].revents != 0 { return }
-            guard fds[0].revents & Int16(POLLIN) != 0 else { continue }
-            let client = accept(listenFD, nil, nil)
-            if client < 0 { continue }
-            SocketIO.makeNonBlockingCloseOnExec(client)
+            guard let ready = try? Poll.wait([listener.descriptor, wakePipe.read], for: .readable, until: .never) else { return }
+            if ready.index == 1 { return }
+            guard ready.events.contains(.readable), let client = try? listener.accept() else { continue }
             admit(client)
         }
     }
@@ -139,14 +137,9 @@ public final class ControlServer: @unchecked Sendable {
     }
 
     /// The peer's uid (SO_PEERCRED); nil if the kernel does not say (treated as not root).
-    static func peerUID(_ fd: Int32) -> UInt32? {
-        var cred: (Int32, UInt32, UInt32) = (0, 0, 0)
-        var len = socklen_t(MemoryLayout<(Int32, UInt32, UInt32)>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0, len >= 12 else { return nil }
-        return cred.1
-    }
+    static func peerUID(_ socket: Socket) -> UInt32? { socket.peerCredentials()?.uid }
 
-    private func admit(_ client: Int32) {
+    private func admit(_ client: Socket) {
         let isRoot = Self.peerUID(client) == 0
         state.lock()
         if stopping || !Self.admits(isRoot: isRoot, total: connections.count, nonRoot: nonRootConnections.count,
@@ -154,20 +147,19 @@ public final class ControlServer: @unchecked Sendable {
             let reason = stopping ? "the agent is shutting down"
                 : "too many control connections (\(configuration.maxConnections), \(Self.reservedForRoot(maxConnections: configuration.maxConnections)) kept for root): try again"
             state.unlock()
-            try? SocketIO.writeLine(client, ControlWire.encode(ControlError(.unavailable, reason)),
-                                    until: SocketIO.now() + 0.2)
-            close(client)
+            try? client.writeLine(ControlWire.encode(ControlError(.unavailable, reason)), until: .after(0.2))
+            client.close()
             return
         }
         connections.insert(client)
         if !isRoot { nonRootConnections.insert(client) }
         state.unlock()
         let thread = Thread { [self] in
-            ControlConnection(fd: client, server: self).run()
+            ControlConnection(socket: client, server: self).run()
             state.lock()
             connections.remove(client)
             nonRootConnections.remove(client)
-            close(client)
+            client.close()
             state.broadcast()
             state.unlock()
         }

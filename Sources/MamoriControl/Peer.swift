@@ -1,4 +1,5 @@
 import Glibc
+import MamoriSystem
 
 /// Who is on the other end of a control connection, from the kernel (SO_PEERCRED for uid, gid,
 /// pid; SO_PEERGROUPS for supplementary groups, else `Groups:` of /proc/<pid>/status) and
@@ -24,39 +25,21 @@ public struct Peer: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "uid \(uid) gid \(gid) pid \(pid) (\(comm))" }
 
-    /// The credentials of the process connected to `fd` (a unix stream socket).
+    /// The credentials of the process connected to `socket` (a unix stream socket).
     /// - Returns: nil if the kernel does not report them (not a unix socket).
-    public static func of(socket fd: Int32) -> Peer? {
-        // struct ucred { pid_t pid; uid_t uid; gid_t gid; } (Linux, socket(7)).
-        var cred: (Int32, UInt32, UInt32) = (0, 0, 0)
-        var len = socklen_t(MemoryLayout<(Int32, UInt32, UInt32)>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0, len >= 12 else { return nil }
-        var peer = Peer(uid: cred.1, gid: cred.2, pid: cred.0)
-        if let groups = kernelGroups(socket: fd) {
+    public static func of(socket: Socket) -> Peer? {
+        guard let cred = socket.peerCredentials() else { return nil }
+        var peer = Peer(uid: cred.uid, gid: cred.gid, pid: cred.pid)
+        if let groups = socket.peerGroups() {
             peer.groups = groups
-        } else if let status = readSmallFile("/proc/\(cred.0)/status"), ownerMatches(status, uid: cred.1, gid: cred.2) {
+        } else if let status = readSmallFile("/proc/\(cred.pid)/status"), ownerMatches(status, uid: cred.uid, gid: cred.gid) {
             peer.groups = parseGroups(status)
         }
-        if let comm = readSmallFile("/proc/\(cred.0)/comm") {
+        if let comm = readSmallFile("/proc/\(cred.pid)/comm") {
             let trimmed = comm.hasSuffix("\n") ? String(comm.dropLast()) : comm
             if !trimmed.isEmpty { peer.comm = trimmed }
         }
         return peer
-    }
-
-    /// Supplementary groups the kernel recorded at connect time (SO_PEERGROUPS, Linux 4.13+):
-    /// immune to the peer exiting and its pid being reused. nil where unsupported.
-    static func kernelGroups(socket fd: Int32) -> [UInt32]? {
-        let soPeerGroups: Int32 = 59  // SO_PEERGROUPS, asm-generic/socket.h
-        var groups = [UInt32](repeating: 0, count: 64)
-        for _ in 0..<2 {
-            var len = socklen_t(groups.count * MemoryLayout<UInt32>.size)
-            let rc = groups.withUnsafeMutableBytes { getsockopt(fd, SOL_SOCKET, soPeerGroups, $0.baseAddress, &len) }
-            if rc == 0 { return Array(groups.prefix(Int(len) / MemoryLayout<UInt32>.size)) }
-            guard errno == ERANGE else { return nil }
-            groups = [UInt32](repeating: 0, count: Int(len) / MemoryLayout<UInt32>.size + 1)
-        }
-        return nil
     }
 
     /// True if the real uid and gid in a /proc/<pid>/status text are the peer's (fallback path:
@@ -81,18 +64,7 @@ public struct Peer: Sendable, Equatable, CustomStringConvertible {
 
 /// Reads a small /proc file (≤ 16 KiB) into a string; nil if it cannot be opened.
 func readSmallFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes = [UInt8](repeating: 0, count: 16_384)
-    var used = 0
-    while used < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
-        if n < 0 { if errno == EINTR { continue }; return nil }
-        if n == 0 { break }
-        used += n
-    }
-    return String(decoding: bytes[..<used], as: UTF8.self)
+    FileDescriptor.readSmallFile(path).map { String(decoding: $0, as: UTF8.self) }
 }
 
 /// Looks up a group id by name with the reentrant getgrnam_r; nil if there is no such group.

@@ -1,4 +1,5 @@
 import Glibc
+import MamoriSystem
 
 /// The file-system side of the control socket: parent directory, stale socket, ownership.
 ///
@@ -14,16 +15,12 @@ enum SocketFile {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard info.st_mode & S_IFMT == S_IFSOCK else { throw .notASocket(path: path) }
-        do {
-            let probe = try SocketIO.streamSocket()
-            defer { close(probe) }
-            try SocketIO.connect(probe, to: path, timeout: 1)
-            throw ControlServerError.alreadyRunning(path: path)
-        } catch let error as ControlServerError {
-            throw error
-        } catch {
-            // Nothing answers (ECONNREFUSED) or nothing accepts in time: a dead agent's socket.
+        if let address = SocketAddress.unix(path),
+           let probe = try? Socket.connected(to: address, nonBlocking: true, deadline: .after(1)) {
+            probe.close()
+            throw .alreadyRunning(path: path)
         }
+        // Nothing answers (ECONNREFUSED) or nothing accepts in time: a dead agent's socket.
         if unlink(path) != 0 && errno != ENOENT {
             throw .system(call: "unlink (stale socket)", path: path, message: String(cString: strerror(errno)))
         }
@@ -47,11 +44,10 @@ enum SocketFile {
         return (UInt(info.st_dev), UInt(info.st_ino))
     }
 
-    static func failure(_ call: String, _ path: String, _ error: SocketIO.Failure) -> ControlServerError {
+    static func failure(_ call: String, _ path: String, _ error: IOFailure) -> ControlServerError {
         switch error {
-        case .errno(let code): return .system(call: call, path: path, message: String(cString: strerror(code)))
+        case .system(let code): return .system(call: call, path: path, message: String(cString: strerror(code.rawValue)))
         case .timedOut: return .system(call: call, path: path, message: "timed out")
-        case .closed: return .system(call: call, path: path, message: "closed")
         }
     }
 

@@ -1,4 +1,5 @@
 import Glibc
+import MamoriSystem
 
 /// The parts of an `http://host[:port][/base]` URL the OTLP exporter needs.
 /// Value type; any thread may use it.
@@ -49,14 +50,8 @@ public struct HTTPEndpoint: Sendable, Equatable {
 enum HTTPPost {
     static func send(to endpoint: HTTPEndpoint, path: String, body: [UInt8], contentType: String,
                      headers: [(String, String)], timeout: Double) throws(ExportError) -> Int {
-        let addresses = try SocketIO.resolve(host: endpoint.host, port: endpoint.port, datagram: false)
-        var fd: Int32 = -1
-        var lastError = ExportError.unresolvable(host: endpoint.host, reason: "no address")
-        for address in addresses {
-            do throws(ExportError) { fd = try SocketIO.connect(to: address, datagram: false, timeout: timeout); break } catch { lastError = error }
-        }
-        guard fd >= 0 else { throw lastError }
-        defer { close(fd) }
+        let socket = try ExportSockets.connect(host: endpoint.host, port: endpoint.port, datagram: false, timeout: timeout)
+        defer { socket.close() }
         let hostHeader = endpoint.host.contains(":") ? "[\(endpoint.host)]:\(endpoint.port)" : "\(endpoint.host):\(endpoint.port)"
         var head = "POST \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUser-Agent: mamori\r\n"
         head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
@@ -64,24 +59,26 @@ enum HTTPPost {
         head += "\r\n"
         var request = Array(head.utf8)
         request.append(contentsOf: body)
-        try SocketIO.sendAll(fd, request, operation: "POST \(hostHeader)\(path)")
-        return try readStatus(fd, timeout: timeout)
+        try ExportSockets.sendAll(socket, request, operation: "POST \(hostHeader)\(path)")
+        return try readStatus(socket, timeout: timeout)
     }
 
     /// Reads up to the end of the status line (bounded: 8 KiB) and parses `HTTP/1.x NNN`.
-    private static func readStatus(_ fd: Int32, timeout: Double) throws(ExportError) -> Int {
+    private static func readStatus(_ socket: Socket, timeout: Double) throws(ExportError) -> Int {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1024)
-        let deadline = WallClock.monotonicSeconds() + timeout
+        let deadline = Deadline.after(timeout)
         while !received.contains(0x0A) {
             guard received.count < 8192 else { throw .protocolViolation("HTTP status line longer than 8 KiB") }
-            let left = deadline - WallClock.monotonicSeconds()
-            guard left > 0, try SocketIO.wait(fd, events: Int16(POLLIN), timeout: left) else {
-                throw .timedOut(operation: "waiting for the HTTP response")
+            do {
+                try socket.wait(for: .readable, until: deadline)
+            } catch {
+                throw ExportError(error, operation: "waiting for the HTTP response")
             }
-            let n = recv(fd, &chunk, chunk.count, 0)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw .socket(operation: "recv HTTP response", errno: errno) }
+            let n: Int
+            do { n = try socket.receive(into: &chunk, deadline: deadline) } catch {
+                throw ExportError(error, operation: "recv HTTP response")
+            }
             if n == 0 { break }
             received.append(contentsOf: chunk[0..<n])
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MamoriSystem
 import Synchronization
 
 /// Serves `GET /metrics` (Prometheus text exposition 0.0.4) on a loopback address.
@@ -16,7 +17,7 @@ public final class MetricsHTTPServer: Sendable {
     /// The port actually bound (useful with port 0).
     public let port: UInt16
     public let address: String
-    private let wakeWrite: Int32
+    private let wakeWrite: FileDescriptor
     private let done = DispatchSemaphore(value: 0)
     private let stopped = Mutex(false)
 
@@ -29,30 +30,45 @@ public final class MetricsHTTPServer: Sendable {
             throw .invalidConfiguration(key: key, reason: "expected address:port, got \"\(listen)\"")
         }
         let host = String(listen[..<colon])
-        let resolved: [SocketIO.Address]
-        do throws(ExportError) { resolved = try SocketIO.resolve(host: host, port: port, datagram: false, numericOnly: true) } catch {
+        let resolved: [SocketAddress]
+        do throws(ExportError) { resolved = try ExportSockets.resolve(host: host, port: port, datagram: false, numericOnly: true) } catch {
             throw .invalidConfiguration(key: key, reason: "\"\(host)\" is not an IP address")
         }
         guard let address = resolved.first else { throw .invalidConfiguration(key: key, reason: "no address for \"\(host)\"") }
         guard allowNonLoopback || address.isLoopback else {
             throw .invalidConfiguration(key: key, reason: "\(address.text) is not a loopback address; metrics are served on 127.0.0.0/8 or ::1 only unless explicitly allowed")
         }
-        let (fd, boundAddress) = try SocketIO.listen(on: address)
-        let portText = boundAddress.text.split(separator: ":").last.map(String.init) ?? "0"
-        var pipeFds: [Int32] = [-1, -1]
-        guard pipe(&pipeFds) == 0 else { let e = errno; close(fd); throw .socket(operation: "pipe", errno: e) }
-
-        for p in pipeFds { _ = fcntl(p, F_SETFD, FD_CLOEXEC) }
-        self.port = UInt16(portText) ?? port
+        let listener: Socket, boundAddress: SocketAddress
+        do {
+            listener = try Socket.open(family: address.family, .stream, nonBlocking: true)
+        } catch {
+            throw ExportError(error, operation: "socket")
+        }
+        do {
+            listener.setReuseAddress()
+            try listener.bind(to: address)
+            try listener.listen(backlog: 16)
+            boundAddress = try listener.localAddress()
+        } catch {
+            listener.close()
+            throw ExportError(error, operation: "listen on \(address.text)")
+        }
+        let pipe: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
+        do { pipe = try FileDescriptor.pipe() } catch {
+            listener.close()
+            throw .socket(operation: "pipe", errno: (error as? Errno)?.rawValue ?? EIO)
+        }
+        for end in [pipe.readEnd, pipe.writeEnd] { try? Socket(end).setCloseOnExec() }
+        self.port = boundAddress.port
         self.address = boundAddress.text
-        self.wakeWrite = pipeFds[1]
-        let wakeRead = pipeFds[0]
+        self.wakeWrite = pipe.writeEnd
+        let wakeRead = pipe.readEnd
         let done = self.done
         let thread = Thread {
-            MetricsConnectionLoop(listenFd: fd, wakeFd: wakeRead, metrics: metrics,
+            MetricsConnectionLoop(listener: listener, wake: wakeRead, metrics: metrics,
                                   clientTimeout: clientTimeout, beforeScrape: beforeScrape).run()
-            close(wakeRead)
-            close(fd)
+            try? wakeRead.close()
+            listener.close()
             done.signal()
         }
         thread.name = "mamori-metrics-http"
@@ -65,18 +81,17 @@ public final class MetricsHTTPServer: Sendable {
     public func stop() {
         let first = stopped.withLock { s -> Bool in defer { s = true }; return !s }
         guard first else { return }
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
+        try? wakeWrite.writeAll([1])
         done.wait()
-        close(wakeWrite)
+        try? wakeWrite.close()
     }
 }
 
 /// The server thread's loop: accept, read one bounded request, answer, close.
 /// Used only by the `MetricsHTTPServer` thread.
 struct MetricsConnectionLoop {
-    let listenFd: Int32
-    let wakeFd: Int32
+    let listener: Socket
+    let wake: FileDescriptor
     let metrics: MamoriMetrics
     let clientTimeout: Double
     let beforeScrape: (@Sendable () -> Void)?
@@ -84,34 +99,23 @@ struct MetricsConnectionLoop {
     func run() {
         var body: [UInt8] = []
         while true {
-            var fds = [pollfd(fd: listenFd, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wakeFd, events: Int16(POLLIN), revents: 0)]
-            let rc = poll(&fds, 2, -1)
-            if rc < 0 { if errno == EINTR { continue }; return }
-            if fds[1].revents != 0 { return }
-            guard fds[0].revents & Int16(POLLIN) != 0 else { continue }
-            let client = accept(listenFd, nil, nil)
-            guard client >= 0 else { continue }
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            guard let ready = try? Poll.wait([listener.descriptor, wake], for: .readable, until: .never) else { return }
+            if ready.index == 1 { return }
+            guard ready.events.contains(.readable), let client = try? listener.accept() else { continue }
             serve(client, body: &body)
-            close(client)
+            client.close()
         }
     }
 
-    private func serve(_ client: Int32, body: inout [UInt8]) {
-        SocketIO.setTimeouts(client, seconds: clientTimeout)
-        let deadline = WallClock.monotonicSeconds() + clientTimeout
+    private func serve(_ client: Socket, body: inout [UInt8]) {
+        let deadline = Deadline.after(clientTimeout)
         var request: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
         while MetricsRequest.parse(request) == .incomplete {
             guard request.count <= MetricsHTTPServer.maxRequestBytes else {
                 return respond(client, status: "431 Request Header Fields Too Large", body: Array("request too large\n".utf8), deadline: deadline)
             }
-            let left = deadline - WallClock.monotonicSeconds()
-            guard left > 0, (try? SocketIO.wait(client, events: Int16(POLLIN), timeout: left)) == true else { return }
-            let n = recv(client, &chunk, chunk.count, 0)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return }
+            guard let n = try? client.receive(into: &chunk, deadline: deadline), n > 0 else { return }
             request.append(contentsOf: chunk[0..<n])
         }
         switch MetricsRequest.parse(request) {
@@ -130,11 +134,11 @@ struct MetricsConnectionLoop {
         }
     }
 
-    private func respond(_ client: Int32, status: String, body: [UInt8], deadline: Double,
+    private func respond(_ client: Socket, status: String, body: [UInt8], deadline: Deadline,
                          contentType: String = "text/plain; charset=utf-8", contentLength: Int? = nil) {
         let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(contentLength ?? body.count)\r\nConnection: close\r\n\r\n"
         var out = Array(head.utf8)
         out.append(contentsOf: body)
-        try? SocketIO.sendAll(client, out, operation: "metrics response", deadline: deadline)
+        try? client.sendAll(out, deadline: deadline)
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import MamoriSystem
 
 /// Configuration of `SyslogExporter` (config keys `exports.syslog.*`).
 /// Value type; any thread may use it.
@@ -63,7 +64,7 @@ final class SyslogSink: ExportSink {
     let maxAttempts = 0  // keep retrying: the queue bound limits memory; shutdown abandons
     private let config: SyslogConfig
     private let formatter: SyslogFormatter
-    private var fd: Int32 = -1
+    private var socket: Socket?
 
     init(config: SyslogConfig, formatter: SyslogFormatter) {
         self.config = config; self.formatter = formatter
@@ -72,15 +73,16 @@ final class SyslogSink: ExportSink {
     func deliver(_ batch: [ExportAlert]) -> DeliveryOutcome {
         var sent = 0
         do throws(ExportError) {
-            if fd >= 0 && config.transport == .tcp && SocketIO.peerClosed(fd) { disconnect() }
-            if fd < 0 { try connect() }
+            if let open = socket, config.transport == .tcp, open.peerClosed() { disconnect() }
+            let socket: Socket
+            if let open = self.socket { socket = open } else { socket = try connect() }
             var failed = 0
             var lastError: String?
             for alert in batch {
                 if config.transport == .udp {
                     let datagram = formatter.format(alert, maxBytes: config.maxDatagramBytes)
                     do throws(ExportError) {
-                        try SocketIO.sendAll(fd, datagram, operation: "send udp \(config.address):\(config.port)")
+                        try ExportSockets.sendAll(socket, datagram, operation: "send udp \(config.address):\(config.port)")
                         sent += 1
                     } catch {
                         failed += 1; lastError = error.description  // ICMP refusals etc.: datagrams are fire-and-forget
@@ -89,7 +91,7 @@ final class SyslogSink: ExportSink {
                     let message = formatter.format(alert)
                     var frame = Array("\(message.count) ".utf8)
                     frame.append(contentsOf: message)
-                    try SocketIO.sendAll(fd, frame, operation: "send tcp \(config.address):\(config.port)")
+                    try ExportSockets.sendAll(socket, frame, operation: "send tcp \(config.address):\(config.port)")
                     sent += 1
                 }
             }
@@ -102,20 +104,17 @@ final class SyslogSink: ExportSink {
         }
     }
 
-    private func connect() throws(ExportError) {
-        let datagram = config.transport == .udp
-        let addresses = try SocketIO.resolve(host: config.address, port: config.port, datagram: datagram)
-        var lastError = ExportError.unresolvable(host: config.address, reason: "no address")
-        for address in addresses {
-            do throws(ExportError) {
-                fd = try SocketIO.connect(to: address, datagram: datagram, timeout: config.timeout)
-                return
-            } catch { lastError = error }
-        }
-        throw lastError
+    private func connect() throws(ExportError) -> Socket {
+        let s = try ExportSockets.connect(host: config.address, port: config.port,
+                                          datagram: config.transport == .udp, timeout: config.timeout)
+        socket = s
+        return s
     }
 
-    private func disconnect() { if fd >= 0 { Glibc.close(fd); fd = -1 } }
+    private func disconnect() {
+        socket?.close()
+        socket = nil
+    }
 
     func close() { disconnect() }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import MamoriSystem
 import MamoriInvestigation
 import MamoriStore
 
@@ -79,15 +80,7 @@ enum QueryCLI {
 
     /// Writes `text` to stdout, unbuffered (listings can be large).
     static func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = Glibc.write(1, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; return }
-                off += n
-            }
-        }
+        try? FileDescriptor.standardOutput.writeAll(text)
     }
 
     /// One line on stderr (hints such as "no events match"), never mixed into stdout.

@@ -4,6 +4,7 @@ import MamoriEvents
 import MamoriOutput
 import MamoriProcess
 import MamoriSensor
+import MamoriSystem
 
 /// `mamori watch`: the sensor in the foreground, one line per kernel event.
 struct WatchCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Glibc
+import MamoriSystem
 import MamoriEvents
 import MamoriOutput
 import MamoriProcess
@@ -44,14 +45,7 @@ struct WatchWorker {
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(1, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; break }
-                off += n
-            }
-        }
+        try? FileDescriptor.standardOutput.writeAll(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -1,3 +1,4 @@
+import MamoriSystem
 import Foundation
 import Glibc
 import Testing
@@ -132,9 +133,9 @@ import Testing
     static func readLine(_ fd: Int32, timeout: Double) -> String {
         var bytes: [UInt8] = []
         var one: UInt8 = 0
-        let deadline = SocketIO.now() + timeout
+        let deadline = Deadline.after(timeout)
         while !bytes.contains(UInt8(ascii: "\n")) {
-            guard (try? SocketIO.wait(fd, for: Int16(POLLIN), until: deadline)) != nil else { break }
+            guard (try? Socket(rawValue: fd).wait(for: .readable, until: deadline)) != nil else { break }
             guard read(fd, &one, 1) == 1 else { break }
             bytes.append(one)
         }

@@ -1,3 +1,4 @@
+import MamoriSystem
 import Foundation
 import Testing
 @testable import MamoriControl
@@ -12,14 +13,14 @@ import Testing
             var samples: [Double] = []
             samples.reserveCapacity(2_000)
             for _ in 0..<2_000 {
-                let start = SocketIO.now()
+                let start = MonotonicClock.seconds()
                 guard case .level = try client.call(.levelGet) else { Issue.record("wrong reply"); return }
-                samples.append(SocketIO.now() - start)
+                samples.append(MonotonicClock.seconds() - start)
             }
             samples.sort()
-            let connectStart = SocketIO.now()
+            let connectStart = MonotonicClock.seconds()
             for _ in 0..<200 { _ = try ControlClient(socketPath: path, timeout: 10).call(.status) }
-            let perConnection = (SocketIO.now() - connectStart) / 200
+            let perConnection = (MonotonicClock.seconds() - connectStart) / 200
             print(String(format: "control round trip (level.get, persistent connection, n=2000): p50 %.0f µs, p99 %.0f µs; new connection + status: %.0f µs",
                          samples[1_000] * 1e6, samples[1_980] * 1e6, perConnection * 1e6))
             #expect(samples.count == 2_000)
@@ -44,12 +45,12 @@ import Testing
                 }.start()
             }
             try waitUntil { server.alerts.followerCount == followers }
-            let start = SocketIO.now()
+            let start = MonotonicClock.seconds()
             for k in 0..<alerts {
                 server.alerts.publish(AlertNotice(alertUUID: "u\(k)", tsUnixNs: Int64(k), ruleId: "r", ruleName: "n",
                                                   severity: "high", riskScore: 50))
             }
-            let publishCost = (SocketIO.now() - start) / Double(alerts)
+            let publishCost = (MonotonicClock.seconds() - start) / Double(alerts)
             _ = done.wait(timeout: .now() + 20)
             let delivered = counts.map(\.value)
             print(String(format: "alert fan-out: publish %.1f µs per alert to %d followers; delivered %@ of %d",

@@ -1,3 +1,4 @@
+import MamoriSystem
 import Foundation
 import Glibc
 import Testing
@@ -191,9 +192,9 @@ import Testing
         defer { dir.remove() }
         let path = dir.path + "/control.sock"
         // A stale socket: bound, never listened, closed (what a crashed agent leaves).
-        let stale = try SocketIO.streamSocket()
-        #expect(SocketIO.withAddress(path) { bind(stale, $0, $1) } == 0)
-        close(stale)
+        let stale = try Socket.open(family: AF_UNIX, .stream)
+        #expect(throws: Never.self) { try stale.bind(to: try #require(SocketAddress.unix(path))) }
+        stale.close()
         #expect {
             _ = try ControlClient(socketPath: path, timeout: 2).call(.status)
         } throws: { error in

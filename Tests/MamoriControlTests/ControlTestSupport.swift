@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import MamoriSystem
 @testable import MamoriControl
 
 /// Root-only suites run as root, and always under CI=true (failing there if root is missing),
@@ -68,33 +69,26 @@ struct TempDir {
 
 /// A raw client for sending arbitrary bytes (hostile clients). Owned by one test.
 final class RawClient {
-    let fd: Int32
+    let socket: Socket
+    var fd: Int32 { socket.rawValue }
     private var reader: LineReader
 
     init(_ path: String) throws {
-        fd = try SocketIO.streamSocket()
-        try SocketIO.connect(fd, to: path, timeout: 2)
-        reader = LineReader(fd: fd, maxLineBytes: 1 << 20)
+        socket = try Socket.connected(to: SocketAddress.unix(path) ?? SocketAddress.unix("/")!, nonBlocking: true, deadline: .after(2))
+        reader = LineReader(socket: socket, maxLineBytes: 1 << 20)
     }
 
-    deinit { close(fd) }
+    deinit { socket.close() }
 
     func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            try SocketIO.wait(fd, for: Int16(POLLOUT), until: SocketIO.now() + 5)
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, $0.count - off, Int32(MSG_NOSIGNAL)) }
-            if n < 0 { if errno == EAGAIN || errno == EINTR { continue }; throw SocketIO.Failure.errno(errno) }
-            off += n
-        }
+        try socket.sendAll(Array(text.utf8), deadline: .after(5))
     }
 
     /// The next response line, decoded; nil if the server closed the connection.
     func response(timeout: Double = 5) throws -> Result<ControlReply, ControlError>? {
-        switch try reader.next(until: SocketIO.now() + timeout) {
+        switch try reader.next(until: .after(timeout)) {
         case .endOfStream: return nil
-        case .tooLong: throw SocketIO.Failure.closed
+        case .tooLong: throw IOFailure.system(.messageTooLong)
         case .line(let l): return try ControlWire.decodeResponse(l)
         }
     }

@@ -3,12 +3,12 @@ import Glibc
 
 /// Turns SIGINT/SIGTERM into a flag the worker loop polls, so Ctrl-C leads to an orderly stop
 /// (poller joined, every hook detached) instead of dying mid-way.
-enum StopSignal {
-    static let requested = UnsafeAtomic<Bool>.create(false)
+public enum StopSignal {
+    public static let requested = UnsafeAtomic<Bool>.create(false)
 
     /// Call before any thread is started: threads inherit the signal mask, and a parent (a
     /// test runner, a supervisor) may have left these signals blocked.
-    static func install() {
+    public static func install() {
         var set = sigset_t()
         sigemptyset(&set)
         for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
@@ -19,5 +19,5 @@ enum StopSignal {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    static var isRequested: Bool { requested.load(ordering: .relaxed) }
+    public static var isRequested: Bool { requested.load(ordering: .relaxed) }
 }
