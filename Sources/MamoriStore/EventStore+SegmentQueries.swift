@@ -18,7 +18,7 @@ extension EventStore {
                 let bound = out[limit - 1].tsUnixNs
                 if oldestFirst ? span.first > bound : span.last < bound { break }
             }
-            for row in try segmentRows(span.id) where matcher.matches(row) { out.append(row) }
+            for row in try segmentRows(span.id, entity: filter.entityId) where matcher.matches(row) { out.append(row) }
             if limit > 0 && out.count >= limit {
                 out.sort(by: precedes)
                 if out.count > limit { out.removeSubrange(limit...) }

@@ -74,15 +74,15 @@ extension EventStore {
 
     /// The rows of one segment, decoded (or from the cache). A segment that does not decode is
     /// skipped and counted in `segmentCache.corrupt` rather than hiding the rest of history.
-    func segmentRows(_ id: Int64) throws -> [EventRow] {
+    func segmentRows(_ id: Int64, entity: String? = nil) throws -> [EventRow] {
         if let rows = segmentCache.rows(id) { return rows }
         let st = try connection.cached("SELECT data FROM event_segments WHERE id = ?1")
         try st.bind(id, at: 1)
         let blobs = try st.rows { $0.blob(0) }
         guard let blob = blobs.first else { return [] }
         do {
-            let rows = try SegmentFormat.decode(blob, segmentId: id)
-            segmentCache.store(id, rows)
+            let rows = try SegmentFormat.decode(blob, segmentId: id, entity: entity)
+            if entity == nil { segmentCache.store(id, rows) }
             return rows
         } catch {
             segmentCache.corrupt.insert(id)

@@ -31,27 +31,67 @@ enum SegmentFormat {
     }
 
     /// Decodes a stored segment into rows (ids assigned from `segmentId`).
-    static func decode(_ bytes: [UInt8], segmentId: Int64) throws -> [EventRow] {
+    ///
+    /// With `entity`, only that entity's rows are built (the others are parsed and skipped):
+    /// a story reads each process's events from segments shared with the whole machine.
+    static func decode(_ bytes: [UInt8], segmentId: Int64, entity: String? = nil) throws -> [EventRow] {
         var r = SegmentByteReader(bytes)
         guard bytes.count >= 5, Array(bytes[0..<4]) == magic else { throw SegmentCorruption(reason: "bad magic") }
         r.offset = 4
         let version = try r.byte()
         guard version == Self.version else { throw SegmentCorruption(reason: "unknown format version \(version)") }
         let stringCount = try r.bounded(bytes.count, what: "string count")
-        var strings = [String]()
-        strings.reserveCapacity(stringCount)
-        for _ in 0..<stringCount { strings.append(try r.string()) }
+        // Strings are built on first use: a filtered read touches few of them.
+        var ranges = [Range<Int>]()
+        ranges.reserveCapacity(stringCount)
+        for _ in 0..<stringCount {
+            let length = try r.varint()
+            guard length <= UInt64(bytes.count - r.offset) else {
+                throw SegmentCorruption(reason: "string of \(length) bytes at \(r.offset) runs past the end")
+            }
+            ranges.append(r.offset..<r.offset + Int(length))
+            r.offset += Int(length)
+        }
+        var strings = [String?](repeating: nil, count: stringCount)
         let count = try r.bounded(maxEvents + 1, what: "event count")
+        var wanted: Int?
+        if let entity {
+            guard let index = ranges.firstIndex(where: { bytes[$0].elementsEqual(entity.utf8) }) else { return [] }
+            wanted = index
+        }
         var rows = [EventRow]()
         rows.reserveCapacity(count)
         var ts: Int64 = 0
         var bootDiff: Int64 = 0
-        func text() throws -> String { strings[try r.bounded(strings.count, what: "string index")] }
+        func text() throws -> String {
+            let i = try r.bounded(ranges.count, what: "string index")
+            if let known = strings[i] { return known }
+            let made = String(decoding: bytes[ranges[i]], as: UTF8.self)
+            strings[i] = made
+            return made
+        }
         for i in 0..<count {
             let flags = try r.varint()
             func has(_ f: SegmentField) -> Bool { flags & (1 << f.rawValue) != 0 }
             ts &+= try r.signed()
             bootDiff &+= try r.signed()
+            if let wanted {
+                // Parse the record without building it unless its entity is the one asked for.
+                let start = r.offset
+                _ = try r.varint(); _ = try r.varint(); _ = try r.varint()  // kind, action, pid
+                if has(.ppid) { _ = try r.varint() }
+                let entityIndex = has(.entity) ? Int(try r.varint()) : -1
+                if entityIndex != wanted {
+                    // Every later field is one varint: skip one per set bit above `entity`.
+                    var rest = flags >> (SegmentField.entity.rawValue + 1)
+                    while rest != 0 {
+                        if rest & 1 != 0 { _ = try r.varint() }
+                        rest >>= 1
+                    }
+                    continue
+                }
+                r.offset = start
+            }
             var e = EventRow(id: segmentId &* idsPerSegment &+ Int64(i), tsNs: UInt64(bitPattern: ts &- bootDiff),
                              tsUnixNs: ts, kind: try text(), action: try text(),
                              pid: UInt32(truncatingIfNeeded: try r.varint()))
