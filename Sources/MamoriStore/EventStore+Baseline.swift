@@ -131,8 +131,46 @@ extension EventStore {
     }
 
     /// The newest `limit` stored exec, network and file events (oldest first), for learning
-    /// profiles from history at first start. Reads at most `limit` rows.
+    /// profiles from history at first start: newest segments first, then rows an older schema
+    /// left in `events`. Reads at most `limit` rows of the kinds wanted.
     public func baselineHistory(limit: Int) throws -> [BaselineHistoryRow] {
+        guard limit > 0 else { return [] }
+        let kinds: Set<String> = ["exec", "network", "file"]
+        var newest = [EventRow]()
+        let ids = try connection.prepare("SELECT id FROM event_segments ORDER BY id DESC").rows { $0.int64(0) }
+        scan: for id in ids {
+            for row in try segmentRows(id).reversed() where kinds.contains(row.kind) {
+                newest.append(row)
+                if newest.count >= limit { break scan }
+            }
+        }
+        var parents = [String: String?]()
+        let lookup = try connection.cached("SELECT executable FROM processes WHERE entity_id = ?1")
+        var out = try newest.reversed().map { e -> BaselineHistoryRow in
+            var parentExecutable: String?
+            if let parent = e.parentEntityId {
+                if let known = parents[parent] {
+                    parentExecutable = known
+                } else {
+                    try lookup.bind(parent, at: 1)
+                    parentExecutable = try lookup.rows { $0.optionalString(0) }.first ?? nil
+                    parents[parent] = parentExecutable
+                }
+            }
+            return BaselineHistoryRow(tsUnixNs: e.tsUnixNs, kind: e.kind, action: e.action, executable: e.executable,
+                                      commandLine: e.commandLine, parentExecutable: parentExecutable,
+                                      path: e.action == "rename" ? e.targetPath : e.path, dstIP: e.dstIP,
+                                      dstPort: e.dstPort.map(Int.init), srcPort: e.srcPort.map(Int.init),
+                                      transport: e.transport, uid: e.uid, unit: e.unit)
+        }
+        if out.count < limit, try hasLegacyEvents {
+            out = try legacyBaselineHistory(limit: limit - out.count) + out
+        }
+        return out
+    }
+
+    /// `baselineHistory` over the `events` table of schema 1–3.
+    func legacyBaselineHistory(limit: Int) throws -> [BaselineHistoryRow] {
         let s = try connection.cached("""
             SELECT * FROM (
               SELECT e.ts_unix_ns, e.kind, e.action, e.executable, e.command_line, p.executable,

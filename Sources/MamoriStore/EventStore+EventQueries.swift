@@ -38,8 +38,41 @@ public struct EventFilter: Sendable, Equatable {
 }
 
 extension EventStore {
-    /// Events matching `filter`, ordered by wall-clock time (then insertion order).
+    /// Events matching `filter`, ordered by wall-clock time (then insertion order): from the
+    /// segments (schema 4 on) and from the rows an older schema left in `events`.
     public func events(filter: EventFilter) throws -> [EventRow] {
+        var rows = try segmentEvents(filter: filter)
+        if try hasLegacyEvents {
+            rows += try legacyEvents(filter: filter)
+            rows.sort(by: filter.order == .oldestFirst ? EventRow.earlier : EventRow.later)
+            if filter.limit > 0 && rows.count > filter.limit { rows.removeSubrange(filter.limit...) }
+        }
+        return rows
+    }
+
+    /// The story timeline: events of any of `entityIds` (typically a process and its
+    /// descendants), oldest first, at most `limit` (0 = all).
+    public func events(forEntities entityIds: [String], since: Int64? = nil, until: Int64? = nil,
+                       limit: Int = 10_000) throws -> [EventRow] {
+        let wanted = Set(entityIds)
+        var rows = [EventRow]()
+        for span in try segmentSpans(since: since, until: until, entities: entityIds) {
+            for row in try segmentRows(span.id) {
+                guard let entity = row.entityId, wanted.contains(entity) else { continue }
+                if let since, row.tsUnixNs < since { continue }
+                if let until, row.tsUnixNs >= until { continue }
+                rows.append(row)
+            }
+        }
+        if try hasLegacyEvents {
+            rows += try legacyEvents(forEntities: entityIds, since: since, until: until, limit: limit)
+        }
+        rows.sort(by: EventRow.earlier)
+        return limit > 0 ? Array(rows.prefix(limit)) : rows
+    }
+
+    /// Rows of the `events` table (written before schema 4) matching `filter`.
+    func legacyEvents(filter: EventFilter) throws -> [EventRow] {
         var w = WhereClause()
         if let since = filter.since { w.add("ts_unix_ns >= ?", .integer(since)) }
         if let until = filter.until { w.add("ts_unix_ns < ?", .integer(until)) }
@@ -78,10 +111,9 @@ extension EventStore {
         return try statement.rows(RowDecoding.event)
     }
 
-    /// The story timeline: events of any of `entityIds` (typically a process and its
-    /// descendants), oldest first, at most `limit` (0 = all).
-    public func events(forEntities entityIds: [String], since: Int64? = nil, until: Int64? = nil,
-                       limit: Int = 10_000) throws -> [EventRow] {
+    /// Rows of the `events` table (written before schema 4) of any of `entityIds`.
+    func legacyEvents(forEntities entityIds: [String], since: Int64?, until: Int64?,
+                      limit: Int) throws -> [EventRow] {
         var rows = [EventRow]()
         var seen = Set<String>()
         let unique = entityIds.filter { seen.insert($0).inserted }
@@ -105,9 +137,15 @@ extension EventStore {
         return limit > 0 ? Array(rows.prefix(limit)) : rows
     }
 
-    /// Number of stored event rows (a folded row counts once; `sum(count)` counts events).
+    /// Number of stored event rows (a folded row counts once; `storedEventTotal` counts events).
     public func eventCount() throws -> Int {
-        Int(try connection.scalarInt("SELECT count(*) FROM events") ?? 0)
+        Int(try connection.scalarInt("SELECT (SELECT count(*) FROM events) + (SELECT coalesce(sum(rows), 0) FROM event_segments)") ?? 0)
+    }
+
+    /// Number of events stored (folded repeats counted each).
+    public func storedEventTotal() throws -> Int {
+        Int(try connection.scalarInt(
+            "SELECT (SELECT coalesce(sum(count), 0) FROM events) + (SELECT coalesce(sum(events), 0) FROM event_segments)") ?? 0)
     }
 
     /// The smallest string greater than every string starting with `prefix`: the prefix with

@@ -10,6 +10,8 @@
 public final class EventStore {
     public let connection: Connection
     public var path: String { connection.path }
+    /// Recently decoded segments (a story reads the same ones for each process of a tree).
+    let segmentCache = SegmentCache()
 
     /// Opens `path`, creating and migrating it in `.readWrite` mode.
     ///
@@ -18,6 +20,7 @@ public final class EventStore {
     public init(path: String, mode: Connection.Mode = .readWrite, busyTimeoutMs: Int32 = 5_000) throws {
         connection = try Connection(path: path, mode: mode, busyTimeoutMs: busyTimeoutMs)
         try Migrator.migrate(connection)
+        try connection.registerEntityHash()
     }
 
     /// The database's `user_version`.
@@ -28,11 +31,21 @@ public final class EventStore {
     // MARK: Writing
 
     /// Writes `items` in one IMMEDIATE transaction: all of them or, on error, none. Repeated
-    /// identical file events among them are folded into one row each (`EventAggregation`).
+    /// identical file events among them are folded into one row each (`EventAggregation`);
+    /// the events go into one segment (more when it fills), the other items into their tables.
     public func write<C: Collection>(_ items: C) throws where C.Element == StoreItem {
         let folded = EventAggregation.fold(items)
         try connection.transaction(.immediate) {
-            for item in folded { try write(item) }
+            var segment = SegmentEncoder()
+            for item in folded {
+                guard case .event(let row) = item else { try write(item); continue }
+                segment.append(row)
+                if segment.isFull {
+                    try writeSegment(segment)
+                    segment = SegmentEncoder()
+                }
+            }
+            if !segment.isEmpty { try writeSegment(segment) }
         }
     }
 
@@ -51,26 +64,13 @@ public final class EventStore {
         }
     }
 
-    /// Inserts an event and returns its id.
+    /// Stores one event as a segment of its own and returns its id (tests and the per-item
+    /// retry path; the writer's batches go through `write(_:)`).
     @discardableResult
     public func insert(_ e: EventRow) throws -> Int64 {
-        let s = try connection.cached("""
-            INSERT INTO events (ts_ns, ts_unix_ns, kind, action, pid, ppid, entity_id, parent_entity_id,
-                executable, command_line, path, target_path, src_ip, src_port, dst_ip, dst_port, transport,
-                result, uid, unit, ecs_json, count, last_ts_unix_ns)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                ?22, ?23)
-            """)
-        try s.bind(e.tsNs, at: 1); try s.bind(e.tsUnixNs, at: 2); try s.bind(e.kind, at: 3)
-        try s.bind(e.action, at: 4); try s.bind(e.pid, at: 5); try s.bind(e.ppid, at: 6)
-        try s.bind(e.entityId, at: 7); try s.bind(e.parentEntityId, at: 8); try s.bind(e.executable, at: 9)
-        try s.bind(e.commandLine, at: 10); try s.bind(e.path, at: 11); try s.bind(e.targetPath, at: 12)
-        try s.bind(e.srcIP, at: 13); try s.bind(e.srcPort.map(Int.init), at: 14); try s.bind(e.dstIP, at: 15)
-        try s.bind(e.dstPort.map(Int.init), at: 16); try s.bind(e.transport, at: 17)
-        try s.bind(e.result, at: 18); try s.bind(e.uid, at: 19); try s.bind(e.unit, at: 20)
-        try s.bind(e.ecsJSON, at: 21); try s.bind(e.count, at: 22); try s.bind(e.lastTsUnixNs, at: 23)
-        try s.run()
-        return connection.lastInsertRowID
+        var segment = SegmentEncoder()
+        segment.append(e)
+        return try writeSegment(segment) &* SegmentFormat.idsPerSegment
     }
 
     /// Inserts or updates a process by entity id. Known values are never replaced by unknown

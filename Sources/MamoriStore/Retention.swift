@@ -2,7 +2,8 @@
 /// handed to the `StoreWriter`, whose thread applies it.
 ///
 /// Events go first: older than `maxEventAge`, then oldest-first while the database is larger
-/// than `maxDatabaseBytes`. Alerts and incidents have their own, longer age. Process rows go
+/// than `maxDatabaseBytes` (whole segments: a segment goes when its newest event is past the
+/// age, or as the oldest when the file is too large). Alerts and incidents have their own, longer age. Process rows go
 /// once nothing refers to them any more. The audit trail is never deleted.
 public struct RetentionPolicy: Sendable, Equatable {
     /// Events older than this are deleted; `nil` keeps them regardless of age.
@@ -86,9 +87,14 @@ extension EventStore {
         report.bytesBefore = try usedBytes()
 
         if let age = policy.maxEventAge {
+            let cutoff = nowUnixNs &- age.nanoseconds
             report.eventsDeletedByAge = try deleteInChunks(
                 "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts_unix_ns < ?1 LIMIT ?2)",
-                cutoff: nowUnixNs &- age.nanoseconds, chunk: policy.deleteChunk, budget: &budget)
+                cutoff: cutoff, chunk: policy.deleteChunk, budget: &budget)
+            // A segment goes once its last event is past the age; the one it straddles stays whole.
+            report.eventsDeletedByAge += try deleteSegments(
+                "SELECT id, rows FROM event_segments WHERE last_unix_ns < ?1 ORDER BY id LIMIT ?2",
+                cutoff: cutoff, budget: &budget)
         }
         if let maxBytes = policy.maxDatabaseBytes {
             report.eventsDeletedBySize = try trimToSize(maxBytes, chunk: policy.deleteChunk, budget: &budget)
@@ -111,10 +117,13 @@ extension EventStore {
         }
         // A process nobody can reach any more: last written before the oldest remaining event,
         // with no events, no alerts and no children left. Leaves go first, parents next pass.
-        let oldestEvent = try connection.scalarInt("SELECT min(ts_unix_ns) FROM events") ?? nowUnixNs
+        let oldestEvent = try connection.scalarInt("""
+            SELECT min(t) FROM (SELECT min(ts_unix_ns) AS t FROM events UNION ALL SELECT min(first_unix_ns) FROM event_segments)
+            """) ?? nowUnixNs
         report.processesDeleted = try deleteInChunks("""
             DELETE FROM processes WHERE rowid IN (SELECT p.rowid FROM processes p WHERE p.seen_unix_ns < ?1
                 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.entity_id = p.entity_id)
+                AND NOT EXISTS (SELECT 1 FROM segment_entities x WHERE x.entity_hash = mamori_entity_hash(p.entity_id))
                 AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.entity_id = p.entity_id)
                 AND NOT EXISTS (SELECT 1 FROM processes c WHERE c.parent_entity_id = p.entity_id)
                 LIMIT ?2)
@@ -122,6 +131,7 @@ extension EventStore {
 
         report.incomplete = budget <= 0
         if report.rowsDeleted > 0 {
+            segmentCache.clear()
             try connection.execute("PRAGMA incremental_vacuum")
             _ = try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         }
@@ -148,12 +158,55 @@ extension EventStore {
         return total
     }
 
-    /// Deletes the oldest events until the live pages fit in `maxBytes` (or no events are left).
+    /// Deletes segments chosen by `select` (id, rows; `?1` the cutoff, `?2` a limit) with their
+    /// `segment_entities` rows, a few segments per transaction, until none is left or the budget
+    /// (counted in event rows) runs out. Returns the event rows deleted.
+    private func deleteSegments(_ select: String, cutoff: Int64, budget: inout Int, perTransaction: Int = segmentsPerDelete,
+                                enough: () throws -> Bool = { false }) throws -> Int {
+        var total = 0
+        while budget > 0, try !enough() {
+            let deleted = try connection.transaction(.immediate) { () -> (segments: Int, rows: Int) in
+                let s = try connection.cached(select)
+                try s.bind(cutoff, at: 1); try s.bind(perTransaction, at: 2)
+                let candidates = try s.rows { ($0.int64(0), $0.int(1)) }
+                // Whole segments only; stop once the budget is spent.
+                var victims = [(Int64, Int)]()
+                var rows = 0
+                for c in candidates where rows < budget { victims.append(c); rows += c.1 }
+                let entities = try connection.cached("DELETE FROM segment_entities WHERE segment_id = ?1")
+                let segment = try connection.cached("DELETE FROM event_segments WHERE id = ?1")
+                for (id, _) in victims {
+                    try entities.bind(id, at: 1); try entities.run()
+                    try segment.bind(id, at: 1); try segment.run()
+                }
+                return (victims.count, victims.reduce(0) { $0 + $1.1 })
+            }
+            total += deleted.rows
+            budget -= max(deleted.rows, deleted.segments)
+            if deleted.segments < perTransaction { break }
+        }
+        return total
+    }
+
+    /// Segments deleted per retention transaction (each holds up to 65,535 events, usually 4,096).
+    static let segmentsPerDelete = 8
+
+    /// Deletes the oldest events until the live pages fit in `maxBytes` (or no events are
+    /// left): rows of schema 1–3 first (they are the oldest), then the oldest segments.
     private func trimToSize(_ maxBytes: Int64, chunk: Int, budget: inout Int) throws -> Int {
+        var total = try trimLegacyToSize(maxBytes, chunk: chunk, budget: &budget)
+        total += try deleteSegments("SELECT id, rows FROM event_segments WHERE ?1 = ?1 ORDER BY id LIMIT ?2",
+                                    cutoff: 0, budget: &budget, perTransaction: 1,
+                                    enough: { try usedBytes() <= maxBytes })
+        return total
+    }
+
+    /// `trimToSize` over the `events` table of schema 1–3.
+    private func trimLegacyToSize(_ maxBytes: Int64, chunk: Int, budget: inout Int) throws -> Int {
         var total = 0
         var used = try usedBytes()
         while used > maxBytes && budget > 0 {
-            let count = try eventCount()
+            let count = Int(try connection.scalarInt("SELECT count(*) FROM events") ?? 0)
             guard count > 0 else { break }
             // Bytes per event over the whole file overestimates an event's share, so this
             // undershoots and the loop converges from above in a few rounds.

@@ -164,5 +164,25 @@ public enum StoreSchema {
             PRIMARY KEY (profile, category, key)
         ) WITHOUT ROWID;
         """),
+        Migration(version: 4, summary: "event_segments and segment_entities: events stored as compact segments (docs/store.md); rows of v1-3 stay in events", sql: """
+        CREATE TABLE event_segments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            first_unix_ns INTEGER NOT NULL,
+            last_unix_ns INTEGER NOT NULL,
+            rows INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX event_segments_first ON event_segments(first_unix_ns);
+        CREATE INDEX event_segments_last ON event_segments(last_unix_ns);
+        CREATE TABLE segment_entities (
+            entity_hash INTEGER NOT NULL,
+            segment_id INTEGER NOT NULL,
+            PRIMARY KEY (entity_hash, segment_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX segment_entities_segment ON segment_entities(segment_id);
+        INSERT INTO sqlite_sequence (name, seq)
+            SELECT 'event_segments', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) / 65536 + 1;
+        """),
     ]
 }

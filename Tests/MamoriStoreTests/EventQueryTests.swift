@@ -128,9 +128,9 @@ import Testing
 
         let dir = TempDir()
         let store = try EventStore(path: dir.dbPath)
-        try store.insert(row)
+        let id = try store.insert(row)
         var expected = row
-        expected.id = 1
+        expected.id = id
         #expect(try store.events(filter: EventFilter()) == [expected])
     }
 }

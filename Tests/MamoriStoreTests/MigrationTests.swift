@@ -10,7 +10,7 @@ import Testing
         let tables = try store.connection.prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         ).rows { $0.string(0) }
-        #expect(tables == ["alerts", "audit", "baseline_items", "baseline_profiles", "command_stats", "events", "incidents", "processes"])
+        #expect(tables == ["alerts", "audit", "baseline_items", "baseline_profiles", "command_stats", "event_segments", "events", "incidents", "processes", "segment_entities"])
         let indexes = try store.connection.prepare(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"
         ).rows { $0.string(0) }
@@ -61,19 +61,19 @@ import Testing
         let dir = TempDir()
         do {
             let store = try EventStore(path: dir.dbPath)
-            try store.insert(Rows.event(1))
+            try store.upsert(Rows.process("P1", pid: 1, parent: nil))
         }
         let extra = StoreSchema.migrations + [
             Migration(version: StoreSchema.currentVersion + 1, summary: "test: add column",
-                      sql: "ALTER TABLE events ADD COLUMN note TEXT; UPDATE events SET note = 'v2'"),
+                      sql: "ALTER TABLE processes ADD COLUMN note TEXT; UPDATE processes SET note = 'v2'"),
             Migration(version: StoreSchema.currentVersion + 2, summary: "test: depends on the previous",
-                      sql: "UPDATE events SET note = note || '+v3'"),
+                      sql: "UPDATE processes SET note = note || '+v3'"),
         ]
         let c = try Connection(path: dir.dbPath)
         let result = try Migrator.migrate(c, migrations: extra)
         #expect(result.from == StoreSchema.currentVersion && result.to == StoreSchema.currentVersion + 2)
-        #expect(try c.scalarText("SELECT note FROM events") == "v2+v3")
-        #expect(try c.scalarInt("SELECT count(*) FROM events") == 1)
+        #expect(try c.scalarText("SELECT note FROM processes") == "v2+v3")
+        #expect(try c.scalarInt("SELECT count(*) FROM processes") == 1)
         // Idempotent.
         #expect(try Migrator.migrate(c, migrations: extra).to == StoreSchema.currentVersion + 2)
     }

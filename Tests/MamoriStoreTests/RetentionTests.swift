@@ -43,7 +43,9 @@ import Testing
     @Test func bySizeDeletesOldestAndShrinksTheFile() throws {
         let dir = TempDir()
         let store = try EventStore(path: dir.dbPath)
-        try store.write((0..<4_000).map { StoreItem.event(Rows.event($0, json: Rows.json(1_000))) })
+        for batch in 0..<40 {  // segments of 100 events: retention by size deletes whole segments
+            try store.write((batch * 100..<batch * 100 + 100).map { StoreItem.event(Rows.event($0, json: Rows.json(1_000, tag: $0))) })
+        }
         let before = try store.usedBytes()
         #expect(before > 4_000_000)
         let limit: Int64 = 1_000_000
@@ -66,7 +68,9 @@ import Testing
     @Test func passBudgetLeavesTheRestForTheNextPass() throws {
         let dir = TempDir()
         let store = try EventStore(path: dir.dbPath)
-        try store.write((0..<1_000).map { StoreItem.event(Rows.event($0, at: 1_000 + Int64($0))) })
+        for batch in 0..<10 {  // ten segments of 100: a pass deletes whole segments up to its budget
+            try store.write((batch * 100..<batch * 100 + 100).map { StoreItem.event(Rows.event($0, at: 1_000 + Int64($0))) })
+        }
         let policy = RetentionPolicy(maxEventAge: .seconds(60), maxDatabaseBytes: nil, deleteChunk: 30,
                                      maxRowsPerPass: 100)
         let first = try store.applyRetention(policy, nowUnixNs: Rows.t0)

@@ -22,7 +22,7 @@ import Testing
         #expect(stats.enqueued == 1_051 && stats.written == 1_051 && stats.dropped == 0 && stats.unstored == 0)
         #expect(stats.batches >= 11 && stats.pending == 0)  // at most 100 rows per transaction
         let store = try EventStore(path: dir.dbPath, mode: .readOnly)
-        let ids = try store.connection.prepare("SELECT command_line FROM events ORDER BY id").rows { $0.string(0) }
+        let ids = try store.events(filter: EventFilter(limit: 0)).map { $0.commandLine ?? "" }
         #expect(ids == (0..<1_050).map { "test \($0)" })
         #expect(try store.process(entityId: "P") != nil)
         writer.close()
@@ -79,7 +79,7 @@ import Testing
     @Test func diskFullKeepsRunningCountsAndRecovers() throws {
         let dir = TempDir()
         let writer = try StoreWriter(configuration: Self.config(dir, batchSize: 50, hardLimitBytes: 512 * 1024))
-        for n in 0..<2_000 { writer.enqueue(.event(Rows.event(n, json: Rows.json(1_000)))) }
+        for n in 0..<2_000 { writer.enqueue(.event(Rows.event(n, json: Rows.json(1_000, tag: n)))) }
         writer.flush()
         var stats = writer.stats
         #expect(stats.written > 0 && stats.unstored > 0)
@@ -89,7 +89,7 @@ import Testing
 
         // Still running: once space is freed, new rows are stored again.
         let other = try Connection(path: dir.dbPath)
-        try other.execute("DELETE FROM events")
+        try other.execute("DELETE FROM segment_entities; DELETE FROM event_segments")
         let writtenBefore = stats.written
         for n in 0..<10 { #expect(writer.enqueue(.event(Rows.event(n)))) }
         writer.flush()
@@ -108,7 +108,7 @@ import Testing
             dir, batchSize: 50, retryInterval: .milliseconds(20), retention: retention, hardLimitBytes: 640 * 1024))
         // Paced below the buffer so nothing is dropped: the writer must make room by itself.
         for n in 0..<3_000 {
-            while !writer.enqueue(.event(Rows.event(n, json: Rows.json(1_000)))) { usleep(1_000) }
+            while !writer.enqueue(.event(Rows.event(n, json: Rows.json(1_000, tag: n)))) { usleep(1_000) }
         }
         #expect(try waitUntil(seconds: 60) { writer.stats.pending == 0 })
         let stats = writer.stats
@@ -127,12 +127,15 @@ import Testing
         do {
             let setup = try EventStore(path: dir.dbPath)
             try setup.connection.execute("""
-                CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.path = '/poison'
+                CREATE TRIGGER poison BEFORE INSERT ON processes WHEN NEW.executable = '/poison'
                 BEGIN SELECT RAISE(ABORT, 'poison row'); END
                 """)
         }
         let writer = try StoreWriter(configuration: Self.config(dir, batchSize: 100))
-        for n in 0..<10 { writer.enqueue(.event(Rows.event(n, path: n == 4 ? "/poison" : "/ok"))) }
+        for n in 0..<10 {
+            writer.enqueue(n == 4 ? .process(Rows.process("P4", pid: 4, parent: nil, exe: "/poison"))
+                                  : .event(Rows.event(n, path: "/ok")))
+        }
         writer.flush()
         let stats = writer.stats
         #expect(stats.written == 9 && stats.unstored == 1)
