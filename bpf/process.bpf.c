@@ -96,6 +96,14 @@ int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	e->exe_len = len;
 	if (cut)
 		e->flags |= MAMORI_EXEC_EXE_TRUNCATED;
+	/* Fileless: an executable with no link left (deleted after start, or a memfd, whose
+	 * dentry is "memfd:<name>" at the root of the internal shm mount). */
+	if (BPF_CORE_READ(inode, __i_nlink) == 0) {
+		e->flags |= MAMORI_EXEC_EXE_DELETED;
+		if (len >= 7 && data[0] == '/' && data[1] == 'm' && data[2] == 'e' && data[3] == 'm' &&
+		    data[4] == 'f' && data[5] == 'd' && data[6] == ':')
+			e->flags |= MAMORI_EXEC_EXE_MEMFD;
+	}
 	off = len;
 
 	/* argv: one bounded copy of the NUL-separated block at the top of the new stack. */

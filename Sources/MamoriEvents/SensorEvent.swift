@@ -14,6 +14,8 @@ public enum SensorEvent: Sendable, Equatable {
     case action(ActionEvent)
     /// Something aimed at the agent itself (signal, ptrace, bpf detach); subject = the sender.
     case tamper(TamperEvent)
+    /// Activity aimed at another process or at kernel state (ptrace, kill, /proc, sysctl, ...).
+    case activity(ActivityEvent)
 
     /// The common header of the record this event was decoded from.
     @inlinable
@@ -27,6 +29,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .gap(let e): return e.header
         case .action(let e): return e.header
         case .tamper(let e): return e.header
+        case .activity(let e): return e.header
         }
     }
 
@@ -41,6 +44,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .file(let e): return e.subject
         case .action(let e): return e.subject
         case .tamper(let e): return e.subject
+        case .activity(let e): return e.subject
         case .gap: return nil
         }
     }
@@ -57,6 +61,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .gap: return .gap
         case .action: return .action
         case .tamper: return .tamper
+        case .activity: return .activity
         }
     }
 }
@@ -71,6 +76,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case gap = 6
     case action = 7
     case tamper = 8
+    case activity = 9
 
     public var description: String {
         switch self {
@@ -82,6 +88,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .gap: return "gap"
         case .action: return "action"
         case .tamper: return "tamper"
+        case .activity: return "activity"
         }
     }
 }

@@ -16,6 +16,7 @@ enum ECSVocabulary {
         case .network: return "network"
         case .file: return "file"
         case .action, .tamper: return "intrusion_detection"
+        case .activity(let e): return activityCategory(e)
         case .gap: return nil
         }
     }
@@ -37,6 +38,7 @@ enum ECSVocabulary {
         case .gap: return ("info", nil)
         case .action: return ("denied", nil)
         case .tamper: return ("indicator", nil)
+        case .activity(let e): return (activityType(e), nil)
         }
     }
 
@@ -50,6 +52,7 @@ enum ECSVocabulary {
         case .file(let e): return fileAction(e.op)
         case .action(let e): return preventionAction(e.action)
         case .tamper(let e): return tamperAction(e.kind)
+        case .activity(let e): return e.action
         case .gap: return "gap"
         }
     }
@@ -114,6 +117,7 @@ enum ECSVocabulary {
         case .file(let e): return e.result >= 0 ? "success" : "failure"
         case .action(let e): return e.failed ? "failure" : (e.enforced ? "success" : "unknown")
         case .tamper: return "unknown"
+        case .activity(let e): return e.result >= 0 ? "success" : "failure"
         case .gap: return nil
         }
     }
@@ -129,6 +133,7 @@ enum ECSVocabulary {
         case .gap: return "gap"
         case .action: return "action"
         case .tamper: return "tamper"
+        case .activity: return "activity"
         }
     }
 

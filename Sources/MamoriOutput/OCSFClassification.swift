@@ -40,7 +40,7 @@ public enum OCSFClassification {
             return Placement(classUid: networkActivity, categoryUid: 4, activityId: networkActivityId(e))
         case .file(let e):
             return Placement(classUid: fileActivity, categoryUid: 1, activityId: fileActivityId(e.op))
-        case .action, .tamper, .gap:
+        case .action, .tamper, .activity, .gap:
             return Placement(classUid: baseEvent, categoryUid: 0, activityId: 99)
         }
     }

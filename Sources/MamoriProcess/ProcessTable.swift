@@ -136,6 +136,7 @@ public final class ProcessTable {
         case .file(let e): observe(e.header, e.subject)
         case .action(let e): observe(e.header, e.subject)
         case .tamper(let e): observe(e.header, e.subject)
+        case .activity(let e): observe(e.header, e.subject)
         case .gap(let e): advanceClock(e.header.ktimeNs)
         }
     }
