@@ -62,6 +62,8 @@ struct EventFacts {
             header = a.header; euid = a.subject.euid; ppid = a.subject.ppid
         case .tamper(let t):
             header = t.header; euid = t.subject.euid; ppid = t.subject.ppid
+        case .activity(let a):
+            header = a.header; euid = a.subject.euid; ppid = a.subject.ppid
         case .gap(let g):
             header = g.header; euid = nil; ppid = nil
         }

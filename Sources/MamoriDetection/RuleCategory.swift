@@ -71,7 +71,7 @@ struct EventCategories {
             }
         case .tamper:
             first = .tamper
-        case .fork, .exit, .gap, .action:
+        case .fork, .exit, .gap, .action, .activity:
             first = nil
         }
     }

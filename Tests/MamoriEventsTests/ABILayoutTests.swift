@@ -14,7 +14,7 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_exit>.size == 80)
         #expect(MemoryLayout<mamori_net>.size == 120)
         #expect(MemoryLayout<mamori_file>.size == 120)
-        #expect(MemoryLayout<mamori_gap>.size == 112)
+        #expect(MemoryLayout<mamori_gap>.size == 120)
         #expect(MemoryLayout<mamori_config>.size == 56)
         #expect(MemoryLayout<mamori_watch_key>.size == 16)
         #expect(MemoryLayout<mamori_action>.size == 128)
