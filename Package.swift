@@ -36,6 +36,8 @@ let package = Package(
         // Value types of what kernel enforcement enforces (KernelPolicy, the kernel dev_t), shared by
         // the prevention engine that compiles them and the sensor that writes them into BPF maps.
         .target(name: "MamoriPolicy"),
+        // Operator text shared by the CLI, configuration, rules and policy files: one duration grammar.
+        .target(name: "MamoriText"),
         .target(name: "MamoriPipeline", dependencies: [
             .product(name: "Atomics", package: "swift-atomics"),
         ]),
@@ -46,22 +48,27 @@ let package = Package(
         ]),
         .target(name: "MamoriOutput", dependencies: ["MamoriEvents", "MamoriProcess"]),
         .target(name: "MamoriDetection", dependencies: [
-            "MamoriEvents", "MamoriProcess",
+            "MamoriEvents", "MamoriProcess", "MamoriText",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MamoriStore", dependencies: ["CSQLite", "MamoriEvents", "MamoriProcess"]),
-        .target(name: "MamoriInvestigation", dependencies: ["MamoriStore", "MamoriEvents"]),
+        .target(name: "MamoriInvestigation", dependencies: ["MamoriStore", "MamoriEvents", "MamoriText"]),
         .target(name: "MamoriTriage", dependencies: ["MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriOutput"]),
         // Prevention: levels, policy compilation to kernel maps, responder, guardrails, simulate.
         .target(name: "MamoriPrevention", dependencies: [
-            "MamoriPolicy", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
+            "MamoriPolicy", "MamoriText", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Behavioural baselines per unit: profiles, deviations, lockdown proposals (docs/baseline.md).
+        .target(name: "MamoriBaseline", dependencies: [
+            "MamoriEvents", "MamoriProcess", "MamoriStore", "MamoriDetection", "MamoriOutput",
+        ]),
         // The local control channel (unix socket, JSON lines, peer-credential authorisation).
-        .target(name: "MamoriControl", dependencies: []),
+        .target(name: "MamoriControl", dependencies: ["MamoriText"]),
         // /etc/mamori/config.yaml + drop-ins + -o overrides, validated with file:line:key.
         .target(name: "MamoriConfig", dependencies: [
+            "MamoriText",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Exporters: syslog (RFC 5424), OTLP logs, Prometheus metrics, rotating JSON lines.
@@ -72,14 +79,14 @@ let package = Package(
         .target(name: "MamoriAgent", dependencies: [
             "MamoriSensor", "MamoriPolicy", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
             "MamoriTriage", "MamoriStore", "MamoriOutput", "CMamoriSys",
-            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriPolicy", "MamoriOutput",
             "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent", "MamoriBench",
-            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -97,16 +104,21 @@ let package = Package(
         .testTarget(name: "MamoriInvestigationTests", dependencies: ["MamoriInvestigation", "MamoriStore", "MamoriEvents"]),
         .testTarget(name: "MamoriRulePackTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriTriageTests", dependencies: ["MamoriTriage", "MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriOutput"]),
-        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriPolicy", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
+        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriBaseline", "MamoriSensor", "MamoriPolicy", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
         // The shipped CLI as an operator runs it (the test runs .build/<config>/mamori).
         .testTarget(name: "MamoriCLITests", dependencies: []),
         .testTarget(name: "MamoriPreventionTests", dependencies: [
-            "MamoriPrevention", "MamoriPolicy", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
+            "MamoriPrevention", "MamoriPolicy", "MamoriText", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
+        ]),
+        .testTarget(name: "MamoriBaselineTests", dependencies: [
+            "MamoriBaseline", "MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriDetection", "MamoriOutput",
+            "MamoriPrevention", "MamoriTestSupport",
         ]),
         .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl"]),
         .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig"]),
+        .testTarget(name: "MamoriTextTests", dependencies: ["MamoriText"]),
         .testTarget(name: "MamoriExportTests", dependencies: ["MamoriExport"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
             "MamoriSensor", "MamoriPolicy", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
@@ -114,3 +126,25 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (issue 13), one executable per parser under Fuzz/. They are declared only
+// when MAMORI_FUZZ=1 because they link libFuzzer (each `<Target>_main` calls `LLVMFuzzerRunDriver`): `make fuzz` builds them with
+// `-sanitize=fuzzer,address` in its own scratch directory and runs each (docs/security.md).
+if Context.environment["MAMORI_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzRecordDecoder", ["MamoriEvents", "MamoriTestSupport", "CMamoriABI"]),
+        ("FuzzRuleLoader", ["MamoriDetection", "MamoriEvents", "MamoriProcess"]),
+        ("FuzzRegex", ["MamoriDetection"]),
+        ("FuzzConfigLoader", ["MamoriConfig"]),
+        ("FuzzControlProtocol", ["MamoriControl"]),
+        ("FuzzMetricsRequest", ["MamoriExport"]),
+        ("FuzzStateFiles", ["MamoriPrevention"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: dependencies + ["FuzzSupport", "CFuzzDriver"], path: "Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+}

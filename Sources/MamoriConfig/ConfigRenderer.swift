@@ -41,7 +41,7 @@ public enum ConfigRenderer {
     private static func display(_ v: ConfigValue, _ kind: ConfigValueKind) -> String? {
         switch (v, kind) {
         case (.int(let n), .size): return ByteSize.format(n)
-        case (.duration(let d), _): return DurationText.format(d)
+        case (.duration(let d), _): return ConfigDuration.format(d)
         default: return nil
         }
     }

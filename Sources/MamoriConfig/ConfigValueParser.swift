@@ -1,4 +1,5 @@
 import Glibc
+import MamoriText
 
 /// Turns a merged YAML node into a typed `ConfigValue` for one schema kind, or a message
 /// saying what was expected and what was found. Build-time only; any thread.
@@ -10,7 +11,10 @@ enum ConfigValueParser {
 
     static func parse(_ node: ConfigNode, as kind: ConfigValueKind) -> Result<ConfigValue, Failure> {
         switch kind {
-        case .pathList:
+        case .pathList, .pathOrNetworkList:
+            return list(node, kind: kind)
+        case .unitList:
+            if case .scalar(let s) = node, !s.isNull, s.text == "all" { return .success(.strings(["all"])) }
             return list(node, kind: kind)
         case .stringMap:
             return map(node, kind: kind)
@@ -55,9 +59,13 @@ enum ConfigValueParser {
             }
             return .success(.int(n))
         case .duration(let maxSeconds):
-            guard let d = DurationText.parse(text) else { return .failure(Message(found)) }
+            let d: Duration
+            switch ConfigDuration.parse(text) {
+            case .success(let v): d = v
+            case .failure(let f): return .failure(Message("\(found): \(f)"))
+            }
             guard d >= .zero, d <= .seconds(maxSeconds) else {
-                return .failure(Message("\(text) is out of range: at most \(DurationText.format(.seconds(maxSeconds)))"))
+                return .failure(Message("\(text) is out of range: at most \(ConfigDuration.format(.seconds(maxSeconds)))"))
             }
             return .success(.duration(d))
         case .string(let allowEmpty):
@@ -78,7 +86,7 @@ enum ConfigValueParser {
         case .httpURL:
             if let error = NetworkAddress.urlProblem(text) { return .failure(Message(error)) }
             return .success(.string(text))
-        case .pathList, .stringMap:
+        case .pathList, .stringMap, .unitList, .pathOrNetworkList:
             return .failure(Message(found))
         }
     }
@@ -97,14 +105,49 @@ enum ConfigValueParser {
         var out: [String] = []
         for item in items {
             guard case .scalar(let s) = item, !s.isNull else {
-                return .failure(Failure(location: item.location, message: "each item must be an absolute path"))
+                return .failure(Failure(location: item.location, message: "each item must be \(itemExpectation(kind))"))
             }
-            guard s.text.hasPrefix("/") else {
-                return .failure(Failure(location: s.location, message: "expected an absolute path, found '\(s.text)'"))
+            if let problem = listItemProblem(s.text, kind: kind) {
+                return .failure(Failure(location: s.location, message: problem))
             }
             out.append(s.text)
         }
         return .success(.strings(out))
+    }
+
+    static func itemExpectation(_ kind: ConfigValueKind) -> String {
+        switch kind {
+        case .unitList: return "a unit name"
+        case .pathOrNetworkList: return "an absolute path or an IP address/CIDR"
+        default: return "an absolute path"
+        }
+    }
+
+    /// What is wrong with one list item, nil when it is fine.
+    static func listItemProblem(_ text: String, kind: ConfigValueKind) -> String? {
+        switch kind {
+        case .unitList:
+            if text.isEmpty || text.contains(where: { $0 == " " || $0 == "/" || $0 == "\t" }) {
+                return "expected a unit name such as nginx.service (no spaces or slashes), found '\(text)'"
+            }
+            return nil
+        case .pathOrNetworkList:
+            if text.hasPrefix("/") { return nil }
+            let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let host = parts[0]
+            let v4 = NetworkAddress.isIPv4(host), v6 = NetworkAddress.isIPv6(host)
+            guard v4 || v6 else {
+                return "expected an absolute path or an IP address/CIDR (10.0.0.0/8, 2001:db8::/32), found '\(text)'"
+            }
+            if parts.count == 2 {
+                guard let n = Int(parts[1]), n >= 0, n <= (v4 ? 32 : 128) else {
+                    return "'\(text)': prefix length must be 0-\(v4 ? 32 : 128)"
+                }
+            }
+            return nil
+        default:
+            return text.hasPrefix("/") ? nil : "expected an absolute path, found '\(text)'"
+        }
     }
 
     private static func map(_ node: ConfigNode, kind: ConfigValueKind) -> Result<ConfigValue, Failure> {
@@ -161,29 +204,15 @@ enum ByteSize {
 }
 
 /// Durations as people write them: `500ms`, `10s`, `5m`, `12h`, `30d`, or bare seconds.
-enum DurationText {
-    static func parse(_ text: String) -> Duration? {
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, let n = Int64(digits), n < Int64(Int32.max) else { return nil }
-        switch text.dropFirst(digits.count).trimmingSpaces {
-        case "ms": return .milliseconds(n)
-        case "", "s": return .seconds(n)
-        case "m": return .seconds(n * 60)
-        case "h": return .seconds(n * 3_600)
-        case "d": return .seconds(n * 86_400)
-        default: return nil
-        }
+/// `DurationText` of MamoriText as `Duration` values for the configuration (bare numbers are
+/// seconds, as YAML users expect).
+enum ConfigDuration {
+    static func parse(_ text: String) -> Result<Duration, DurationText.Failure> {
+        DurationText.nanoseconds(text, bareSeconds: true).map { .nanoseconds($0) }
     }
 
     static func format(_ d: Duration) -> String {
-        let ms = d.components.seconds * 1_000 + d.components.attoseconds / 1_000_000_000_000_000
-        if ms == 0 { return "0s" }
-        if ms % 1_000 != 0 { return "\(ms)ms" }
-        let s = ms / 1_000
-        for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where s % size == 0 {
-            return "\(s / size)\(unit)"
-        }
-        return "\(s)s"
+        DurationText.format(milliseconds: d.components.seconds * 1_000 + d.components.attoseconds / 1_000_000_000_000_000)
     }
 }
 

@@ -1,3 +1,4 @@
+import MamoriText
 /// Parses what operators type for the control commands: durations (`30m`, `1h30m`), levels
 /// (`3`, `lockdown`), scopes (`nginx.service`, `/system.slice/nginx.service`), response targets.
 ///
@@ -13,32 +14,13 @@ public enum ControlArguments {
     /// The longest `--for` accepted.
     public static let maxDurationSeconds: Int64 = 366 * 86_400
 
-    /// Seconds in `30s`, `30m`, `2h`, `1d`, `1w`, or a sum such as `1h30m`.
+    /// Seconds in `30s`, `30m`, `2h`, `1d`, `1w`, or a sum such as `1h30m` (MamoriText's grammar;
+    /// a unit is required).
     public static func duration(_ text: String, option: String = "--for") throws(Invalid) -> Int64 {
-        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
-        let trimmed = text.trimmingSpaces()
-        guard !trimmed.isEmpty else {
-            throw Invalid("\(option): empty duration: use a number and a unit, e.g. 30m, 2h, 1d")
-        }
-        var total: Int64 = 0
-        var digits = ""
-        for ch in trimmed {
-            if ch.isASCII && ch.isNumber { digits.append(ch); continue }
-            guard let unit = units[ch] else {
-                throw Invalid("\(option): '\(text)': unknown unit '\(ch)' (use s, m, h, d or w, e.g. 30m)")
-            }
-            guard !digits.isEmpty else {
-                throw Invalid("\(option): '\(text)': '\(ch)' needs a number before it, e.g. 30\(ch)")
-            }
-            guard let n = Int64(digits) else { throw Invalid("\(option): '\(text)' is too long") }
-            let (product, o1) = n.multipliedReportingOverflow(by: unit)
-            let (sum, o2) = total.addingReportingOverflow(product)
-            if o1 || o2 { throw Invalid("\(option): '\(text)' is too long") }
-            total = sum
-            digits = ""
-        }
-        if !digits.isEmpty {
-            throw Invalid("\(option): '\(text)' needs a unit: \(digits)s, \(digits)m, \(digits)h or \(digits)d")
+        let total: Int64
+        switch DurationText.seconds(text) {
+        case .success(let s): total = s
+        case .failure(let f): throw Invalid("\(option): '\(text)': \(f)")
         }
         guard total > 0 else { throw Invalid("\(option): '\(text)' must be longer than zero") }
         guard total <= maxDurationSeconds else {

@@ -1,4 +1,5 @@
 import Yams
+import MamoriText
 
 /// Small helpers over Yams nodes: positions, typed scalars and mappings that reject duplicate
 /// keys. Build-time only; any thread.
@@ -78,15 +79,11 @@ enum YAMLNodes {
         return out
     }
 
-    /// A duration such as `60s`, `5m`, `1h`, `500ms` or a bare number of seconds, in ns.
+    /// A duration such as `60s`, `5m`, `1h`, `500ms`, `1h30m` or a bare number of seconds, in ns
+    /// (MamoriText's grammar; overflow is an error).
     static func duration(_ node: Node, _ what: String) throws(RuleIssue) -> UInt64 {
         let text = try string(node, what).trimmingSpaces
-        let units: [(String, UInt64)] = [("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000),
-                                         ("h", 3_600_000_000_000), ("d", 86_400_000_000_000)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let n = UInt64(text.dropLast(suffix.count)), n > 0 { return n * scale }
-        }
-        if let n = UInt64(text), n > 0 { return n * 1_000_000_000 }
+        if case .success(let ns) = DurationText.nanoseconds(text, bareSeconds: true), ns > 0 { return UInt64(ns) }
         throw RuleIssue(textPosition(node), "\(what) must be a positive duration such as 30s, 5m or 1h (got '\(text)')")
     }
 }

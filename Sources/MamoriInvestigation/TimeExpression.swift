@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import MamoriText
 #endif
 
 /// The time arguments of the query commands (`--since 24h`, `--until 2026-11-27T03:00:00Z`)
@@ -25,38 +26,10 @@ public enum TimeExpression {
     /// Nanoseconds of a duration: one or more `<digits><unit>` parts, units `s`, `m`, `h`,
     /// `d`, `w` (`90s`, `30m`, `24h`, `7d`, `2w`, `1h30m`).
     public static func parseDuration(_ text: String) throws(InvestigationError) -> Int64 {
-        let chars = Array(text.trimmingSpaces.lowercased())
-        guard !chars.isEmpty else { throw .invalidTime(text: text, reason: "it is empty") }
-        var total: Int64 = 0
-        var i = 0
-        while i < chars.count {
-            var digits = ""
-            while i < chars.count, let d = chars[i].wholeNumberValue, chars[i].isASCII {
-                digits.append(Character(String(d))); i += 1
-            }
-            guard !digits.isEmpty else {
-                throw .invalidTime(text: text, reason: "expected a number before '\(chars[i])'")
-            }
-            guard i < chars.count else {
-                throw .invalidTime(text: text, reason: "'\(digits)' has no unit (s, m, h, d or w)")
-            }
-            let unit: Int64
-            switch chars[i] {
-            case "s": unit = second
-            case "m": unit = 60 * second
-            case "h": unit = 3_600 * second
-            case "d": unit = 86_400 * second
-            case "w": unit = 7 * 86_400 * second
-            default: throw .invalidTime(text: text, reason: "unknown unit '\(chars[i])' (use s, m, h, d or w)")
-            }
-            i += 1
-            guard let value = Int64(digits) else { throw .invalidTime(text: text, reason: "the number is too large") }
-            let (part, o1) = value.multipliedReportingOverflow(by: unit)
-            let (sum, o2) = total.addingReportingOverflow(part)
-            guard !o1, !o2 else { throw .invalidTime(text: text, reason: "the duration is too long") }
-            total = sum
+        switch DurationText.nanoseconds(text) {
+        case .success(let ns): return ns
+        case .failure(let f): throw .invalidTime(text: text, reason: f.description)
         }
-        return total
     }
 
     /// Wall-clock nanoseconds of an RFC 3339 timestamp (`2026-11-27T03:00:00Z`,

@@ -1,4 +1,5 @@
 import Yams
+import MamoriText
 
 /// Typed reads of Yams nodes that throw `PolicyError` naming the key path and position.
 ///
@@ -76,10 +77,11 @@ struct PolicyNodes {
 
     func seconds(_ node: Node, _ key: String) throws(PolicyError) -> Double {
         let text = try string(node, key)
-        guard let s = DurationText.seconds(text) else {
-            throw error(node, key, "expected a duration such as 90s, 10m, 1h, got '\(text)'")
+        switch DurationText.nanoseconds(text, bareSeconds: true) {
+        case .success(let ns) where ns > 0: return Double(ns) / 1e9
+        case .success: throw error(node, key, "expected a duration longer than zero, got '\(text)'")
+        case .failure(let f): throw error(node, key, "expected a duration such as 90s, 10m, 1h, got '\(text)': \(f)")
         }
-        return s
     }
 
     func level(_ node: Node, _ key: String) throws(PolicyError) -> PreventionLevel {

@@ -14,13 +14,17 @@ struct WatchCommand: ParsableCommand {
             Examples:
               sudo mamori watch
               sudo mamori watch --json | jq 'select(.event.action == "connect")'
+              sudo mamori watch --json --schema ocsf | jq 'select(.class_uid == 4001)'
               sudo mamori watch --kind exec,connect --comm curl
               sudo mamori watch --pid 1234 --pid 1240
             Ctrl-C stops the sensor and detaches every hook.
             """)
 
-    @Flag(name: .long, help: "One ECS JSON object per line.")
+    @Flag(name: .long, help: "One JSON object per line (ECS, or OCSF with --schema ocsf).")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp("JSON schema with --json: ecs (default) or ocsf (OCSF 1.4).", valueName: "ecs|ocsf"))
+    var schema: String = "ecs"
 
     @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, file, gap.")
     var kind: String?
@@ -40,7 +44,13 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print libbpf's log (verifier output) while loading.")
     var verbose = false
 
+    /// `--schema` as a format; validated in `validate()`.
+    var format: OutputFormat { OutputFormat(rawValue: schema) ?? .ecs }
+
     func validate() throws {
+        guard OutputFormat(rawValue: schema) != nil else {
+            throw ValidationError("--schema: '\(schema)' is not a schema: use ecs or ocsf")
+        }
         if let kind { do { _ = try EventFilter.parseKinds(kind) } catch { throw ValidationError(error.description) } }
     }
 
@@ -78,7 +88,7 @@ struct WatchCommand: ParsableCommand {
         StandardError.write("mamori: sensor attached (\(session.program.attached.count) hooks); Ctrl-C to stop\n")
 
         let startedNs = monotonicNs()
-        var worker = WatchWorker(table: table, filter: filter, json: json, hostName: HostName.current)
+        var worker = WatchWorker(table: table, filter: filter, json: json, format: format, hostName: HostName.current)
         var batch: [SensorEvent] = []
         batch.reserveCapacity(1024)
         while !StopSignal.isRequested {

@@ -9,16 +9,16 @@ struct WatchWorker {
     let table: ProcessTable
     let filter: EventFilter
     let json: Bool
-    var encoder: ECSEncoder
+    var encoder: EventLineEncoder
     let text: TextFormatter
     var buffer: [UInt8] = []
 
-    init(table: ProcessTable, filter: EventFilter, json: Bool, hostName: String) {
+    init(table: ProcessTable, filter: EventFilter, json: Bool, format: OutputFormat = .ecs, hostName: String) {
         self.table = table
         self.filter = filter
         self.json = json
         let clock = ClockOffset.measure()
-        encoder = ECSEncoder(hostName: hostName, clock: clock)
+        encoder = EventLineEncoder(format: format, hostName: hostName, clock: clock)
         text = TextFormatter(clock: clock)
         buffer.reserveCapacity(1 << 16)
     }

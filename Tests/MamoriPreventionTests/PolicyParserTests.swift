@@ -107,7 +107,7 @@ import Testing
                 == "p.yaml:3:12: scopes[0].level: unknown level '7' (0-4 or monitor, known-bad, critical, high, lockdown)")
         #expect(error("levl: 1\n").hasPrefix("p.yaml:1:1: levl: unknown key"))
         #expect(error("guardrails:\n  breaker_window: soon\n")
-                == "p.yaml:2:19: guardrails.breaker_window: expected a duration such as 90s, 10m, 1h, got 'soon'")
+                == "p.yaml:2:19: guardrails.breaker_window: expected a duration such as 90s, 10m, 1h, got 'soon': unknown unit 'soon' (use ms, s, m, h, d or w, e.g. 30m)")
         #expect(error("shells: [bash]\n") == "p.yaml:1:9: shells: expected absolute paths, got 'bash'")
         #expect(error("unit_egress:\n  db.service:\n    rules: []\n") == "p.yaml:3:5: unit_egress.db.service: needs mode: allowlist or denylist")
         #expect(error("exec_deny:\n  - sha256: abc\n") == "p.yaml:2:13: exec_deny[0].sha256: expected 64 hexadecimal digits")

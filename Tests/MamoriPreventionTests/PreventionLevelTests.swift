@@ -1,6 +1,7 @@
 import MamoriDetection
 @testable import MamoriPrevention
 import Testing
+import MamoriText
 
 @Suite struct PreventionLevelTests {
     @Test func parsesNumbersNamesAndAliases() {
@@ -49,12 +50,12 @@ import Testing
     }
 
     @Test func durations() {
-        #expect(DurationText.seconds("30m") == 1800)
-        #expect(DurationText.seconds("1h30m") == 5400)
-        #expect(DurationText.seconds("90") == 90)
-        #expect(DurationText.seconds("2d") == 172800)
-        #expect(DurationText.seconds("0s") == nil)
-        #expect(DurationText.seconds("10x") == nil)
-        #expect(DurationText.seconds("m") == nil)
+        #expect(DurationText.seconds("30m") == .success(1800))
+        #expect(DurationText.seconds("1h30m") == .success(5400))
+        #expect(DurationText.seconds("90", bareSeconds: true) == .success(90))
+        #expect(DurationText.seconds("2d") == .success(172800))
+        #expect(DurationText.seconds("0s") == .success(0))  // the policy parser refuses zero
+        #expect(DurationText.seconds("10x") == .failure(.unknownUnit("x")))
+        #expect(DurationText.seconds("m") == .failure(.numberMissing(before: "m")))
     }
 }

