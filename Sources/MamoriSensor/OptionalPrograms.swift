@@ -27,12 +27,13 @@ enum OptionalPrograms {
     /// load failed" / "prog 'NAME': failed to load").
     static func refusedPrograms(inLog log: String) -> Set<String> {
         var names = Set<String>()
-        for line in log.split(separator: "\n") {
-            guard line.contains("BPF program load failed") || line.contains("failed to load"),
-                  let open = line.range(of: "prog '") else { continue }
-            let rest = line[open.upperBound...]
-            guard let close = rest.firstIndex(of: "'") else { continue }
-            names.insert(String(rest[..<close]))
+        for sub in log.split(separator: "\n") {
+            let line = String(sub)
+            guard line.contains("BPF program load failed") || line.contains("failed to load") else { continue }
+            // The name sits between the first "prog '" and the next quote.
+            let parts = line.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].hasSuffix("prog ") else { continue }
+            names.insert(String(parts[1]))
         }
         return names
     }

@@ -95,10 +95,8 @@ public struct SensorMaps: Sendable {
     /// Only this procfs instance is seen: a container's own /proc mount is another device.
     @discardableResult
     public func enableProcfsActivity(procRoot: String = "/proc") throws(SensorError) -> Bool {
-        var sfs = statfs()
         var st = stat()
-        guard statfs(procRoot, &sfs) == 0, sfs.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */,
-              stat(procRoot, &st) == 0 else { return false }
+        guard SystemMounts.isMounted(fstype: "proc", at: procRoot), stat(procRoot, &st) == 0 else { return false }
         var devs = mamori_watch_devs()
         var zero: UInt32 = 0
         _ = bpf_map_lookup_elem(watchDevsFD, &zero, &devs)
