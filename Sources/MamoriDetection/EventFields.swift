@@ -135,6 +135,9 @@ struct EventFields {
             return UInt64(p.loginUid ?? UInt32.max)
         case .destinationPort: return input.network.map { UInt64($0.destinationPort) }
         case .sourcePort: return input.network.map { UInt64($0.sourcePort) }
+        case .targetProcessId:
+            guard case .activity(let a) = input.event, let t = a.targetProcess else { return nil }
+            return UInt64(t)
         default: return nil
         }
     }
@@ -217,7 +220,7 @@ struct EventFields {
             let kind = field == .stdinType ? kinds.stdin : field == .stdoutType ? kinds.stdout : kinds.stderr
             arena.append(contentsOf: kind.rawValue.utf8)
             return true
-        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort:
+        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort, .targetProcessId:
             guard let n = number(field, input) else { return false }
             appendDecimal(n)
             return true
@@ -267,8 +270,13 @@ struct EventFields {
             guard case .tamper(let t) = input.event else { return false }
             return appendNonEmpty(t.kind.description)
         case .signal:
+            if case .activity(let a) = input.event { return appendNonEmpty(a.signalName) }
             guard case .tamper(let t) = input.event else { return false }
             return appendNonEmpty(t.signalName)
+        case .activityType, .targetImage, .targetIsDescendant, .procEntry, .accessMode, .sysctlName,
+             .activityPath, .activitySource, .fsType, .timesExplicit, .activityResult, .imageBacking,
+             .targetIsOwnImage:
+            return appendActivity(field, input)
         case .tamperRequest:
             guard case .tamper(let t) = input.event else { return false }
             return appendNonEmpty(t.valueName)

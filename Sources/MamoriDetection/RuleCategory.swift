@@ -25,6 +25,10 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
     /// **Mamori**: a process whose stdin is a pipe written by another exec'd process (`curl … | sh`),
     /// evaluated once per joined pair, with the writer in `StdinWriter*` fields (`PipeJoiner`).
     case pipeline = "pipeline"
+    /// **Mamori**: what a process does to other processes and to kernel state (activity records:
+    /// /proc/<pid> access, sysctl writes, ptrace, process_vm_*, memfd, utimes, mount, modules,
+    /// set*id, capset, kill), with the target in `Target*` fields.
+    case activity = "activity"
 
     public var description: String { rawValue }
 
@@ -40,14 +44,16 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
         case .fileAccess: return 6
         case .tamper: return 7
         case .pipeline: return 8
+        case .activity: return 9
         }
     }
 
-    static let count = 9
+    static let count = 10
 
     /// Whether the category is fed by file events (fields such as `TargetFilename`).
     var isFile: Bool {
         self != .processCreation && self != .networkConnection && self != .tamper && self != .pipeline
+            && self != .activity
     }
 }
 
@@ -77,7 +83,9 @@ struct EventCategories {
             }
         case .tamper:
             first = .tamper
-        case .fork, .exit, .gap, .action, .activity:
+        case .activity:
+            first = .activity
+        case .fork, .exit, .gap, .action:
             first = nil
         }
     }

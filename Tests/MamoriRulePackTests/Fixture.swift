@@ -36,7 +36,7 @@ struct RuleFixture: Sendable, CustomStringConvertible {
 /// Every fixture, one per rule file.
 enum Fixtures {
     static let all: [RuleFixture] = execution + persistence + privilegeEscalation + defenseEvasion + daemonMasquerade + contentIdentity
-        + credentialAccess + discovery + scans + lateralMovement + collectionAndC2 + exfiltration + impact + tamper + pipelines + behaviours
+        + credentialAccess + discovery + scans + lateralMovement + collectionAndC2 + exfiltration + impact + tamper + pipelines + behaviours + activity
 }
 
 /// Common process trees, parent first.

@@ -13,7 +13,7 @@ import MamoriProcess
         #expect(report.rejectedCount == 0)
         #expect(report.degradedCount == 0, "\(report.outcomes.filter { $0.status == .degraded }.map { "\($0.file): \($0.reasons)" })")
         #expect(report.loadedCount == Pack.fileSlugs.count)
-        #expect(report.ruleSet.count >= 50 && report.ruleSet.count <= 120, "rule count \(report.ruleSet.count)")
+        #expect(report.ruleSet.count >= 50 && report.ruleSet.count <= 150, "rule count \(report.ruleSet.count)")
     }
 
     @Test func everyRuleCarriesTheRequiredMetadata() throws {
