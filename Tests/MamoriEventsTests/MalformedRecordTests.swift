@@ -75,7 +75,7 @@ struct MalformedRecordTests {
         #expect(decodeError(first)?.category == .fieldOutOfBounds)
     }
 
-    @Test(arguments: [UInt16(0), 9, 10, 0x7fff, 0xffff])
+    @Test(arguments: [UInt16(0), 10, 11, 0x7fff, 0xffff])
     func unknownKind(kind: UInt16) {
         let bytes = RecordBuilder.fork(header: .init(kindOverride: kind))
         #expect(decodeError(bytes) == .unknownKind(kind))
@@ -90,7 +90,7 @@ struct MalformedRecordTests {
 
     @Test func headerSizeSmallerThanTheFixedPart() {
         let bytes = RecordBuilder.gap(header: .init(sizeOverride: 40))
-        #expect(decodeError(bytes) == .truncated(kind: .gap, expected: 112, actual: 40))
+        #expect(decodeError(bytes) == .truncated(kind: .gap, expected: 120, actual: 40))
         let zero = RecordBuilder.exit(header: .init(sizeOverride: 0))
         #expect(decodeError(zero) == .truncated(kind: .exit, expected: 80, actual: 0))
     }
@@ -133,7 +133,7 @@ struct MalformedRecordTests {
         var decoder = RecordDecoder()
         for round in 0..<10_000 {
             var bytes = (0..<Int.random(in: 32...600, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            let kind = UInt16(round % 10)  // 0 and 9 are unknown
+            let kind = UInt16(round % 11)  // 0 and 10 are unknown
             RecordBuilder.patch(&bytes, at: 0, kind)
             RecordBuilder.patch(&bytes, at: 2, UInt16(MAMORI_ABI_VERSION))
             RecordBuilder.patch(&bytes, at: 4, UInt32(bytes.count))
@@ -145,7 +145,7 @@ struct MalformedRecordTests {
         }
         #expect(decoder.stats.decoded + decoder.stats.failed == 10_000)
         #expect(decoder.stats.decoded > 0)
-        #expect(decoder.stats.unknownKind >= 2_000)
+        #expect(decoder.stats.unknownKind >= 1_500)
     }
 
     /// Valid records with bytes flipped at random: every outcome is a value or a DecodeError.

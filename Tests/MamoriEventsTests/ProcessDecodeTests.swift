@@ -140,9 +140,9 @@ struct ProcessDecodeTests {
     }
 
     @Test func gap() throws {
-        let bytes = RecordBuilder.gap(header: header, lane: 1, cpu: 5, lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0])
-        let expected = GapEvent(header: expectedHeader(.gap, size: 112), lane: 1, cpu: 5,
-                                lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0])
+        let bytes = RecordBuilder.gap(header: header, lane: 1, cpu: 5, lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0, 0])
+        let expected = GapEvent(header: expectedHeader(.gap, size: 120), lane: 1, cpu: 5,
+                                lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0, 0])
         let event = try decodeOne(bytes)
         #expect(event == .gap(expected))
         #expect(event.subject == nil)
