@@ -112,13 +112,16 @@ extension Fixtures {
             ]),
         RuleFixture("activity-mass-process-kill",
             positives: [
-                Case("kill -9 of ten services", (0..<10).map { i in
+                Case("kill -9 of six services", (0..<6).map { i in
                     tool("kill -9 ...", exe: "/usr/bin/kill").activity(.kill, value: 9, target: Proc("/usr/sbin/svc\(i)", unit: "svc\(i).service", pid: 1600 + UInt32(i)), at: 100 + Double(i))
                 }),
             ],
             negatives: [
                 Case("a shell stopping ten of its own jobs", (0..<10).map { i in
                     tool("bash", exe: "/usr/bin/bash").activity(.kill, value: 15, target: Proc("/usr/bin/sleep", pid: 5600 + UInt32(i)), descendant: true, at: 100 + Double(i))
+                }),
+                Case("killall of ten workers of one program", (0..<10).map { i in
+                    tool("killall -9 chrome", exe: "/usr/bin/killall").activity(.kill, value: 9, target: Proc("/opt/google/chrome/chrome", pid: 5800 + UInt32(i)), at: 100 + Double(i))
                 }),
                 Case("one service signalled ten times", (0..<10).map { i in
                     tool("kill -HUP 1500", exe: "/usr/bin/kill").activity(.kill, value: 1, target: postgresServer, at: 100 + Double(i))
@@ -132,6 +135,8 @@ extension Fixtures {
             negatives: [
                 Case("a shell reading its child's environ", tool("bash", exe: "/usr/bin/bash")
                     .activity(.procAccess, value: proc_environ, flags: .read, target: Proc("/usr/bin/sleep", pid: 5700), descendant: true)),
+                Case("ps reading environs while listing", Actor(Proc.line("/usr/bin/ps", "ps aux"), in: Trees.rootLogin)
+                    .activity(.procAccess, value: proc_environ, flags: .read, target: postgresServer)),
                 Case("cmdline of another process (ps)", tool("ps aux", exe: "/usr/bin/ps")
                     .activity(.procAccess, value: 7, flags: .read, target: postgresServer)),
             ]),
