@@ -17,11 +17,24 @@ workload = args[args.index("--workload-binary") + 1] if "--workload-binary" in a
 extra = ["--no-procfs-activity"] if "--no-procfs-activity" in args else []
 watch = subprocess.Popen([binary, "watch", "--json"] + extra, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
+def own_prog_ids():
+    # The programs this watch holds: prog_id in the fdinfo of its descriptors.
+    ids = set()
+    d = f"/proc/{watch.pid}/fdinfo"
+    for fd in os.listdir(d):
+        try:
+            for line in open(f"{d}/{fd}"):
+                if line.startswith("prog_id:"): ids.add(int(line.split()[1]))
+        except OSError:
+            pass
+    return ids
+
 def progs():
     out = subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True, text=True).stdout
+    ids = own_prog_ids()
     res = {}
     for p in json.loads(out or "[]"):
-        if not any(x.get("pid") == watch.pid for x in p.get("pids", [])):
+        if p.get("id") not in ids:
             continue
         res[p.get("name", "?")] = (p.get("run_time_ns", 0), p.get("run_cnt", 0))
     return res
