@@ -2,7 +2,7 @@
 /*
  * Activity aimed at other processes and at kernel state, by any process: ptrace attach/seize/
  * poke, process_vm_readv/writev, memfd_create, utimensat (futimens), mount, move_mount,
- * init_module/finit_module, set*uid/set*gid, capset, kill/tkill/tgkill. (Opens on /proc are
+ * init_module/finit_module, set*uid/set*gid, capset, kill/tkill/tgkill/pidfd_send_signal. (Opens on /proc are
  * reported from file.bpf.c through lib/procfs.h; tamper.bpf.c keeps its agent-specific view.)
  *
  * Hooks: syscall tracepoints. Enter saves the arguments (and, for set*id/capset, the old
@@ -228,7 +228,7 @@ MAMORI_ALWAYS int act_kill(__s32 tgid, __s32 pid, int sig, __u32 variant)
 	if (sig == SIG_CHLD || sig == SIG_URG || sig == SIG_WINCH)
 		return 0;
 	if ((variant == MAMORI_KILL_TGKILL && (__u32)tgid == self) ||
-	    (variant == MAMORI_KILL_KILL && (__u32)pid == self))
+	    ((variant == MAMORI_KILL_KILL || variant == MAMORI_KILL_PIDFD) && (__u32)pid == self))
 		return 0;
 	struct act_pending *p = act_begin(MAMORI_ACT_KILL);
 	if (!p)
@@ -248,9 +248,32 @@ int mamori_act_tkill_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_enter_tgkill")
 int mamori_act_tgkill_enter(struct trace_event_raw_sys_enter *ctx)
 { return act_kill((__s32)ctx->args[0], (__s32)ctx->args[1], (int)ctx->args[2], MAMORI_KILL_TGKILL); }
+/* pidfd_send_signal (psmisc's killall, systemd): the target is the pid behind the pidfd
+ * (its struct pid: see below). */
+SEC("tracepoint/syscalls/sys_enter_pidfd_send_signal")
+int mamori_act_pidfd_signal_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file *file = mamori_fd_file(task, (int)ctx->args[0]);
+	/* The fd is a pidfd (pidfs, 6.9+: the struct pid is the inode's i_private; older kernels:
+	 * file->private_data) or a /proc/<pid> directory (psmisc's killall): its proc_inode's pid. */
+	struct inode *inode = file ? BPF_CORE_READ(file, f_inode) : NULL;
+	struct pid *pid = NULL;
+	if (inode && BPF_CORE_READ(inode, i_sb, s_magic) == 0x9fa0 /* PROC_SUPER_MAGIC */) {
+		struct proc_inode *pi = (void *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode);
+		pid = BPF_CORE_READ(pi, pid);
+	} else if (inode) {
+		pid = (struct pid *)BPF_CORE_READ(inode, i_private);
+		if (!pid)
+			pid = (struct pid *)BPF_CORE_READ(file, private_data);
+	}
+	__s32 nr = pid ? BPF_CORE_READ(pid, numbers[0].nr) : 0;
+	return act_kill(nr, nr, (int)ctx->args[1], MAMORI_KILL_PIDFD);
+}
 ACT_EXIT(kill)
 ACT_EXIT(tkill)
 ACT_EXIT(tgkill)
+ACT_EXIT(pidfd_send_signal)
 
 /* ---------- fileless and anti-forensics: memfd_create, utimensat ---------- */
 

@@ -249,5 +249,30 @@ struct ActivityEventsTests {
         #expect(Set(kills.map(\.targetPid)) == Set(pids))
         #expect(kills.allSatisfy { $0.result == 0 && $0.signalName == "SIGTERM" })
     }
+
+    @Test("killall (pidfd_send_signal) of processes of distinct executables: the pidfd's pid is the target")
+    func killallThroughPidfd() throws {
+        let h = try SensorHarness.get()
+        h.reset()
+        let dir = try makeTempDir("act-killall")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var decoys: [Process] = []
+        defer { decoys.forEach(Self.reap) }
+        for name in ["decoy-a", "decoy-b", "decoy-c"] {
+            try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: dir + "/" + name)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: dir + "/" + name)
+            p.arguments = ["60"]
+            try p.run()
+            decoys.append(p)
+        }
+        let killer = try runProcess("/usr/bin/killall", ["-q", "-9"] + ["decoy-a", "decoy-b", "decoy-c"].map { dir + "/" + $0 })
+        #expect(killer.status == 0)
+        let pids = Set(decoys.map(\.processIdentifier))
+        let seen = Self.activity(of: killer.pid, h) { evs in Set(evs.filter { $0.op == .kill }.map(\.targetPid)).isSuperset(of: pids) }
+        let kills = seen.filter { $0.op == .kill && $0.value == SIGKILL }
+        #expect(Set(kills.map(\.targetPid)).isSuperset(of: pids))
+        #expect(kills.allSatisfy { $0.result == 0 && $0.targetProcess.map { pids.contains(Int32($0)) } == true })
+    }
 }
 }

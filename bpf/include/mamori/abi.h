@@ -330,7 +330,7 @@ enum mamori_activity_op {
 	                              * << 32, arg[3] = old saved (uids, or gids for the gid calls) */
 	MAMORI_ACT_CAPSET = 12,      /* capset: arg[0] new effective, arg[1] new permitted, arg[2]
 	                              * old effective, arg[3] old permitted (64-bit sets) */
-	MAMORI_ACT_KILL = 13,        /* kill/tkill/tgkill: value = signal, target_pid = pid as given
+	MAMORI_ACT_KILL = 13,        /* kill/tkill/tgkill/pidfd_send_signal: value = signal, target_pid = pid as given (pidfd: the pid behind the pidfd or /proc/<pid> fd)
 	                              * (kill: 0 / negative = process group, -1 = everything),
 	                              * arg[0] = tgid (tgkill), arg[1] = MAMORI_KILL_* */
 };
@@ -357,6 +357,7 @@ enum mamori_activity_op {
 #define MAMORI_KILL_KILL   1
 #define MAMORI_KILL_TKILL  2
 #define MAMORI_KILL_TGKILL 3
+#define MAMORI_KILL_PIDFD  4 /* pidfd_send_signal: target_pid = arg[0] = the pidfd's pid */
 
 /* mamori_activity.flags */
 #define MAMORI_ACT_F_READ            (1u << 0) /* PROC_ACCESS/SYSCTL_WRITE: opened for reading */
