@@ -25,6 +25,7 @@
 #include "lib/emit.h"
 #include "lib/task.h"
 #include "lib/path.h"
+#include "lib/procfs.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -65,6 +66,7 @@ MAMORI_ALWAYS long repeat_gate(struct mamori_config *cfg, __u32 tgid, __u16 op, 
 	return 0;
 }
 #define OPEN_OP 0x100 /* pending op for the open family (not a file op value) */
+#define WATCH_PROCFS (1u << 31) /* watch_dev_bits: the device is /proc (lib/procfs.h) */
 
 MAMORI_ALWAYS bool file_enabled(struct mamori_config **cfg)
 {
@@ -131,7 +133,11 @@ MAMORI_ALWAYS __u32 watch_dev_bits(__u32 dev)
 {
 	__u32 zero = 0;
 	struct mamori_watch_devs *d = bpf_map_lookup_elem(&mamori_watch_devs, &zero);
-	if (!d || d->count > MAMORI_WATCH_DEVS_MAX)
+	if (!d)
+		return MAMORI_WATCH_FILE | MAMORI_WATCH_CHILDREN;
+	if (dev == d->procfs_dev && dev)
+		return WATCH_PROCFS;
+	if (d->count > MAMORI_WATCH_DEVS_MAX)
 		return MAMORI_WATCH_FILE | MAMORI_WATCH_CHILDREN;
 #pragma unroll
 	for (__u32 i = 0; i < MAMORI_WATCH_DEVS_MAX; i++) {
@@ -147,7 +153,8 @@ MAMORI_ALWAYS __u32 watch_dev_bits(__u32 dev)
  * entry exits there; the file lookup and the parent-dentry walk (three reads and a lookup) run
  * only when that device holds entries of their kind.
  */
-MAMORI_ALWAYS bool watched(struct file *file, struct mamori_window *fw)
+MAMORI_ALWAYS bool watched(struct mamori_config *cfg, struct file *file, struct mamori_window *fw,
+			   __u32 fmode)
 {
 	struct mamori_watch_key key = {};
 	struct mamori_window w;
@@ -162,6 +169,10 @@ MAMORI_ALWAYS bool watched(struct file *file, struct mamori_window *fw)
 	bits = watch_dev_bits(key.dev);
 	if (!bits)
 		return false;
+	if (bits & WATCH_PROCFS) {
+		mamori_procfs_open(cfg, file, inode, false, fmode);
+		return false;
+	}
 	if (bits & MAMORI_WATCH_FILE) {
 		key.ino = MAMORI_WFIELD(&w, inode, struct inode, i_ino);
 		what = bpf_map_lookup_elem(&mamori_watch, &key);
@@ -223,7 +234,8 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 	 * watch-set lookups (and the dentry and parent-inode reads) follow.
 	 */
 	if (!(fmode & MAMORI_FMODE_WRITE)) {
-		if (!(cfg->flags & MAMORI_CFG_HAS_WATCHES) || !watched(file, &fw) || mamori_is_muted(cfg, id >> 32))
+		if (!(cfg->flags & MAMORI_CFG_HAS_WATCHES) || !watched(cfg, file, &fw, fmode) ||
+		    mamori_is_muted(cfg, id >> 32))
 			goto out;
 		op = MAMORI_FILE_OPEN_READ;
 	} else {
@@ -231,6 +243,10 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 			p = bpf_map_lookup_elem(&mamori_pending_map, &id);
 		if (!p || p->op != OPEN_OP)
 			goto out; /* muted, or opened before we attached */
+		/* A write open on /proc (sysctl, another process's mem) is also an activity. */
+		struct inode *winode = MAMORI_WFIELD(&fw, file, struct file, f_inode);
+		if (winode && (watch_dev_bits(mamori_inode_dev(winode)) & WATCH_PROCFS))
+			mamori_procfs_open(cfg, file, winode, true, fmode);
 		if (fmode & MAMORI_FMODE_CREATED)
 			op = MAMORI_FILE_CREATE;
 		else if (p->flags & MAMORI_O_TRUNC)

@@ -106,6 +106,23 @@ int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	e->exe_len = len;
 	if (cut)
 		e->flags |= MAMORI_EXEC_EXE_TRUNCATED;
+	/* Fileless: an executable with no link left (deleted before the exec, or a memfd). A
+	 * memfd's dentry is a detached pseudo dentry "memfd:<name>" (its own parent), so the walk
+	 * yields only "/": the name is then read directly. */
+	if (BPF_CORE_READ(inode, __i_nlink) == 0) {
+		e->flags |= MAMORI_EXEC_EXE_DELETED;
+		if (len <= 1) {
+			const unsigned char *dn = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+			data[0] = '/';
+			long n = bpf_probe_read_kernel_str(&data[1], 256, dn);
+			len = n > 1 ? (__u32)n : 1; /* "/" + name, without the NUL */
+			len &= MAMORI_PATH_MASK;
+			e->exe_len = len;
+		}
+		if (len >= 7 && data[0] == '/' && data[1] == 'm' && data[2] == 'e' && data[3] == 'm' &&
+		    data[4] == 'f' && data[5] == 'd' && data[6] == ':')
+			e->flags |= MAMORI_EXEC_EXE_MEMFD;
+	}
 	off = len;
 
 	/* argv: one bounded copy of the NUL-separated block at the top of the new stack. */

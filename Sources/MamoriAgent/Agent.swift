@@ -153,6 +153,8 @@ public final class Agent: @unchecked Sendable {
         clock_gettime(CLOCK_REALTIME, &now)
         pipeline?.storeSnapshot(nowUnixNs: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
         startedFlag.store(true, ordering: .releasing)
+        let refused = session.program.skipped.filter { $0.hook.contains("refused") }.map(\.program)
+        if !refused.isEmpty { log("activity programs refused by this kernel's verifier, running without them: \(refused.joined(separator: " "))") }
         log("sensor attached: \(session.program.attached.count) hooks, \(session.program.skipped.count) skipped; \(seeded) processes seeded; alerts → \(c.alertsPath); store → \(c.databasePath ?? "disabled")")
     }
 

@@ -134,12 +134,14 @@ public final class DetectionPipeline {
             return
         }
         switch event {
-        case .exec, .network, .file, .tamper, .dns: break
+        case .exec, .network, .file, .tamper, .activity, .dns: break
         default: return
         }
         let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []
         hits.removeAll(keepingCapacity: true)
-        engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
+        var target: ActivityTarget?
+        if case .activity(let a) = event { target = ActivityTarget.resolve(a, actor: key, in: table) }
+        engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, target: target, into: &hits)
         var highest: RuleLevel?
         for hit in hits {
             raise(hit, event: event, process: process, parent: parent, ancestry: ancestry, seenBefore: seenBefore)

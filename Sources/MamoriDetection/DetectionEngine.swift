@@ -94,14 +94,21 @@ public struct DetectionEngine {
     ///   - process: the acting process's record (for exec events, the record after the exec).
     ///   - parent: its parent's record.
     ///   - ancestry: the ancestors, parent first (`ProcessTable.ancestry(of:)`).
+    ///   - target: `activity` events: the target process's record, and whether it descends
+    ///     from the acting process (`ActivityTarget`).
     public mutating func evaluate(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
-                                  ancestry: [ProcessRecord], into hits: inout [RuleHit]) {
+                                  ancestry: [ProcessRecord], target: ActivityTarget? = nil,
+                                  into hits: inout [RuleHit]) {
         let categories = EventCategories(event)
         guard let first = categories.first else { return }
         counters.events &+= 1
         fields.reset()
-        let input = EventInput(event: event, process: process, parent: parent, ancestry: ancestry,
+        var input = EventInput(event: event, process: process, parent: parent, ancestry: ancestry,
                                facts: EventFacts(event))
+        if let target {
+            input.target = target.record
+            input.targetIsDescendant = target.isDescendant
+        }
         evaluate(category: first, input, &hits)
         if let second = categories.second { evaluate(category: second, input, &hits) }
         if !pendingSteps.isEmpty { advanceSequences(input, &hits) }

@@ -154,6 +154,9 @@ struct EventFields {
             guard case .dns(let d) = input.event, let m = d.message else { return nil }
             return DNSNameShape.entropyTenths(of: m.questionName)
         case .sourcePort: return input.network.map { UInt64($0.sourcePort) }
+        case .targetProcessId:
+            guard case .activity(let a) = input.event, let t = a.targetProcess else { return nil }
+            return UInt64(t)
         default: return nil
         }
     }
@@ -236,7 +239,7 @@ struct EventFields {
             let kind = field == .stdinType ? kinds.stdin : field == .stdoutType ? kinds.stdout : kinds.stderr
             arena.append(contentsOf: kind.rawValue.utf8)
             return true
-        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort,
+        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort, .targetProcessId,
              .queryLongestLabel, .queryLength:
             guard let n = number(field, input) else { return false }
             appendDecimal(n)
@@ -287,8 +290,13 @@ struct EventFields {
             guard case .tamper(let t) = input.event else { return false }
             return appendNonEmpty(t.kind.description)
         case .signal:
+            if case .activity(let a) = input.event { return appendNonEmpty(a.signalName) }
             guard case .tamper(let t) = input.event else { return false }
             return appendNonEmpty(t.signalName)
+        case .activityType, .targetImage, .targetIsDescendant, .procEntry, .accessMode, .sysctlName,
+             .activityPath, .activitySource, .fsType, .timesExplicit, .activityResult, .imageBacking,
+             .targetIsOwnImage:
+            return appendActivity(field, input)
         case .tamperRequest:
             guard case .tamper(let t) = input.event else { return false }
             return appendNonEmpty(t.valueName)

@@ -12,6 +12,10 @@ struct EventInput {
     let ancestry: [ProcessRecord]
     /// `pipeline` category only: the process writing the acting process's stdin.
     var stdinWriter: ProcessRecord? = nil
+    /// `activity` category only: the target process's record and whether it descends from the
+    /// acting process (nil = unknown target).
+    var target: ProcessRecord? = nil
+    var targetIsDescendant: Bool? = nil
     /// Plain values read once, so field producers do not re-read the enum.
     let facts: EventFacts
 
@@ -64,6 +68,8 @@ struct EventFacts {
             header = a.header; euid = a.subject.euid; ppid = a.subject.ppid
         case .tamper(let t):
             header = t.header; euid = t.subject.euid; ppid = t.subject.ppid
+        case .activity(let a):
+            header = a.header; euid = a.subject.euid; ppid = a.subject.ppid
         case .dns(let d):
             // An answer of unknown owner has no process: no uid-based fields.
             header = d.header

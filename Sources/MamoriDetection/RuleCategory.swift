@@ -25,6 +25,10 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
     /// **Mamori**: a process whose stdin is a pipe written by another exec'd process (`curl … | sh`),
     /// evaluated once per joined pair, with the writer in `StdinWriter*` fields (`PipeJoiner`).
     case pipeline = "pipeline"
+    /// **Mamori**: what a process does to other processes and to kernel state (activity records:
+    /// /proc/<pid> access, sysctl writes, ptrace, process_vm_*, memfd, utimes, mount, modules,
+    /// set*id, capset, kill), with the target in `Target*` fields.
+    case activity = "activity"
     /// DNS queries and answers of client sockets (Sigma's Sysmon-style `dns_query`).
     case dnsQuery = "dns_query"
 
@@ -42,16 +46,17 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
         case .fileAccess: return 6
         case .tamper: return 7
         case .pipeline: return 8
-        case .dnsQuery: return 9
+        case .activity: return 9
+        case .dnsQuery: return 10
         }
     }
 
-    static let count = 10
+    static let count = 11
 
     /// Whether the category is fed by file events (fields such as `TargetFilename`).
     var isFile: Bool {
         self != .processCreation && self != .networkConnection && self != .tamper && self != .pipeline
-            && self != .dnsQuery
+            && self != .dnsQuery && self != .activity
     }
 }
 
@@ -81,6 +86,8 @@ struct EventCategories {
             }
         case .tamper:
             first = .tamper
+        case .activity:
+            first = .activity
         case .dns(let d):
             // Queries and answers both: a query that is never answered (a tunnel, a blocked
             // name) is still seen; answers add QueryStatus/QueryResults.

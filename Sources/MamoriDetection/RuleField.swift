@@ -26,6 +26,13 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
     // tamper (Mamori's own category).
     case tamperKind, signal, tamperRequest, signalSource
+    // activity (Mamori's own category): the acting process's effect on a target.
+    case activityType, targetProcessId, targetImage, targetIsDescendant, procEntry, accessMode
+    case sysctlName, activityPath, activitySource, fsType, timesExplicit, activityResult
+    /// process_creation: what backs the executable ("file", "deleted", "memfd").
+    case imageBacking
+    /// file_delete: the deleted path is the executable of the acting process or an ancestor.
+    case targetIsOwnImage
     // pipeline (Mamori's own category): the process writing the reader's stdin.
     case stdinWriterImage, stdinWriterCommandLine, stdinWriterUser
     // dns_query (Sysmon names; Zeek-style and ECS aliases in `aliases`).
@@ -67,7 +74,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
 
     var kind: Kind {
         switch self {
-        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort,
+        case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort, .targetProcessId,
              .queryLongestLabel, .queryLength, .queryEntropy: return .number
         case .destinationIp, .sourceIp: return .ip
         case .ancestorImage, .ancestorCommandLine, .ancestorUnit: return .ancestors
@@ -121,6 +128,20 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .signal: return "Signal"
         case .tamperRequest: return "TamperRequest"
         case .signalSource: return "SignalSource"
+        case .activityType: return "ActivityType"
+        case .targetProcessId: return "TargetProcessId"
+        case .targetImage: return "TargetImage"
+        case .targetIsDescendant: return "TargetIsDescendant"
+        case .procEntry: return "ProcEntry"
+        case .accessMode: return "AccessMode"
+        case .sysctlName: return "SysctlName"
+        case .activityPath: return "ActivityPath"
+        case .activitySource: return "ActivitySource"
+        case .fsType: return "FsType"
+        case .timesExplicit: return "TimesExplicit"
+        case .activityResult: return "ActivityResult"
+        case .imageBacking: return "ImageBacking"
+        case .targetIsOwnImage: return "TargetIsOwnImage"
         case .stdinWriterImage: return "StdinWriterImage"
         case .stdinWriterCommandLine: return "StdinWriterCommandLine"
         case .stdinWriterUser: return "StdinWriterUser"
@@ -196,8 +217,17 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .targetFilename, .sourceFilename, .fileOperation, .fileMode, .fileExecutable,
              .creationUtcTime:
             return category.isFile
-        case .tamperKind, .signal, .tamperRequest, .signalSource:
+        case .signal:
+            return category == .tamper || category == .activity
+        case .tamperKind, .tamperRequest, .signalSource:
             return category == .tamper
+        case .activityType, .targetProcessId, .targetImage, .targetIsDescendant, .procEntry, .accessMode,
+             .sysctlName, .activityPath, .activitySource, .fsType, .timesExplicit, .activityResult:
+            return category == .activity
+        case .imageBacking:
+            return category == .processCreation
+        case .targetIsOwnImage:
+            return category == .fileDelete
         case .stdinWriterImage, .stdinWriterCommandLine, .stdinWriterUser:
             return category == .pipeline
         default:
@@ -215,6 +245,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .dnsQuery: return [.queryName, .queryResults, .image, .commandLine, .user]
         case .tamper: return [.tamperKind, .signal, .tamperRequest, .image, .commandLine, .user]
         case .pipeline: return [.image, .commandLine, .stdinWriterImage, .stdinWriterCommandLine, .user]
+        case .activity: return [.activityType, .activityPath, .targetImage, .image, .commandLine, .user]
         default: return [.targetFilename, .sourceFilename, .image, .commandLine, .user]
         }
     }

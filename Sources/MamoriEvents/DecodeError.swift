@@ -84,6 +84,7 @@ extension EventKind {
         case .gap: return "mamori_gap"
         case .action: return "mamori_action"
         case .tamper: return "mamori_tamper"
+        case .activity: return "mamori_activity"
         case .dns: return "mamori_dns"
         }
     }

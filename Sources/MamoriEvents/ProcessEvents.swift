@@ -47,6 +47,10 @@ public struct ExecFlags: OptionSet, Sendable, Equatable {
     public static let cwdTruncated = ExecFlags(rawValue: 1 << 2)
     public static let argsFault = ExecFlags(rawValue: 1 << 3)
     public static let hasTTY = ExecFlags(rawValue: 1 << 4)
+    /// The executable had no link left at exec: deleted, or a memfd (fileless).
+    public static let exeDeleted = ExecFlags(rawValue: 1 << 5)
+    /// The executable is a memfd (`memfd_create` + `execveat`/`fexecve`).
+    public static let exeMemfd = ExecFlags(rawValue: 1 << 6)
 }
 
 /// A new thread group. The header and subject describe the child.

@@ -79,6 +79,7 @@ public struct RecordDecoder: Sendable {
         case .gap: return .gap(decodeGap(rec, header))
         case .action: return .action(try decodeAction(rec, header))
         case .tamper: return .tamper(try decodeTamper(rec, header))
+        case .activity: return .activity(try decodeActivity(rec, header))
         case .dns: return .dns(try decodeDNS(rec, header))
         }
     }
@@ -94,6 +95,7 @@ public struct RecordDecoder: Sendable {
         case .gap: return GapLayout.size
         case .action: return ActionLayout.size
         case .tamper: return TamperLayout.size
+        case .activity: return ActivityLayout.size
         case .dns: return DNSLayout.size
         }
     }
@@ -249,7 +251,7 @@ extension UnsafeRawBufferPointer {
     }
 
     /// A fixed-size C char array: up to the first NUL, or all `max` bytes when there is none.
-    fileprivate func cString(at offset: Int, max: Int) -> String {
+    func cString(at offset: Int, max: Int) -> String {
         var length = 0
         while length < max && self[offset + length] != 0 { length += 1 }
         if length == 0 { return "" }
@@ -258,7 +260,7 @@ extension UnsafeRawBufferPointer {
 
     /// A length-delimited string. Trailing NULs are tolerated (a BPF side that counted the
     /// terminator of bpf_probe_read_str) and dropped.
-    fileprivate func string(at offset: Int, length: Int) -> String {
+    func string(at offset: Int, length: Int) -> String {
         let length = trimmedLength(offset, length)
         if length == 0 { return "" }
         return bytes(at: offset, length: length) { String(decoding: $0, as: UTF8.self) }

@@ -14,6 +14,8 @@ public enum SensorEvent: Sendable, Equatable {
     case action(ActionEvent)
     /// Something aimed at the agent itself (signal, ptrace, bpf detach); subject = the sender.
     case tamper(TamperEvent)
+    /// Activity aimed at another process or at kernel state (ptrace, kill, /proc, sysctl, ...).
+    case activity(ActivityEvent)
     /// A DNS query or answer of a client socket; header/subject = the socket's owner.
     case dns(DNSEvent)
 
@@ -29,6 +31,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .gap(let e): return e.header
         case .action(let e): return e.header
         case .tamper(let e): return e.header
+        case .activity(let e): return e.header
         case .dns(let e): return e.header
         }
     }
@@ -44,6 +47,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .file(let e): return e.subject
         case .action(let e): return e.subject
         case .tamper(let e): return e.subject
+        case .activity(let e): return e.subject
         case .dns(let e): return e.subject
         case .gap: return nil
         }
@@ -61,6 +65,7 @@ public enum SensorEvent: Sendable, Equatable {
         case .gap: return .gap
         case .action: return .action
         case .tamper: return .tamper
+        case .activity: return .activity
         case .dns: return .dns
         }
     }
@@ -76,6 +81,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case gap = 6
     case action = 7
     case tamper = 8
+    case activity = 9
     case dns = 10
 
     public var description: String {
@@ -88,6 +94,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, CustomStringConvertible {
         case .gap: return "gap"
         case .action: return "action"
         case .tamper: return "tamper"
+        case .activity: return "activity"
         case .dns: return "dns"
         }
     }

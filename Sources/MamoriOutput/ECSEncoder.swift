@@ -103,6 +103,11 @@ public struct ECSEncoder: Sendable {
             writeProcess(ProcessFields(header: header, subject: e.subject, record: process),
                          parent: parent, parentPid: e.subject.ppid, to: &writer)
             writeUser(e.subject, to: &writer)
+        case .activity(let e):
+            writeProcess(ProcessFields(header: header, subject: e.subject, record: process),
+                         parent: parent, parentPid: e.subject.ppid, to: &writer)
+            writeUser(e.subject, to: &writer)
+            writeActivityFile(e, to: &writer)
         case .gap:
             break  // describes the sensor, not a process
         }
@@ -195,7 +200,10 @@ public struct ECSEncoder: Sendable {
             writer.string("stdin", e.stdio.stdin.description)
             writer.string("stdout", e.stdio.stdout.description)
             writer.string("stderr", e.stdio.stderr.description)
+            if e.flags.contains(.exeMemfd) { writer.literal("exe_backing", "memfd") }
+            else if e.flags.contains(.exeDeleted) { writer.literal("exe_backing", "deleted") }
             writer.endObject()
+        case .fork, .network, .file, .exit, .action, .tamper, .activity:
         case .fork, .network, .file, .exit, .action, .tamper, .dns:
             if let loginUid = process?.loginUid { writer.number("login_uid", loginUid) }
         case .gap:
@@ -226,6 +234,8 @@ public struct ECSEncoder: Sendable {
             writeActionMamori(e, to: &writer)
         case .tamper(let e):
             writeTamperMamori(e, to: &writer)
+        case .activity(let e):
+            writeActivityMamori(e, to: &writer)
         case .exec, .fork:
             break
         }

@@ -16,6 +16,7 @@ enum ECSVocabulary {
         case .network, .dns: return "network"
         case .file: return "file"
         case .action, .tamper: return "intrusion_detection"
+        case .activity(let e): return activityCategory(e)
         case .gap: return nil
         }
     }
@@ -37,6 +38,7 @@ enum ECSVocabulary {
         case .gap: return ("info", nil)
         case .action: return ("denied", nil)
         case .tamper: return ("indicator", nil)
+        case .activity(let e): return (activityType(e), nil)
         case .dns: return ("protocol", "info")
         }
     }
@@ -51,6 +53,7 @@ enum ECSVocabulary {
         case .file(let e): return fileAction(e.op)
         case .action(let e): return preventionAction(e.action)
         case .tamper(let e): return tamperAction(e.kind)
+        case .activity(let e): return e.action
         case .dns(let e): return e.direction == .query ? "dns-query" : "dns-answer"
         case .gap: return "gap"
         }
@@ -118,6 +121,7 @@ enum ECSVocabulary {
         case .file(let e): return e.result >= 0 ? "success" : "failure"
         case .action(let e): return e.failed ? "failure" : (e.enforced ? "success" : "unknown")
         case .tamper: return "unknown"
+        case .activity(let e): return e.result >= 0 ? "success" : "failure"
         case .dns(let e):
             guard let m = e.message else { return "unknown" }
             if !m.isResponse { return "unknown" }
@@ -137,6 +141,7 @@ enum ECSVocabulary {
         case .gap: return "gap"
         case .action: return "action"
         case .tamper: return "tamper"
+        case .activity: return "activity"
         case .dns: return "dns"
         }
     }

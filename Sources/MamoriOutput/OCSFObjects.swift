@@ -45,6 +45,10 @@ extension OCSFEncoder {
             writeActor(ProcessFields(header: header, subject: e.subject, record: process), parent: parent,
                        subject: e.subject, to: &writer)
             writer.string("message", "aimed at the agent: \(e.valueName)")
+        case .activity(let e):
+            writeActor(ProcessFields(header: header, subject: e.subject, record: process), parent: parent,
+                       subject: e.subject, to: &writer)
+            writer.string("message", "activity \(e.action)")
         case .gap(let e):
             writer.string("message", "\(e.totalLost) kernel records lost on cpu \(e.cpu)")
         }

@@ -100,6 +100,18 @@ public struct TextFormatter: Sendable {
             if e.targetTgid != 0 { line += " -> agent \(e.targetTgid)" }
             if e.objectId != 0 { line += " link=\(e.objectId)" }
             return line
+        case .activity(let e):
+            var line = prefix + label("activity") + "pid=\(pid) " + TerminalText.sanitize(e.subject.comm)
+            line += " \(e.action)"
+            if let target = e.targetProcess { line += " -> pid \(target)" }
+            if let entry = e.procEntry { line += " " + entry + (e.name.isEmpty ? "" : " of " + TerminalText.sanitize(e.name)) }
+            if let signal = e.signalName { line += " " + signal }
+            if let request = e.ptraceRequest { line += " " + request }
+            if let sysctl = e.sysctlName { line += " " + TerminalText.sanitize(sysctl) }
+            else if !e.path.isEmpty { line += " " + TerminalText.sanitize(e.path) }
+            if let ids = e.newIds { line += " -> \(ids.effective == UInt32.max ? Int64(-1) : Int64(ids.effective))" }
+            if e.result < 0 { line += " " + resultText(e.result, inProgressIsPending: false) }
+            return line
         case .gap(let e):
             let lane = ECSVocabulary.laneName(e.lane).map { "\($0)" } ?? String(e.lane)
             var line = prefix + label("gap") + "lane=\(lane) cpu=\(e.cpu) lost=\(e.totalLost)"

@@ -136,6 +136,7 @@ public final class ProcessTable {
         case .file(let e): observe(e.header, e.subject)
         case .action(let e): observe(e.header, e.subject)
         case .tamper(let e): observe(e.header, e.subject)
+        case .activity(let e): observe(e.header, e.subject)
         case .dns(let e):
             // tgid 0: an answer whose owner is unknown (no process to observe).
             if e.header.tgid != 0 { observe(e.header, e.subject) } else { advanceClock(e.header.ktimeNs) }

@@ -44,6 +44,21 @@ struct HookLinks {
         }
     }
 
+    /// Before load: turn off autoload of the programs in `names` (optional programs an earlier
+    /// load attempt saw refused, `OptionalPrograms`), and remember them in `skipped`.
+    mutating func disablePrograms(in obj: OpaquePointer?, named names: Set<String>, reason: String) {
+        guard !names.isEmpty else { return }
+        var prog = bpf_object__next_program(obj, nil)
+        while let p = prog {
+            let name = String(cString: bpf_program__name(p))
+            if names.contains(name) && bpf_program__autoload(p) {
+                bpf_program__set_autoload(p, false)
+                skipped.append((name, String(cString: bpf_program__section_name(p)) + " (\(reason))"))
+            }
+            prog = bpf_object__next_program(obj, p)
+        }
+    }
+
     /// Attach every loaded program: tracepoints and tp_btf directly, cgroup sock_addr programs
     /// at the cgroup v2 root. On failure everything attached so far is destroyed again before
     /// the error is thrown.

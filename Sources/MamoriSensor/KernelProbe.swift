@@ -1,4 +1,5 @@
 import CLibbpf
+import CMamoriBPF
 import Glibc
 
 /// What the running kernel offers Mamori, found by trying rather than by version numbers.
@@ -66,12 +67,30 @@ public struct KernelProbe: Sendable {
               ?? "no cgroup v2 mount: UDP send events and egress blocking unavailable", required: false)
         let sockAddr = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, nil) == 1
         p.add("cgroup_sock_addr", sockAddr, sockAddr ? "cgroup connect/sendmsg hooks" : "cgroup sock_addr programs unsupported", required: false)
+        let absent = missingActivityHooks()
+        p.add("activity_hooks", absent.isEmpty,
+              absent.isEmpty ? "ptrace, process_vm_*, memfd_create, utimensat, mount, modules, set*id, capset, kill tracepoints (activity signals; a verifier refusal is named in the agent's start line)"
+                             : "absent here: \(absent.joined(separator: ", ")); those activity signals are off, the sensor runs without them",
+              required: false)
         // DNS on the packet path is an optional hook: without it the sensor starts, with no
         // dns events and no destination.domain on connects.
         let skb = cg && libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SKB, nil) == 1
         p.add("dns_cgroup_skb", skb, skb ? "cgroup skb hooks: dns events, destination.domain on connects"
               : "cgroup skb programs unavailable: optional, no dns events and no destination.domain", required: false)
         return p
+    }
+
+    /// The syscalls of optional (activity) programs whose tracepoint this kernel lacks, from
+    /// the embedded object's SEC() names (opened, never loaded).
+    static func missingActivityHooks() -> [String] {
+        guard mamori_bpf_embedded() == 1, let skel = mamori_bpf_open() else { return [] }
+        defer { mamori_bpf_destroy(skel) }
+        var out = Set<String>()
+        for (name, section) in OptionalPrograms.sections(of: mamori_bpf_object(skel))
+        where OptionalPrograms.isOptional(program: name) && !HookLinks.hookExists(section: section) {
+            out.insert(OptionalPrograms.syscall(ofSection: section) ?? section)
+        }
+        return out.sorted()
     }
 
     /// Whether BPF LSM programs load and attach here (the exec-deny mechanism choice).

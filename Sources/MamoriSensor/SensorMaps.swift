@@ -105,6 +105,30 @@ public struct SensorMaps: Sendable {
         return true
     }
 
+    /// Turn on the procfs activity signal (bpf/lib/procfs.h): opens of another process's
+    /// /proc/<pid>/{mem,environ,maps,...} and write opens under /proc/sys become activity
+    /// records. Registers the device of `procRoot` and enables the read-open path (the same
+    /// switch as the first watch). Returns false when `procRoot` is not a procfs mount.
+    /// Only this procfs instance is seen: a container's own /proc mount is another device.
+    @discardableResult
+    public func enableProcfsActivity(procRoot: String = "/proc") throws(SensorError) -> Bool {
+        var st = stat()
+        guard SystemMounts.isMounted(fstype: "proc", at: procRoot), stat(procRoot, &st) == 0 else { return false }
+        var devs = mamori_watch_devs()
+        var zero: UInt32 = 0
+        _ = bpf_map_lookup_elem(watchDevsFD, &zero, &devs)
+        devs.procfs_dev = KernelDevice.encode(st.st_dev)
+        if bpf_map_update_elem(watchDevsFD, &zero, &devs, UInt64(BPF_ANY)) != 0 {
+            throw .mapWrite(map: "mamori_watch_devs", errno: errno)
+        }
+        var cfg = readConfig()
+        if cfg.flags & UInt32(MAMORI_CFG_HAS_WATCHES) == 0 {
+            cfg.flags |= UInt32(MAMORI_CFG_HAS_WATCHES)
+            try configGuard.write(cfg)
+        }
+        return true
+    }
+
     /// Record that `dev` holds watch entries of kind `bits` in `mamori_watch_devs` (the read
     /// path's per-device filter). Past MAMORI_WATCH_DEVS_MAX devices the summary overflows and
     /// the kernel checks every device.

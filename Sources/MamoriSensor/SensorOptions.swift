@@ -26,6 +26,9 @@ public struct SensorOptions: Sendable, Equatable {
     /// counted in `FileEvent.count` (abi.h "In-kernel folding"). The agent turns it on; off
     /// here so that raw sensor users see every record.
     public var foldFileRepeats = false
+    /// Report opens of another process's /proc/<pid> entries and sysctl writes (activity
+    /// records, bpf/lib/procfs.h). Turns on the read-open path even without watches.
+    public var procfsActivity = true
     /// Echo libbpf's log to stderr while loading.
     public var verboseLibbpf = false
     /// Use BPF LSM for prevention where the kernel allows it (false forces the SIGKILL-at-exec
@@ -46,7 +49,7 @@ public struct SensorOptions: Sendable, Equatable {
             && a.wakeBytes == b.wakeBytes && a.wakeDelayNs == b.wakeDelayNs
             && a.udpFlowTTLNs == b.udpFlowTTLNs && a.fileEvents == b.fileEvents
             && a.networkEvents == b.networkEvents && a.reportFailedFileOps == b.reportFailedFileOps
-            && a.foldFileRepeats == b.foldFileRepeats
+            && a.foldFileRepeats == b.foldFileRepeats && a.procfsActivity == b.procfsActivity
             && a.verboseLibbpf == b.verboseLibbpf && a.allowLSM == b.allowLSM
             && a.pinDirectory == b.pinDirectory && a.failClosed == b.failClosed
     }

@@ -34,40 +34,51 @@ public final class SensorProgram {
         guard geteuid() == 0 else { throw .notRoot }
         self.options = options
         mamori_bpf_capture_log(options.verboseLibbpf ? 1 : 0)
-        mamori_bpf_clear_log()
-        guard let skel = mamori_bpf_open() else { throw .open(errno: errno) }
-        skeleton = skel
-        let obj = mamori_bpf_object(skel)
-
-        func map(_ name: String) -> OpaquePointer? { bpf_object__find_map_by_name(obj, name) }
-        if let rb = map("mamori_rb_priority") { bpf_map__set_max_entries(rb, options.priorityRingBytes) }
-        if let rb = map("mamori_rb_bulk") { bpf_map__set_max_entries(rb, options.bulkRingBytes) }
-
-        hooks.disableMissingHooks(in: obj)
         // BPF LSM where the kernel accepts it (exec gets EPERM, protected files are enforced);
         // otherwise the LSM programs stay out and exec denial is a SIGKILL at exec.
         let mechanism: PreventionMechanism = options.allowLSM && KernelProbe.bpfLSMWorks() ? .lsm : .signalAtExec
-        if mechanism != .lsm { hooks.disablePrograms(in: obj, sectionPrefix: "lsm/") }
         pins = options.failClosed ? options.pinDirectory.map(PreventionPins.init(directory:)) : nil
-        if let pins { reusedMaps = pins.reuseMaps(in: obj) }
-
-        let err = mamori_bpf_load(skel)
-        if err != 0 {
+        // Load; when the verifier refuses only optional programs (OptionalPrograms), open the
+        // object again without them and retry (each retry leaves at least one more out).
+        var excluded = Set<String>()
+        var obj: OpaquePointer?
+        while true {
+            mamori_bpf_clear_log()
+            hooks = HookLinks()
+            guard let skel = mamori_bpf_open() else { throw .open(errno: errno) }
+            obj = mamori_bpf_object(skel)
+            func map(_ name: String) -> OpaquePointer? { bpf_object__find_map_by_name(obj, name) }
+            if let rb = map("mamori_rb_priority") { bpf_map__set_max_entries(rb, options.priorityRingBytes) }
+            if let rb = map("mamori_rb_bulk") { bpf_map__set_max_entries(rb, options.bulkRingBytes) }
+            hooks.disableMissingHooks(in: obj)
+            if mechanism != .lsm { hooks.disablePrograms(in: obj, sectionPrefix: "lsm/") }
+            hooks.disablePrograms(in: obj, named: excluded, reason: "refused by the verifier on this kernel")
+            if let pins { reusedMaps = pins.reuseMaps(in: obj) }
+            let err = mamori_bpf_load(skel)
+            if err == 0 {
+                skeleton = skel
+                break
+            }
             let log = HookLinks.capturedLog()
+            let sections = OptionalPrograms.sections(of: obj)
             mamori_bpf_destroy(skel)
-            skeleton = nil
-            throw .load(errno: err, log: log)
+            guard let next = OptionalPrograms.exclusions(afterLog: log, sections: sections, already: excluded) else {
+                throw .load(errno: err, log: log)
+            }
+            excluded = next
         }
         do {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)
+            if options.procfsActivity { try maps.enableProcfsActivity() }
+            policy = try PolicyMaps(object: obj, mechanism: mechanism, configGuard: maps.configGuard)
             policy = try PolicyMaps(object: obj, mechanism: mechanism, configGuard: maps.configGuard,
                                     socketDestroyer: SocketDestroyer.load())
             // A taken-over policy stays in force until the caller applies its own.
             if reusedMaps.isEmpty { try policy.apply(KernelPolicy()) }
             try pins?.pinMaps(in: obj, except: reusedMaps)
         } catch {
-            mamori_bpf_destroy(skel)
+            if let skel = skeleton { mamori_bpf_destroy(skel) }
             skeleton = nil
             throw error
         }

@@ -64,6 +64,20 @@ extension EventRow {
         case .tamper(let e):
             result = e.value
             commandLine = commandLine ?? "\(e.kind) \(e.valueName)"
+        case .activity(let e):
+            result = e.result
+            switch e.op {
+            case .utimes, .mount, .moveMount, .moduleLoad, .sysctlWrite, .memfdCreate:
+                if !e.path.isEmpty { path = e.path }
+                if !e.path2.isEmpty { targetPath = e.path2 }
+            default:
+                // The target process and what was done to it, beside the actor's own command line.
+                var what = "\(e.action)"
+                if let target = e.targetProcess { what += " pid \(target)" }
+                if let entry = e.procEntry { what += " " + entry }
+                if let signal = e.signalName { what += " " + signal }
+                targetPath = what
+            }
         case .gap(let e):
             result = Int32(clamping: e.totalLost)
             commandLine = "lane \(e.lane) cpu \(e.cpu)"
@@ -81,6 +95,7 @@ extension EventRow {
         case .gap: return "gap"
         case .action: return "action"
         case .tamper: return "tamper"
+        case .activity: return "activity"
         case .dns: return "dns"
         }
     }
@@ -95,6 +110,7 @@ extension EventRow {
         case .file(let e): return e.op.description
         case .action(let e): return e.action.description
         case .tamper(let e): return e.kind.description
+        case .activity(let e): return "\(e.action)"
         case .dns(let e): return e.direction == .query ? "dns-query" : "dns-answer"
         case .gap: return "gap"
         }

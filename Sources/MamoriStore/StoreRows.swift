@@ -23,7 +23,7 @@ public struct EventRow: Sendable, Equatable {
     public var commandLine: String?
     /// File path for file events, the executed file for exec events.
     public var path: String?
-    /// Rename target.
+    /// Rename target; activity records: the source (mount), or what was done to which pid.
     public var targetPath: String?
     public var srcIP: String?
     public var srcPort: UInt16?

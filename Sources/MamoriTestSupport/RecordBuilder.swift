@@ -207,6 +207,31 @@ public enum RecordBuilder {
         return serialize(&r, \.hdr, kind: MAMORI_KIND_ACTION, header, data: pathBytes)
     }
 
+    /// A `mamori_activity` record followed by `path` and `path2`, as bpf/activity.bpf.c and
+    /// bpf/lib/procfs.h write it. `op` is the raw `mamori_activity_op`.
+    public static func activity(
+        header: HeaderFields = .init(), subject: SubjectFields = .init(), op: UInt16, flags: UInt32 = 0,
+        result: Int32 = 0, value: Int32 = 0, targetPid: Int32 = 0, targetTgid: UInt32 = 0,
+        targetUid: UInt32 = UInt32.max, args: [UInt64] = [0, 0, 0, 0], name: String = "",
+        path: String = "", path2: String = ""
+    ) -> [UInt8] {
+        let pathBytes = Array(path.utf8), path2Bytes = Array(path2.utf8)
+        var r = mamori_activity()
+        fillSubject(&r.subj, subject)
+        r.op = op
+        r.path_len = UInt16(truncatingIfNeeded: pathBytes.count)
+        r.path2_len = UInt16(truncatingIfNeeded: path2Bytes.count)
+        r.flags = flags
+        r.result = result
+        r.value = value
+        r.target_pid = targetPid
+        r.target_tgid = targetTgid
+        r.target_uid = targetUid
+        r.arg = (args[0], args[1], args[2], args[3])
+        copy(name, into: &r.name)
+        return serialize(&r, \.hdr, kind: MAMORI_KIND_ACTIVITY, header, data: pathBytes + path2Bytes)
+    }
+
     // MARK: - Editing records
 
     /// Byte offset of a field of one of the ABI structs, e.g. `offset(of: \mamori_exec.exe_len)`.

@@ -20,6 +20,7 @@ struct EventFilter: Sendable {
             case "gap": out.insert(.gap)
             case "action", "prevention": out.insert(.action)
             case "tamper": out.insert(.tamper)
+            case "activity": out.insert(.activity)
             case "dns": out.insert(.dns)
             case "process": out.formUnion([.exec, .fork, .exit])
             default: throw .unknownKind(String(raw))
@@ -45,6 +46,7 @@ enum EventFilterError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .unknownKind(let k):
+            return "unknown event kind '\(k)': use exec, fork, exit, process, connect, file, action, tamper, activity or gap"
             return "unknown event kind '\(k)': use exec, fork, exit, process, connect, dns, file, action, tamper or gap"
         }
     }

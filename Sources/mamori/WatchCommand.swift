@@ -28,6 +28,7 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("JSON schema with --json: ecs (default) or ocsf (OCSF 1.4).", valueName: "ecs|ocsf"))
     var schema: String = "ecs"
 
+    @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, file, action, tamper, activity, gap.")
     @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, dns, file, tamper, gap.")
     var kind: String?
 
@@ -42,6 +43,9 @@ struct WatchCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Do not report file events.")
     var noFiles = false
+
+    @Flag(name: .long, help: ArgumentHelp("Do not report /proc/<pid> access and sysctl writes (cost comparisons, docs/benchmarks.md).", visibility: .hidden))
+    var noProcfsActivity = false
 
     @Flag(name: .long, help: "Print libbpf's log (verifier output) while loading.")
     var verbose = false
@@ -64,6 +68,7 @@ struct WatchCommand: ParsableCommand {
 
         var options = SensorOptions()
         options.fileEvents = !noFiles
+        options.procfsActivity = !noProcfsActivity
         options.verboseLibbpf = verbose
         StopSignal.install()
         let cgroups = CgroupResolver.discover()

@@ -75,8 +75,8 @@ struct MalformedRecordTests {
         #expect(decodeError(first)?.category == .fieldOutOfBounds)
     }
 
-    // 9 is reserved on this branch (another branch's kind), 11 is past MAMORI_KIND_COUNT.
-    @Test(arguments: [UInt16(0), 9, 11, 0x7fff, 0xffff])
+    // 12 is past MAMORI_KIND_COUNT (11).
+    @Test(arguments: [UInt16(0), 11, 12, 0x7fff, 0xffff])
     func unknownKind(kind: UInt16) {
         let bytes = RecordBuilder.fork(header: .init(kindOverride: kind))
         #expect(decodeError(bytes) == .unknownKind(kind))
@@ -134,7 +134,7 @@ struct MalformedRecordTests {
         var decoder = RecordDecoder()
         for round in 0..<10_000 {
             var bytes = (0..<Int.random(in: 32...600, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            let kind = UInt16(round % 10)  // 0 and 9 are unknown
+            let kind = UInt16(round % 11)  // 0 and 10 are unknown
             RecordBuilder.patch(&bytes, at: 0, kind)
             RecordBuilder.patch(&bytes, at: 2, UInt16(MAMORI_ABI_VERSION))
             RecordBuilder.patch(&bytes, at: 4, UInt32(bytes.count))
@@ -146,7 +146,7 @@ struct MalformedRecordTests {
         }
         #expect(decoder.stats.decoded + decoder.stats.failed == 10_000)
         #expect(decoder.stats.decoded > 0)
-        #expect(decoder.stats.unknownKind >= 2_000)
+        #expect(decoder.stats.unknownKind >= 1_500)
     }
 
     /// Valid records with bytes flipped at random: every outcome is a value or a DecodeError.

@@ -140,7 +140,7 @@ struct ProcessDecodeTests {
     }
 
     @Test func gap() throws {
-        // One counter per kind below MAMORI_KIND_COUNT (11 with kind 10, dns).
+        // One counter per kind below MAMORI_KIND_COUNT (11: kinds 0-10).
         let bytes = RecordBuilder.gap(header: header, lane: 1, cpu: 5, lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0, 0, 0])
         let expected = GapEvent(header: expectedHeader(.gap, size: MemoryLayout<mamori_gap>.size), lane: 1, cpu: 5,
                                 lost: [0, 10, 0, 0, 0, 2_000_000, 1, 3, 0, 0, 0])

@@ -176,10 +176,40 @@ import Testing
         #expect(!parsed.has("mamori.cgroup_id"))
         #expect(parsed.keys("") == ["@timestamp", "event", "host", "ecs", "mamori"])
 
-        let odd = GapEvent(header: Fixture.header(.gap), lane: 7, cpu: 0, lost: [1, 0, 0, 0, 0, 0, 0, 0, 0, 5])
+        let odd = GapEvent(header: Fixture.header(.gap), lane: 7, cpu: 0, lost: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5])
         let oddParsed = try line(.gap(odd))
         #expect(oddParsed.string("mamori.gap.lane") == "7")
         #expect(oddParsed.int("mamori.gap.lost_by_kind.kind_0") == 1)
-        #expect(oddParsed.int("mamori.gap.lost_by_kind.kind_9") == 5)
+        #expect(oddParsed.int("mamori.gap.lost_by_kind.kind_10") == 5)
+    }
+}
+
+/// Activity lines: the actor in `process.*`, the target and op details in `mamori.activity`.
+@Suite struct ECSActivityEventTests {
+    private func line(_ event: SensorEvent) throws -> ParsedLine {
+        var encoder = Fixture.encoder()
+        return try ParsedLine(encoder.encodeLine(event, process: Fixture.record(), parent: Fixture.parentRecord()))
+    }
+
+    @Test func procAccessCarriesTargetAndEntry() throws {
+        let a = ActivityEvent(header: Fixture.header(.activity), subject: Fixture.subject(comm: "cat"), op: .procAccess,
+                              flags: .read, value: 2, targetPid: 1500, targetTgid: 1500, targetUid: 115,
+                              name: "postgres", path: "environ")
+        let parsed = try line(.activity(a))
+        #expect(parsed.string("event.action") == "proc_access")
+        #expect(parsed.strings("event.category") == ["process"])
+        #expect(parsed.int("mamori.activity.target_pid") == 1500)
+        #expect(parsed.string("mamori.activity.proc_entry") == "environ")
+        #expect(parsed.string("mamori.activity.access") == "read")
+        #expect(parsed.string("mamori.activity.target_name") == "postgres")
+    }
+
+    @Test func utimesWritesFileAndMtime() throws {
+        let a = ActivityEvent(header: Fixture.header(.activity), subject: Fixture.subject(comm: "touch"), op: .utimes,
+                              arg0: 978_307_200, arg1: 0, arg2: 978_307_200, arg3: 0, path: "/usr/bin/x")
+        let parsed = try line(.activity(a))
+        #expect(parsed.string("file.path") == "/usr/bin/x")
+        #expect(parsed.string("file.mtime")?.hasPrefix("2001-01-01T00:00:00") == true)
+        #expect(parsed.bool("mamori.activity.explicit_times") == true)
     }
 }

@@ -49,7 +49,10 @@ enum Pack {
         var engine = engine()
         var out: [String] = []
         for step in steps {
-            for hit in engine.evaluate(step.event, process: step.process, parent: step.parent, ancestry: step.ancestry) {
+            var hits: [RuleHit] = []
+            engine.evaluate(step.event, process: step.process, parent: step.parent, ancestry: step.ancestry,
+                            target: step.target, into: &hits)
+            for hit in hits {
                 out.append(slugById[hit.id] ?? hit.id)
             }
             // A joined pipe (as the agent's PipeJoiner reports it): the `pipeline` category.
@@ -150,6 +153,8 @@ struct Step: Sendable {
     var ancestry: [ProcessRecord]
     /// The exec'd process writing this exec's stdin pipe (`pipeline` rules), if any.
     var stdinWriter: ProcessRecord? = nil
+    /// `activity` events: the target as the pipeline resolves it (`ActivityTarget`).
+    var target: ActivityTarget? = nil
 }
 
 /// Builds events for one actor in one tree.
@@ -239,6 +244,23 @@ struct Actor: Sendable {
         step(.tamper(TamperEvent(header: header(kind: 8, at: seconds), subject: subject, kind: kind, value: value,
                                  targetTgid: kind == .bpfDetach ? 0 : 555, targetPid: kind == .bpfDetach ? 0 : 555,
                                  code: code, result: 0, objectId: 0)))
+    }
+
+    /// An activity record by this actor. `target` is the target process (with `descendant`
+    /// saying whether it descends from the actor); nil for activity without a target.
+    func activity(_ op: ActivityOp, value: Int32 = 0, flags: ActivityFlags = [], result: Int32 = 0,
+                  target: Proc? = nil, descendant: Bool = false, args: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0),
+                  name: String = "", path: String = "", path2: String = "", at seconds: Double = 100) -> Step {
+        let tpid = target.map { Int32($0.pid) } ?? 0
+        var s = step(.activity(ActivityEvent(header: header(kind: 9, at: seconds), subject: subject, op: op, flags: flags,
+                                             result: result, value: value, targetPid: tpid,
+                                             targetTgid: op == .procAccess ? UInt32(tpid) : 0,
+                                             targetUid: target?.uid, arg0: args.0, arg1: args.1, arg2: args.2, arg3: args.3,
+                                             name: name, path: path, path2: path2)))
+        if let target {
+            s.target = ActivityTarget(record: target.record(parent: descendant ? proc : Trees.systemd), isDescendant: descendant)
+        }
+        return s
     }
 
     static func ip(_ text: String) -> IPAddress {

@@ -43,7 +43,7 @@ enum mamori_kind {
 	MAMORI_KIND_GAP = 6,     /* struct mamori_gap: records were lost before this point */
 	MAMORI_KIND_ACTION = 7,  /* struct mamori_action: the kernel enforced (or would have) */
 	MAMORI_KIND_TAMPER = 8,  /* struct mamori_tamper: something aimed at the agent itself */
-	/* 9: MAMORI_KIND_ACTIVITY (added by another branch; the lead reconciles). */
+	MAMORI_KIND_ACTIVITY = 9, /* struct mamori_activity: process/kernel-state activity (ptrace, kill, ...) */
 	MAMORI_KIND_DNS = 10,    /* struct mamori_dns: a DNS message seen on the packet path */
 	MAMORI_KIND_COUNT = 11,  /* one past the last kind; sizes the drop counters */
 };
@@ -81,6 +81,8 @@ enum mamori_file_op {
 #define MAMORI_EXEC_CWD_TRUNCATED  (1u << 2)
 #define MAMORI_EXEC_ARGS_FAULT     (1u << 3) /* argv could not be read */
 #define MAMORI_EXEC_HAS_TTY        (1u << 4)
+#define MAMORI_EXEC_EXE_DELETED    (1u << 5) /* the executable had no link left (i_nlink == 0) */
+#define MAMORI_EXEC_EXE_MEMFD      (1u << 6) /* ... and is a memfd ("/memfd:<name>"): fileless */
 
 /* mamori_file.flags */
 #define MAMORI_FILE_PATH_TRUNCATED  (1u << 0)
@@ -345,6 +347,98 @@ struct mamori_tamper {
 	                         * BPF_MAP_WRITE/BPF_OBJ_GET: id of the agent object */
 };
 
+/* ------------------------------------------------------------------------------------------
+ * Activity (docs/events.md "activity"): what a process does to other processes and to kernel
+ * state. bpf/activity.bpf.c (syscalls) and bpf/lib/procfs.h (opens on /proc, from file.bpf.c).
+ * ------------------------------------------------------------------------------------------ */
+
+/* mamori_activity.op. Append-only. Per op, what value / target_* / arg[] / name / path mean: */
+enum mamori_activity_op {
+	MAMORI_ACT_PROC_ACCESS = 1,  /* open of /proc/<pid>/<entry> of another process (or own mem for
+	                              * write): value = MAMORI_PROC_*, target_* = the owner, name =
+	                              * its comm, path = the entry name, flags READ/WRITE */
+	MAMORI_ACT_SYSCTL_WRITE = 2, /* open for write under /proc/sys: path = /proc/sys/... */
+	MAMORI_ACT_PTRACE = 3,       /* ptrace ATTACH/SEIZE/POKE*: value = request, target_pid = pid,
+	                              * arg[0] = addr, arg[1] = data */
+	MAMORI_ACT_VM_READ = 4,      /* process_vm_readv: target_pid = pid, arg[0] = liovcnt,
+	                              * arg[1] = riovcnt, result = bytes copied */
+	MAMORI_ACT_VM_WRITE = 5,     /* process_vm_writev: as VM_READ */
+	MAMORI_ACT_MEMFD_CREATE = 6, /* memfd_create: path = name, value = flags, result = fd */
+	MAMORI_ACT_UTIMES = 7,       /* utimensat/futimens: path = file, value = AT_* flags,
+	                              * arg[0..3] = atime sec, atime nsec, mtime sec, mtime nsec
+	                              * (nsec UTIME_NOW/UTIME_OMIT as given); TIMES_NULL = "now" */
+	MAMORI_ACT_MOUNT = 8,        /* mount(2): path = target, path2 = source, name = fstype,
+	                              * arg[0] = mount flags */
+	MAMORI_ACT_MOVE_MOUNT = 9,   /* move_mount(2): path = to path, path2 = from path (as given),
+	                              * value = flags */
+	MAMORI_ACT_MODULE_LOAD = 10, /* init_module/finit_module: path = module file (finit),
+	                              * path2 = parameters, arg[0] = image length (init), arg[1] = 1
+	                              * for finit_module, value = finit flags */
+	MAMORI_ACT_SETID = 11,       /* set*uid/set*gid: value = MAMORI_SETID_*, arg[0] = new real
+	                              * | new effective << 32, arg[1] = new saved (as given,
+	                              * 0xffffffff = unchanged), arg[2] = old real | old effective
+	                              * << 32, arg[3] = old saved (uids, or gids for the gid calls) */
+	MAMORI_ACT_CAPSET = 12,      /* capset: arg[0] new effective, arg[1] new permitted, arg[2]
+	                              * old effective, arg[3] old permitted (64-bit sets) */
+	MAMORI_ACT_KILL = 13,        /* kill/tkill/tgkill/pidfd_send_signal: value = signal, target_pid = pid as given (pidfd: the pid behind the pidfd or /proc/<pid> fd)
+	                              * (kill: 0 / negative = process group, -1 = everything),
+	                              * arg[0] = tgid (tgkill), arg[1] = MAMORI_KILL_* */
+};
+
+/* mamori_activity.value for PROC_ACCESS: which /proc/<pid> entry. */
+#define MAMORI_PROC_MEM     1 /* mem */
+#define MAMORI_PROC_ENVIRON 2 /* environ */
+#define MAMORI_PROC_MAPS    3 /* maps, smaps, smaps_rollup, numa_maps */
+#define MAMORI_PROC_PAGEMAP 4
+#define MAMORI_PROC_AUXV    5
+#define MAMORI_PROC_STACK   6 /* stack, syscall */
+#define MAMORI_PROC_CMDLINE 7
+#define MAMORI_PROC_FD      8 /* the fd or fdinfo directory (listing another process's files) */
+
+/* mamori_activity.value for SETID: which call. */
+#define MAMORI_SETID_SETUID    1
+#define MAMORI_SETID_SETGID    2
+#define MAMORI_SETID_SETREUID  3
+#define MAMORI_SETID_SETREGID  4
+#define MAMORI_SETID_SETRESUID 5
+#define MAMORI_SETID_SETRESGID 6
+
+/* mamori_activity.arg[1] for KILL. */
+#define MAMORI_KILL_KILL   1
+#define MAMORI_KILL_TKILL  2
+#define MAMORI_KILL_TGKILL 3
+#define MAMORI_KILL_PIDFD  4 /* pidfd_send_signal: target_pid = arg[0] = the pidfd's pid */
+
+/* mamori_activity.flags */
+#define MAMORI_ACT_F_READ            (1u << 0) /* PROC_ACCESS/SYSCTL_WRITE: opened for reading */
+#define MAMORI_ACT_F_WRITE           (1u << 1) /* ... for writing */
+#define MAMORI_ACT_F_PATH_TRUNCATED  (1u << 2)
+#define MAMORI_ACT_F_PATH_RELATIVE   (1u << 3) /* dirfd could not be resolved: path as given */
+#define MAMORI_ACT_F_TIMES_NULL      (1u << 4) /* UTIMES: times == NULL (both set to now) */
+#define MAMORI_ACT_F_SELF            (1u << 5) /* the target is the acting process itself */
+
+/*
+ * One activity record. The header and subject are the acting process's. Variable data after
+ * the fixed part: path (path_len bytes) then path2 (path2_len bytes), not NUL-terminated.
+ */
+struct mamori_activity {
+	struct mamori_header hdr;
+	struct mamori_subject subj;
+	__u16 op;               /* enum mamori_activity_op */
+	__u16 path_len;
+	__u16 path2_len;
+	__u16 _pad0;
+	__u32 flags;            /* MAMORI_ACT_F_* */
+	__s32 result;           /* syscall return value (0 / -errno / fd / bytes); 0 for opens */
+	__s32 value;            /* per op (see enum mamori_activity_op) */
+	__s32 target_pid;       /* pid as given to the syscall; PROC_ACCESS: the entry's pid */
+	__u32 target_tgid;      /* PROC_ACCESS: the target's tgid (initial pid namespace), else 0 */
+	__u32 target_uid;       /* PROC_ACCESS: the target's real uid, else 0xffffffff */
+	__u64 arg[4];           /* per op */
+	char name[MAMORI_COMM_LEN]; /* PROC_ACCESS: target comm; MOUNT: fstype */
+	/* char data[]; */
+};
+
 /* Key of the `mamori_watch` hash map: files whose read-only opens are reported. */
 struct mamori_watch_key {
 	__u32 dev;              /* kernel dev_t */
@@ -363,7 +457,7 @@ struct mamori_watch_key {
 #define MAMORI_WATCH_DEVS_MAX 8
 struct mamori_watch_devs {
 	__u32 count;            /* devices in dev[]; > MAMORI_WATCH_DEVS_MAX: overflowed, any device */
-	__u32 _pad0;
+	__u32 procfs_dev;       /* kernel dev_t of /proc: its opens become activity records (0 = off) */
 	__u32 dev[MAMORI_WATCH_DEVS_MAX];  /* kernel dev_t */
 	__u32 what[MAMORI_WATCH_DEVS_MAX]; /* OR of the MAMORI_WATCH_* bits of that device's entries */
 };
@@ -398,6 +492,7 @@ struct mamori_repeat {
 #include "../../../bpf/include/mamori/abi_prevention.h"
 
 _Static_assert(sizeof(struct mamori_tamper) == 104, "mamori_tamper layout");
+_Static_assert(sizeof(struct mamori_activity) == 152, "mamori_activity layout");
 _Static_assert(sizeof(struct mamori_header) == 32, "mamori_header layout");
 _Static_assert(sizeof(struct mamori_subject) == 40, "mamori_subject layout");
 _Static_assert(sizeof(struct mamori_exec) == 160, "mamori_exec layout");

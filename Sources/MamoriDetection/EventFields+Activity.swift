@@ -1,0 +1,49 @@
+import MamoriEvents
+
+/// Field producers of the `activity` category (and the two fileless fields of exec and
+/// delete events), kept apart from the Sysmon-schema producers in EventFields.swift.
+extension EventFields {
+    mutating func appendActivity(_ field: RuleField, _ input: EventInput) -> Bool {
+        switch field {
+        case .imageBacking:
+            guard case .exec(let e) = input.event else { return false }
+            return put(e.flags.contains(.exeMemfd) ? "memfd" : e.flags.contains(.exeDeleted) ? "deleted" : "file")
+        case .targetIsOwnImage:
+            guard case .file(let f) = input.event, f.op == .unlink, !f.path.isEmpty else { return false }
+            let own = input.process?.executable == f.path || input.ancestry.contains { $0.executable == f.path }
+            return put(own ? "true" : "false")
+        default:
+            break
+        }
+        guard case .activity(let a) = input.event else { return false }
+        switch field {
+        case .activityType: return put(a.action)
+        case .targetImage: return put(input.target?.executable)
+        case .targetIsDescendant:
+            guard let d = input.targetIsDescendant else { return false }
+            return put(d ? "true" : "false")
+        case .procEntry: return put(a.procEntry)
+        case .accessMode: return put(a.accessMode)
+        case .sysctlName: return put(a.sysctlName)
+        case .activityPath: return put(a.path)
+        case .activitySource: return put(a.path2)
+        case .fsType: return a.op == .mount ? put(a.name) : false
+        case .timesExplicit:
+            guard let e = a.explicitTimes else { return false }
+            return put(e ? "true" : "false")
+        case .activityResult: return put(a.result >= 0 ? "success" : "failure")
+        default: return false
+        }
+    }
+
+    private mutating func put(_ s: String?) -> Bool {
+        guard let s, !s.isEmpty else { return false }
+        arena.append(contentsOf: s.utf8)
+        return true
+    }
+
+    private mutating func put(_ s: StaticString) -> Bool {
+        s.withUTF8Buffer { arena.append(contentsOf: $0) }
+        return true
+    }
+}
