@@ -20,7 +20,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl rsyslog python3-pip
 SWIFT_FLAGS ?=
 
-.PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench clean \
+.PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench bench-alloc clean \
         static install install-files uninstall verify-unit deb package-check install-check
 
 all: build
@@ -139,6 +139,11 @@ BENCH_ARGS ?=
 ifdef QUICK
 BENCH_ARGS += --quick
 endif
+# Mallocs per event of each pipeline stage (Benchmarks/, its own package: ordo-one/benchmark).
+bench-alloc: bpf
+	cd Benchmarks && MAMORI_RULES=$(CURDIR)/rules $(SWIFT) package --disable-sandbox benchmark \
+	  --target PipelineAllocations --metric mallocCountTotal --scale $(BENCH_ARGS)
+
 build/mamori-workload: bench/workload.c
 	@mkdir -p build
 	$(CC) -O2 -Wall -o $@ $<

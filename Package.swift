@@ -9,6 +9,12 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mamori", targets: ["mamori"]),
+        // For Benchmarks/ (its own package, ordo-one/benchmark): the pipeline stages and the
+        // synthetic record builder, nothing the CLI needs.
+        .library(name: "MamoriBenchSupport", targets: [
+            "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriDetection", "MamoriStore", "MamoriOutput",
+            "MamoriAgent", "MamoriTestSupport",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
