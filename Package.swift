@@ -66,6 +66,10 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Behavioural baselines per unit: profiles, deviations, lockdown proposals (docs/baseline.md).
+        .target(name: "MamoriBaseline", dependencies: [
+            "MamoriEvents", "MamoriProcess", "MamoriStore", "MamoriDetection", "MamoriOutput",
+        ]),
         // The local control channel (unix socket, JSON lines, peer-credential authorisation).
         .target(name: "MamoriControl", dependencies: ["MamoriText"]),
         // /etc/mamori/config.yaml + drop-ins + -o overrides, validated with file:line:key.
@@ -81,14 +85,14 @@ let package = Package(
         .target(name: "MamoriAgent", dependencies: [
             "MamoriSensor", "MamoriPolicy", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
             "MamoriTriage", "MamoriStore", "MamoriOutput", "CMamoriSys",
-            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "mamori", dependencies: [
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriPolicy", "MamoriOutput",
             "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent", "MamoriBench",
-            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport",
+            "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -106,13 +110,17 @@ let package = Package(
         .testTarget(name: "MamoriInvestigationTests", dependencies: ["MamoriInvestigation", "MamoriStore", "MamoriEvents"]),
         .testTarget(name: "MamoriRulePackTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriTriageTests", dependencies: ["MamoriTriage", "MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriOutput"]),
-        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriSensor", "MamoriPolicy", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
+        .testTarget(name: "MamoriAgentTests", dependencies: ["MamoriAgent", "MamoriBaseline", "MamoriSensor", "MamoriPolicy", "MamoriControl", "MamoriPrevention", "MamoriTestSupport", "MamoriDetection", "MamoriStore", "MamoriEvents", "MamoriProcess"]),
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
         // The shipped CLI as an operator runs it (the test runs .build/<config>/mamori).
         .testTarget(name: "MamoriCLITests", dependencies: []),
         .testTarget(name: "MamoriPreventionTests", dependencies: [
             "MamoriPrevention", "MamoriPolicy", "MamoriText", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
+        ]),
+        .testTarget(name: "MamoriBaselineTests", dependencies: [
+            "MamoriBaseline", "MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriDetection", "MamoriOutput",
+            "MamoriPrevention", "MamoriTestSupport",
         ]),
         .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl"]),
         .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig"]),
@@ -124,3 +132,25 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (issue 13), one executable per parser under Fuzz/. They are declared only
+// when MAMORI_FUZZ=1 because they link libFuzzer (each `<Target>_main` calls `LLVMFuzzerRunDriver`): `make fuzz` builds them with
+// `-sanitize=fuzzer,address` in its own scratch directory and runs each (docs/security.md).
+if Context.environment["MAMORI_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzRecordDecoder", ["MamoriEvents", "MamoriTestSupport", "CMamoriABI"]),
+        ("FuzzRuleLoader", ["MamoriDetection", "MamoriEvents", "MamoriProcess"]),
+        ("FuzzRegex", ["MamoriDetection"]),
+        ("FuzzConfigLoader", ["MamoriConfig"]),
+        ("FuzzControlProtocol", ["MamoriControl"]),
+        ("FuzzMetricsRequest", ["MamoriExport"]),
+        ("FuzzStateFiles", ["MamoriPrevention"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: dependencies + ["FuzzSupport", "CFuzzDriver"], path: "Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+}

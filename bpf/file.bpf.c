@@ -11,6 +11,9 @@
  *   pending-map miss before any fd work; with watches, the fd slot, file, inode and s_dev
  *   reads and the per-device summary, the watch-set lookups only on a device holding watch
  *   entries (docs/kernel.md "Read-only open fast path"): ordinary reads emit nothing.
+ * Repeats: with MAMORI_CFG_FILE_REPEATS, identical records (tgid, op, dev, ino) within 1 s of
+ *   the last emitted one are counted in mamori_file_repeat instead of emitted (before the path
+ *   copy); the count rides on the next record (repeat_count) or is taken by userspace.
  * Paths: opens resolve the opened file itself (canonical); the other ops resolve dirfd/cwd in
  *   the kernel and append the user string (userspace folds "." and "..").
  * Known gaps: io_uring file ops bypass syscall tracepoints; writes through an fd opened before
@@ -26,6 +29,41 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define FILE_DATA_OFF sizeof(struct mamori_file)
+
+/* Repeat counters of (tgid, op, dev, ino): abi.h "In-kernel folding of repeated file events". */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct mamori_repeat_key);
+	__type(value, struct mamori_repeat);
+} mamori_file_repeat SEC(".maps");
+
+/*
+ * Should this event be emitted? Returns the repeats it carries (>= 0), or -1 when it is an
+ * identical repeat inside the window (counted in the map, not emitted). One LRU lookup when
+ * folding is on; nothing when it is off or the inode is unknown. Increments are atomic, so
+ * concurrent threads of one process lose no count.
+ */
+MAMORI_ALWAYS long repeat_gate(struct mamori_config *cfg, __u32 tgid, __u16 op, __u32 dev, __u64 ino, __u64 now)
+{
+	if (!(cfg->flags & MAMORI_CFG_FILE_REPEATS) || !ino)
+		return 0;
+	struct mamori_repeat_key k = {.tgid = tgid, .op = op, .dev = dev, .ino = ino};
+	struct mamori_repeat *r = bpf_map_lookup_elem(&mamori_file_repeat, &k);
+	if (r) {
+		if ((__s64)(now - r->first_ns) < (__s64)MAMORI_REPEAT_WINDOW_NS) {
+			__sync_fetch_and_add(&r->suppressed, 1);
+			return -1;
+		}
+		__u64 carry = r->suppressed;
+		__sync_fetch_and_add(&r->suppressed, -carry);
+		r->first_ns = now;
+		return (long)(carry & 0xffffffff);
+	}
+	struct mamori_repeat v = {.first_ns = now};
+	bpf_map_update_elem(&mamori_file_repeat, &k, &v, BPF_NOEXIST);
+	return 0;
+}
 #define OPEN_OP 0x100 /* pending op for the open family (not a file op value) */
 
 MAMORI_ALWAYS bool file_enabled(struct mamori_config **cfg)
@@ -214,11 +252,15 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	f->ino = BPF_CORE_READ(inode, i_ino);
 	f->dev = mamori_inode_dev(inode);
+	__u64 now = bpf_ktime_get_boot_ns();
+	long repeats = repeat_gate(cfg, id >> 32, op, f->dev, f->ino, now);
+	if (repeats < 0)
+		goto out; /* an identical repeat: counted, no path work */
+	f->repeat_count = (__u32)repeats;
 	struct path *fpath = (struct path *)((void *)file + bpf_core_field_offset(struct file, f_path));
 	f->path_len = mamori_copy_path((char *)f + FILE_DATA_OFF, fpath, &cut) & MAMORI_PATH_MASK;
 	if (cut)
 		f->flags |= MAMORI_FILE_PATH_TRUNCATED;
-	__u64 now = bpf_ktime_get_boot_ns();
 	__u32 size = FILE_DATA_OFF + (f->path_len & MAMORI_PATH_MASK);
 	mamori_fill_subject(&f->subj, task);
 	mamori_fill_header(&f->hdr, MAMORI_KIND_FILE, size, task, now);
@@ -326,6 +368,12 @@ MAMORI_ALWAYS int path_op_exit(struct trace_event_raw_sys_exit *ctx)
 		struct inode *inode = BPF_CORE_READ(file, f_inode);
 		f->ino = BPF_CORE_READ(inode, i_ino);
 		f->dev = mamori_inode_dev(inode);
+		if (ctx->ret == 0) {
+			long repeats = repeat_gate(cfg, id >> 32, f->op, f->dev, f->ino, bpf_ktime_get_boot_ns());
+			if (repeats < 0)
+				goto out;
+			f->repeat_count = (__u32)repeats;
+		}
 		struct path *fp = (struct path *)((void *)file + bpf_core_field_offset(struct file, f_path));
 		f->path_len = mamori_copy_path(data, fp, &cut) & MAMORI_PATH_MASK;
 	} else {

@@ -17,6 +17,19 @@
  * Emits: struct mamori_action (BLOCK_CONNECT / BLOCK_SEND), at most one per (process, action, reason,
  *        destination) per MAMORI_ACTION_QUIET_NS so that a retry loop cannot flood the ring.
  * Cost when no egress policy exists: one config lookup.
+ *
+ * Isolation both ways (cgroup_skb/ingress and cgroup_skb/egress, at the cgroup v2 root): while
+ * a scope is ISOLATED (MAMORI_CFG_HAS_ISOLATION), every IP packet of a socket whose cgroup is in
+ * that scope is dropped unless the peer is loopback or a management network, or the socket's
+ * scope is PROTECTED (the agent's own unit). This stops established sessions (both directions)
+ * and keeps listeners (bind shells) unreachable, which connect-time checks cannot; raw and
+ * packet sockets owned by the scope pass through cgroup skb as well for IP traffic.
+ * The owner is the socket's cgroup (bpf_skb_ancestor_cgroup_id), not the current task: ingress
+ * runs in softirq. Packets are dropped silently (no record per packet); drops are counted per
+ * direction in mamori_isolation_drops. Cost when nothing is isolated: one config lookup per
+ * packet; while isolated: up to MAMORI_CGROUP_DEPTH scope lookups, one or two LPM lookups.
+ * Verifier bounds: the ancestry walk is bounded by MAMORI_CGROUP_DEPTH; header reads are fixed
+ * bpf_skb_load_bytes copies.
  */
 #include "lib/common.h"
 #include "lib/maps.h"
@@ -247,4 +260,101 @@ SEC("cgroup/sendmsg6")
 int mamori_prevent_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	return egress_decide(ctx, MAMORI_AF_INET6, MAMORI_ACT_BLOCK_SEND);
+}
+
+/* Packets dropped by isolation, per CPU: [0] ingress, [1] egress. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} mamori_isolation_drops SEC(".maps");
+
+#define ISOLATE_ETH_P_IP 0x0800
+#define ISOLATE_ETH_P_IPV6 0x86DD
+
+/* Effective scope of the socket that owns `skb` (the same walk as mamori_scope_of_current). */
+MAMORI_ALWAYS void isolate_scope_of_skb(struct __sk_buff *skb, struct mamori_config *cfg, struct mamori_eff_scope *out)
+{
+	out->level = cfg->host_level;
+	out->flags = 0;
+	for (int lvl = 0; lvl < MAMORI_CGROUP_DEPTH; lvl++) {
+		__u64 id = bpf_skb_ancestor_cgroup_id(skb, lvl);
+		if (!id)
+			break;
+		struct mamori_scope *s = bpf_map_lookup_elem(&mamori_scope, &id);
+		if (!s)
+			continue;
+		if (s->level != MAMORI_LEVEL_INHERIT)
+			out->level = s->level;
+		out->flags |= s->flags;
+	}
+}
+
+/* Whether the peer of this packet stays reachable: loopback or a management network (its
+ * ports compared with either end, since a management rule names the service side). */
+MAMORI_ALWAYS bool isolate_peer_open(const __u8 *peer, __u8 proto, __u16 peer_port, __u16 local_port)
+{
+	if (egress_is_loopback(peer))
+		return true;
+	return egress_lookup(MAMORI_EGRESS_MANAGEMENT, peer, proto, peer_port, 0) != NULL ||
+	       egress_lookup(MAMORI_EGRESS_MANAGEMENT, peer, proto, local_port, 0) != NULL;
+}
+
+/* 1 = pass, 0 = drop. `ingress`: the peer is the packet's source. */
+MAMORI_ALWAYS int isolate_skb(struct __sk_buff *skb, bool ingress)
+{
+	struct mamori_config *cfg = mamori_config();
+	struct mamori_eff_scope scope;
+	__u8 peer[16] = {};
+	__u16 ports[2] = {};
+	__u8 proto = 0;
+	__u32 l4 = 0;
+
+	if (!cfg || !(cfg->flags & MAMORI_CFG_HAS_ISOLATION))
+		return 1;
+	isolate_scope_of_skb(skb, cfg, &scope);
+	if (!(scope.flags & MAMORI_SCOPE_ISOLATED) || (scope.flags & MAMORI_SCOPE_PROTECTED))
+		return 1;
+	if (!mamori_enforced(cfg, scope.level, 0))
+		return 1;
+	if (skb->protocol == __builtin_bswap16(ISOLATE_ETH_P_IP)) {
+		__u8 vihl = 0;
+		if (bpf_skb_load_bytes(skb, 0, &vihl, 1) || bpf_skb_load_bytes(skb, 9, &proto, 1))
+			return 1;
+		peer[10] = 0xff;
+		peer[11] = 0xff;
+		if (bpf_skb_load_bytes(skb, ingress ? 12 : 16, &peer[12], 4))
+			return 1;
+		l4 = (vihl & 0x0f) * 4;
+	} else if (skb->protocol == __builtin_bswap16(ISOLATE_ETH_P_IPV6)) {
+		if (bpf_skb_load_bytes(skb, 6, &proto, 1) || bpf_skb_load_bytes(skb, ingress ? 8 : 24, peer, 16))
+			return 1;
+		l4 = 40;
+	} else {
+		return 1; /* not IP (cgroup skb sees only IP today) */
+	}
+	if ((proto == 6 || proto == 17) && l4 >= 20 && l4 <= 60)
+		bpf_skb_load_bytes(skb, l4, ports, 4);
+	/* ports[0] source, ports[1] destination (network order). */
+	__u16 sport = __builtin_bswap16(ports[0]), dport = __builtin_bswap16(ports[1]);
+	if (isolate_peer_open(peer, proto, ingress ? sport : dport, ingress ? dport : sport))
+		return 1;
+	__u32 slot = ingress ? 0 : 1;
+	__u64 *n = bpf_map_lookup_elem(&mamori_isolation_drops, &slot);
+	if (n)
+		*n += 1;
+	return 0;
+}
+
+SEC("cgroup_skb/ingress")
+int mamori_prevent_isolate_ingress(struct __sk_buff *skb)
+{
+	return isolate_skb(skb, true);
+}
+
+SEC("cgroup_skb/egress")
+int mamori_prevent_isolate_egress(struct __sk_buff *skb)
+{
+	return isolate_skb(skb, false);
 }

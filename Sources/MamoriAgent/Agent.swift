@@ -1,6 +1,7 @@
 import Foundation
 import Atomics
 import Glibc
+import MamoriBaseline
 import MamoriControl
 import MamoriDetection
 import MamoriEvents
@@ -22,7 +23,7 @@ public final class Agent: @unchecked Sendable {
     private let stopFlag = ManagedAtomic<Bool>(false)
     private let reloadFlag = ManagedAtomic<Bool>(false)
     private let beats = ManagedAtomic<UInt64>(0)
-    private let log: (String) -> Void
+    let log: (String) -> Void
     public private(set) var pipeline: DetectionPipeline?
     public private(set) var session: SensorSession?
     /// Prevention state shared with the control socket (nil with prevention disabled).
@@ -50,6 +51,12 @@ public final class Agent: @unchecked Sendable {
     /// True once `start()` finished: the control handler answers `unavailable` before.
     public var isStarted: Bool { startedFlag.load(ordering: .acquiring) }
     private var writer: StoreWriter?
+    /// Operator requests to and profile headers from the worker's baselines (control socket).
+    public let baselineMailbox = BaselineMailbox()
+    var lastEnforcedCheckUnixNs: Int64 = 0
+
+    /// Hands an item to the store writer (baseline persistence); dropped when there is no store.
+    func enqueueStore(_ item: StoreItem) { _ = writer?.enqueue(item) }
 
     public init(configuration: AgentConfiguration, log: @escaping (String) -> Void) {
         self.configuration = configuration
@@ -129,6 +136,9 @@ public final class Agent: @unchecked Sendable {
                                                response: fields.response))
             for sink in sinks { sink(line, exported, fields) }
         }
+        if c.baseline.enabled, let pipeline {
+            pipeline.baseline = startBaseline(c.baseline, cgroups: cgroups, history: history)
+        }
         if let controller = prevention, let pipeline {
             let worker = PreventionWorker(controller: controller, agentPid: UInt32(getpid()), cgroups: cgroups,
                                           hostName: Self.hostName())
@@ -157,9 +167,11 @@ public final class Agent: @unchecked Sendable {
                 for e in batch { pipeline.process(e) }
             }
             preventionWorker?.tick(pipeline: pipeline)
+            serviceBaseline(pipeline)
             publishStats(session: session, pipeline: pipeline)
         }
         session.reader.stop()
+        preventionWorker?.stop()
         batch.removeAll(keepingCapacity: true)
         while session.queue.popBatch(into: &batch, max: 1024) > 0 {
             for e in batch { pipeline.process(e) }
@@ -167,6 +179,7 @@ public final class Agent: @unchecked Sendable {
         }
         let s = session.stats
         session.stop()
+        pipeline.baseline?.persist(nowUnixNs: Self.unixNowNs(), force: true)
         writer?.close()
         let w = writer?.stats
         log("stopped: \(pipeline.eventsProcessed) events, \(pipeline.alertsRaised) alerts, kernel drops \(s.totalKernelDrops), queue drops \(s.reader.queueDrops), store drops \(pipeline.storeDrops)"
@@ -219,6 +232,17 @@ public final class Agent: @unchecked Sendable {
             let unixNs = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
             log("loss: \(fields.ruleName)")
             if let line = LossMonitor.ecsLine(fields, detail: detail, hostName: Self.hostName(), unixNs: unixNs) {
+                pipeline.raiseNotice(fields, nowUnixNs: unixNs, ecsLine: line)
+            }
+        }
+        // Another process rewrote the config map (self_tgid, flags, level): restore and alert.
+        if let drift = session.program.maps.configGuard.verify() {
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            let unixNs = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+            let fields = ConfigDriftAlert.fields(drift)
+            log("tamper: \(drift)")
+            if let line = ConfigDriftAlert.ecsLine(fields, drift, hostName: Self.hostName(), unixNs: unixNs) {
                 pipeline.raiseNotice(fields, nowUnixNs: unixNs, ecsLine: line)
             }
         }

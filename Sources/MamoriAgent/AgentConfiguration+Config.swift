@@ -1,3 +1,4 @@
+import MamoriBaseline
 import MamoriOutput
 import MamoriConfig
 import MamoriSensor
@@ -33,6 +34,7 @@ extension AgentConfiguration {
         // pins nothing and releases pins a previous closed run left. Read at start only.
         sensor.pinDirectory = PreventionPins.defaultDirectory() ?? SystemMounts.bpffs + "/mamori"
         sensor.failClosed = c.agent.failMode == .closed
+        baseline = BaselineConfiguration(c.baseline)
         let r = c.store.retention
         retention = RetentionPolicy(maxEventAge: r.eventAge == .zero ? nil : r.eventAge,
                                     maxDatabaseBytes: r.maxBytes == 0 ? nil : Int64(r.maxBytes),

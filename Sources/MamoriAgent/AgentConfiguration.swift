@@ -1,3 +1,4 @@
+import MamoriBaseline
 import MamoriOutput
 import MamoriPrevention
 import MamoriSensor
@@ -23,7 +24,8 @@ public struct AgentConfiguration: Sendable {
     public var watchFiles = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/security/opasswd"]
     /// Directories whose direct children's read-only opens are reported.
     public var watchDirectories = ["/etc/ssh", "/root/.ssh", "/etc/sudoers.d"]
-    public var sensor = SensorOptions()
+    /// The agent folds identical file repeats in the kernel (counted into `events.count`).
+    public var sensor: SensorOptions = { var o = SensorOptions(); o.foldFileRepeats = true; return o }()
     /// Pipeline queue slots between the ring reader and the worker.
     public var queueCapacity = 1 << 14
     /// How much history the store keeps (`store.retention` in config.yaml).
@@ -42,6 +44,8 @@ public struct AgentConfiguration: Sendable {
     public var controlSocket: String? = "/run/mamori/control.sock"
     /// Group whose members may use read-only control commands (`control.read_group`).
     public var controlReadGroup: String? = "mamori"
+    /// Behavioural baselines per unit (`baseline.*`, docs/baseline.md).
+    public var baseline = BaselineConfiguration()
 
     public init(rulesDirectory: String = AgentConfiguration.defaultRulesDirectory,
                 alertsPath: String = "/var/log/mamori/alerts.json",

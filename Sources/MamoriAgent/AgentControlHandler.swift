@@ -15,7 +15,7 @@ import MamoriStore
 /// `PreventionController`, atomics, files, read-only store connections).
 public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
     // SAFETY: immutable after init; `agent` exposes only thread-safe members used here.
-    private let agent: Agent
+    let agent: Agent
     private let version: String
 
     public init(agent: Agent, version: String) {
@@ -68,6 +68,8 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
             }
         case .alertsFollow:
             return .success(.following(FollowStarted()))
+        case .baselineReset(let r):
+            return resetBaseline(r)
         }
     }
 

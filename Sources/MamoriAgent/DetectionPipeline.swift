@@ -1,3 +1,4 @@
+import MamoriBaseline
 import MamoriDetection
 import MamoriEvents
 import MamoriOutput
@@ -21,7 +22,11 @@ public final class DetectionPipeline {
     private let writer: StoreWriter?
     private let storeEvents: Bool
     private let rarity: CommandRarity
+    /// Copies of well-known tools by content (`ImageIdentity`); nil = off.
+    private let tools: ToolIdentity?
     private var hits: [RuleHit] = []
+    /// Joins `writer | reader` pipes between exec'd processes (`pipeline` rules).
+    private var pipes = PipeJoiner()
     private var line: [UInt8] = []
     /// Alert lines in `output.format` and the optional all-events log.
     private var exports: ExportLines
@@ -35,6 +40,8 @@ public final class DetectionPipeline {
     /// The prevention hook: decides and acts on a hit before its alert is written, and returns
     /// what it did or would do for `mamori.response` (nil: nothing to say). Worker thread.
     public var respond: ((RuleHit, ProcessRecord?, [ProcessRecord], String) -> ResponseNote?)?
+    /// Sees every exec event before detection (the sha256 denylist's hashing). Worker thread.
+    public var onExec: ((ExecEvent) -> Void)?
     /// Turns a kernel prevention record into alert fields (nil: no alert). Worker thread.
     public var onKernelAction: ((ActionEvent, ProcessRecord?, [ProcessRecord]) -> AlertFields?)?
     /// Every alert line written: the ECS line (control socket followers) and the line in
@@ -46,13 +53,17 @@ public final class DetectionPipeline {
         set { exports.eventSink = newValue }
     }
 
+    /// Behavioural baselines per unit (docs/baseline.md), checked after detection; nil = off.
+    /// Worker thread only.
+    public var baseline: BaselineEngine?
+
     public private(set) var eventsProcessed: UInt64 = 0
     public private(set) var alertsRaised: UInt64 = 0
     public private(set) var storeDrops: UInt64 = 0
 
     public init(table: ProcessTable, rules: CompiledRuleSet, alertLog: AlertLog?, writer: StoreWriter?,
                 history: EventStore?, storeEvents: Bool, hostName: String, clock: ClockOffset = .measure(),
-                outputFormat: OutputFormat = .ecs) {
+                outputFormat: OutputFormat = .ecs, identifyTools: Bool = true) {
         self.table = table
         self.engine = DetectionEngine(rules: rules)
         self.triage = Triage()
@@ -63,6 +74,7 @@ public final class DetectionPipeline {
         self.writer = writer
         self.storeEvents = storeEvents
         self.rarity = CommandRarity(history: history)
+        self.tools = identifyTools ? ToolIdentity() : nil
         line.reserveCapacity(8192)
     }
 
@@ -75,6 +87,9 @@ public final class DetectionPipeline {
     public func process(_ event: SensorEvent) {
         eventsProcessed &+= 1
         table.apply(event)
+        if case .exec(let e) = event, let tools, let name = tools.identify(e, now: Double(e.header.ktimeNs) / 1e9) {
+            table.setToolIdentity(name, for: e.header.processKey)
+        }
         if case .gap = event {
             store(.event(EventRow(event, process: nil, parentEntityId: nil, realtimeOffsetNs: clock.realtimeMinusBoottimeNs)))
             return
@@ -86,6 +101,7 @@ public final class DetectionPipeline {
         var seenBefore: Int?
         if case .exec(let e) = event {
             seenBefore = rarity.observe(executable: e.executable, args: e.args)
+            onExec?(e)
         }
         if writer != nil {
             if storeEvents {
@@ -113,9 +129,40 @@ public final class DetectionPipeline {
         let ancestry = process.map { cachedAncestry(of: $0.key) } ?? []
         hits.removeAll(keepingCapacity: true)
         engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, into: &hits)
-        guard !hits.isEmpty else { return }
+        var highest: RuleLevel?
         for hit in hits {
             raise(hit, event: event, process: process, parent: parent, ancestry: ancestry, seenBefore: seenBefore)
+            if highest.map({ hit.level > $0 }) ?? true { highest = hit.level }
+        }
+        if let baseline {
+            observeBaseline(baseline, event: event, process: process, parent: parent, ancestry: ancestry, highestHit: highest)
+        }
+        if case .exec(let e) = event { joinPipes(e, process: process, parent: parent, ancestry: ancestry) }
+    }
+
+    /// Evaluates `pipeline` rules when this exec completes a `writer | reader` pair: as the
+    /// reader (the writer exec'd first) or as the writer (the reader exec'd first and waited).
+    private func joinPipes(_ e: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?, ancestry: [ProcessRecord]) {
+        let (asReader, asWriter) = pipes.observe(e)
+        if let j = asReader, let writer = table.record(for: j.writer) {
+            raisePipeline(j.reader, process: process, parent: parent, ancestry: ancestry, writer: writer)
+        }
+        if let j = asWriter, let writer = process {
+            let key = j.reader.header.processKey
+            let reader = table.record(for: key)
+            let readerParent = reader?.parentKey.flatMap { table.record(for: $0) }
+            let readerAncestry = reader.map { table.ancestry(of: $0.key, limit: 16) } ?? []
+            raisePipeline(j.reader, process: reader, parent: readerParent, ancestry: readerAncestry, writer: writer)
+        }
+    }
+
+    private func raisePipeline(_ reader: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                               ancestry: [ProcessRecord], writer: ProcessRecord) {
+        hits.removeAll(keepingCapacity: true)
+        engine.evaluatePipeline(reader, process: process, parent: parent, ancestry: ancestry, writer: writer, into: &hits)
+        for hit in hits {
+            raise(hit, event: .exec(reader), process: process, parent: parent, ancestry: ancestry,
+                  seenBefore: nil, stdinWriter: writer)
         }
     }
 
@@ -129,14 +176,17 @@ public final class DetectionPipeline {
         return ancestryCache
     }
 
-    private func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
-                       ancestry: [ProcessRecord], seenBefore: Int?) {
+    func raise(_ hit: RuleHit, event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
+               ancestry: [ProcessRecord], seenBefore: Int?, baseline: BaselineAlertDetail? = nil,
+               stdinWriter: ProcessRecord? = nil) {
         let now = unixNow(event)
         var seen = seenBefore
         if seen == nil, let p = process, !p.executable.isEmpty {
             seen = rarity.seen(executable: p.executable, args: p.args)
         }
         var alert = triage.triage(hit, process: process, ancestry: ancestry, seenBefore: seen, nowUnixNs: now)
+        alert.fields.baseline = baseline
+        alert.fields.stdinWriter = stdinWriter
         let note = respond?(hit, process, ancestry, alert.incident.uuid)
         if let note { alert.fields.response = note.text }
         alertsRaised &+= 1
@@ -218,7 +268,7 @@ public final class DetectionPipeline {
         if !writer.enqueue(item) { storeDrops &+= 1 }
     }
 
-    private func unixNow(_ event: SensorEvent) -> Int64 {
+    func unixNow(_ event: SensorEvent) -> Int64 {
         clock.unixNanoseconds(boottimeNs: event.header.ktimeNs)
     }
 }

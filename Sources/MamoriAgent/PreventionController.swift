@@ -26,6 +26,8 @@ public final class PreventionController: @unchecked Sendable {
     private var lastNotesValue: [String] = []
     private var lastKernelValue = KernelPolicy()
     private let hashes: HashDenylist
+    /// Hash cache of `observeExec`; used only by the exec-hash thread, never under `lock`.
+    private let execHasher = ExecutableHasher()
     private let levelStore: LevelStore
     private let maps: PolicyMaps?
     private let agentCgroupPath: String?
@@ -119,10 +121,19 @@ public final class PreventionController: @unchecked Sendable {
 
     private func enqueue(_ n: Notice) { lock.lock(); notices.append(n); lock.unlock() }
 
-    /// Hashes a newly exec'd executable; a denylisted hash adds its inode to the kernel lists.
-    public func observeExec(path: String) {
+    /// Whether the policy denies any sha256 (exec events need hashing at all).
+    public var wantsExecHashes: Bool {
         lock.lock(); defer { lock.unlock() }
-        guard hashes.observeExec(path: path) else { return }
+        return !hashes.isEmpty
+    }
+
+    /// Hashes a newly exec'd executable; a denylisted hash adds its inode to the kernel lists.
+    /// The hashing (up to 512 MiB) runs without the lock, so the control socket never waits
+    /// for it; call from one thread only (`ExecHashWorker`), which alone owns `execHasher`.
+    public func observeExec(path: String) {
+        guard wantsExecHashes, let (version, sha) = execHasher.hash(path: path) else { return }
+        lock.lock(); defer { lock.unlock() }
+        guard hashes.record(sha: sha, version: version) else { return }
         do {
             try applyLocked(state: state, enforcementOff: enforcementOff)
             log("prevention: \(path) matches a denied sha256; its inode is now denied in the kernel")

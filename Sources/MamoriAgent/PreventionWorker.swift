@@ -20,6 +20,11 @@ public final class PreventionWorker {
     private let cgroups: CgroupResolver
     private let hostName: String
     private var lastTick = 0.0
+    /// Hashes exec'd files for the sha256 denylist on its own thread.
+    private let hashWorker: ExecHashWorker
+    /// Whether the policy denies any sha256 (refreshed once a second): exec events are offered
+    /// to the hash worker only then.
+    private var wantsHashes: Bool
 
     public init(controller: PreventionController, agentPid: UInt32, cgroups: CgroupResolver, hostName: String) {
         self.controller = controller
@@ -28,7 +33,16 @@ public final class PreventionWorker {
         engine = PreventionEngine(snapshot: snap, agentPid: agentPid, cgroupMount: cgroups.mountPoint)
         self.cgroups = cgroups
         self.hostName = hostName
+        hashWorker = ExecHashWorker(controller: controller)
+        wantsHashes = controller.wantsExecHashes
+        hashWorker.start()
     }
+
+    /// Stops the hash thread (agent shutdown).
+    public func stop() { hashWorker.stop() }
+
+    /// Exec events the hash worker has not taken because its queue was full.
+    public var hashQueueDrops: UInt64 { hashWorker.dropped }
 
     /// Installs the hooks on the pipeline.
     public func install(on pipeline: DetectionPipeline) {
@@ -37,6 +51,9 @@ public final class PreventionWorker {
         }
         pipeline.onKernelAction = { [unowned self] action, process, ancestry in
             self.kernelAction(action, process: process, ancestry: ancestry)
+        }
+        pipeline.onExec = { [unowned self] exec in
+            if self.wantsHashes { self.hashWorker.offer(exec) }
         }
     }
 
@@ -143,6 +160,7 @@ public final class PreventionWorker {
         if now - lastTick >= 1 {
             lastTick = now
             controller.tick(now: wall)
+            wantsHashes = controller.wantsExecHashes
             if let e = engine.tick(now: now) { handleGuardrails([e]) }
         }
         let (notices, raises) = controller.drain()

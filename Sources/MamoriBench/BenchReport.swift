@@ -21,6 +21,8 @@ public struct ResultRow: Codable, Sendable {
     public var agent_peak_rss_mib: Double?
     public var latency_p50_us: Double?
     public var latency_p99_us: Double?
+    /// Bytes the sensor wrote per workload operation (agent: store + alert log; auditd: log).
+    public var sensor_bytes_per_op: Double?
     public var repetitions: Int
 }
 
@@ -112,6 +114,7 @@ enum Aggregate {
             let floorOverheads = paired(byMode[.floor] ?? [], base)
             for mode in Mode.allCases {
                 let s = byMode[mode] ?? []
+                if mode == .auditd && s.isEmpty { continue }   // no --peer auditd
                 let ns = s.map(\.nsPerOp)
                 var row = ResultRow(workload: w, mode: mode, available: !s.isEmpty, repetitions: s.count)
                 row.ns_per_op = Stats.median(ns)
@@ -120,7 +123,7 @@ enum Aggregate {
                 row.spread_pct = Stats.spreadPct(ns)
                 let oh = paired(s, base)
                 row.overhead_pct = mode == .baseline ? 0 : Stats.median(oh)
-                if mode == .sensor || mode == .prevention, let a = row.overhead_pct, let f = Stats.median(floorOverheads) { row.over_floor_pp = a - f }
+                if mode == .sensor || mode == .prevention || mode == .auditd, let a = row.overhead_pct, let f = Stats.median(floorOverheads) { row.over_floor_pp = a - f }
                 if mode == .floor { row.over_floor_pp = 0 }
                 if mode == .sensor || mode == .prevention {
                     row.events_per_s = Stats.median(s.map { Double($0.events) / $0.seconds })
@@ -131,6 +134,10 @@ enum Aggregate {
                     for x in s { h.add(x.latency) }
                     row.latency_p50_us = h.percentile(50).map { Double($0) / 1000 }
                     row.latency_p99_us = h.percentile(99).map { Double($0) / 1000 }
+                    row.sensor_bytes_per_op = Stats.median(s.map { Double($0.sensorBytes) / Double(max($0.ops, 1)) })
+                } else if mode == .auditd {
+                    row.agent_cpu_pct = Stats.median(s.map { $0.agentCPU / $0.seconds * 100 })
+                    row.sensor_bytes_per_op = Stats.median(s.map { Double($0.sensorBytes) / Double(max($0.ops, 1)) })
                 } else {
                     row.events_per_s = 0
                     row.drops = 0

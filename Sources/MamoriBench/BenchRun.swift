@@ -16,6 +16,8 @@ public struct BenchConfiguration: Sendable {
     public var capacity = true
     public var profile = true
     public var pipeline = true
+    /// Peer sensors measured beside Mamori in the same rounds ("auditd").
+    public var peers: [String] = []
     public var seed: UInt64 = 0x6d616d6f7269
     public var log: @Sendable (String) -> Void = { _ in }
 
@@ -38,6 +40,8 @@ struct Sample {
     var drops: UInt64 = 0
     var agentCPU: Double = 0        // seconds
     var agentPeakRSS: UInt64 = 0
+    /// Bytes the sensor wrote during the run (agent: store and alert log; auditd: its log).
+    var sensorBytes: UInt64 = 0
     var latency = LatencyHistogram()
 }
 
@@ -67,7 +71,7 @@ public final class BenchRunner {
     public func run() throws(BenchError) -> BenchReport {
         var report = BenchReport(configuration: config)
         report.machine = MachineInfo.current()
-        let measured: [Mode] = [.baseline, .floor, .sensor, .prevention]
+        let measured: [Mode] = [.baseline, .floor, .sensor, .prevention] + (config.peers.contains("auditd") ? [.auditd] : [])
         var samples: [Workload: [Mode: [Sample]]] = [:]
         let t0 = Date()
         for rep in 1...config.repetitions {
@@ -103,6 +107,16 @@ public final class BenchRunner {
     }
 
     private func measure(_ w: Workload, host: ModeHost, durationMs: Int? = nil) throws(BenchError) -> Sample {
+        if case .peer(let peer) = host {
+            let cpu0 = peer.cpuSeconds(), bytes0 = peer.logBytes()
+            let r = try runner.run(w.rawValue, durationMs: durationMs ?? config.durationMs)
+            usleep(200_000)   // let auditd write what the kernel queued
+            var s = Sample(nsPerOp: r.nsPerOp, ops: r.ops, seconds: Double(r.elapsedNs) / 1e9)
+            s.agentCPU = peer.cpuSeconds() - cpu0
+            let bytes1 = peer.logBytes()
+            s.sensorBytes = bytes1 > bytes0 ? bytes1 - bytes0 : 0
+            return s
+        }
         guard case .sensor(let agent) = host else {
             let r = try runner.run(w.rawValue, durationMs: durationMs ?? config.durationMs)
             return Sample(nsPerOp: r.nsPerOp, ops: r.ops, seconds: Double(r.elapsedNs) / 1e9)
@@ -112,6 +126,7 @@ public final class BenchRunner {
         let ev0 = c[.events], drop0 = c[.queueDrops] + c[.kernelDrops], hist0 = c.histogram()
         agent.probe.resetPeak()
         let cpu0 = agent.probe.cpuSeconds()
+        let bytes0 = agent.bytesWritten()
         let r = try runner.run(w.rawValue, durationMs: durationMs ?? config.durationMs)
         agent.settle()
         let cpu1 = agent.probe.cpuSeconds()
@@ -121,6 +136,8 @@ public final class BenchRunner {
         s.agentCPU = cpu1 - cpu0
         s.agentPeakRSS = agent.probe.memory().peak
         s.latency = c.histogram().since(hist0)
+        let bytes1 = agent.bytesWritten()
+        s.sensorBytes = bytes1 > bytes0 ? bytes1 - bytes0 : 0
         return s
     }
 

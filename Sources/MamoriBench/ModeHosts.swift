@@ -60,20 +60,31 @@ final class AgentHost {
         }
     }
 
+    /// Bytes of the store (database and WAL) and the alert log in the child's directory.
+    func bytesWritten() -> UInt64 {
+        ["/mamori.db", "/mamori.db-wal", "/alerts.json"].reduce(0) { sum, name in
+            var st = stat()
+            return sum + (stat(directory + name, &st) == 0 ? UInt64(st.st_size) : 0)
+        }
+    }
+
     deinit { stop() }
 }
 
 /// Brings a mode up and down around a set of workload runs: nothing (baseline), the floor
-/// programs (in this process), or the agent child (sensor).
+/// programs (in this process), the agent child (sensor), or a peer sensor (auditd).
 enum ModeHost {
     case baseline
     case floor(FloorProgram)
     case sensor(AgentHost)
+    case peer(AuditdPeer)
 
     static func start(_ mode: Mode, executable: String, rulesDirectory: String, scratch: String) throws(BenchError) -> ModeHost {
         switch mode {
         case .baseline:
             return .baseline
+        case .auditd:
+            return .peer(try AuditdPeer())
         case .prevention:
             let dir = scratch + "/agent-\(UInt32.random(in: 0...UInt32.max))"
             mkdir(dir, 0o700)
@@ -99,6 +110,7 @@ enum ModeHost {
         switch self {
         case .baseline: break
         case .floor(let f): f.detach()
+        case .peer(let p): p.stop()
         case .sensor(let a): a.stop(); try? FileManager.default.removeItem(atPath: a.directory)
         }
     }

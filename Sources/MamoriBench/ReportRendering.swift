@@ -6,7 +6,7 @@ extension BenchReport {
         func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "—" }
         var out = "Mamori overhead (\(repetitions) repetitions × \(duration_ms) ms; median [min–max]; overhead paired per repetition)\n"
         if let m = machine { out += "machine: \(m.cpus) CPU \(m.cpuModel), kernel \(m.kernel)\n" }
-        out += "workload  mode        ns/op [min–max]                 overhead  >floor  events/s   drops  agent CPU  peak RSS  lat p50/p99 (µs)\n"
+        out += "workload  mode        ns/op [min–max]                 overhead  >floor  events/s   drops  agent CPU  peak RSS  lat p50/p99 (µs)  B/op\n"
         for r in results {
             let name = r.workload.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             let mode = r.mode.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
@@ -18,6 +18,11 @@ extension BenchReport {
                 line += f(r.events_per_s, "%.0f").leftPad(10) + String(r.drops ?? 0).leftPad(8)
                 line += f(r.agent_cpu_pct, "%.1f%%").leftPad(11) + f(r.agent_peak_rss_mib, "%.1f MiB").leftPad(10)
                 line += "  \(f(r.latency_p50_us, "%.0f"))/\(f(r.latency_p99_us, "%.0f"))"
+                line += "  " + f(r.sensor_bytes_per_op, "%.0f")
+            } else if r.mode == .auditd {
+                // CPU of auditd + kauditd; bytes of audit.log per operation
+                line += "—".leftPad(10) + "—".leftPad(8) + f(r.agent_cpu_pct, "%.1f%%").leftPad(11) + "—".leftPad(10)
+                line += "  —/—  " + f(r.sensor_bytes_per_op, "%.0f")
             }
             out += line + "\n"
         }
@@ -48,7 +53,7 @@ extension BenchReport {
     /// Grouped bars: overhead % per workload for floor and sensor (prevention: "n/a").
     public func svg() -> String {
         let workloads = Workload.allCases.filter { w in results.contains { $0.workload == w } }
-        let modes: [(Mode, String)] = [(.floor, "#9aa5b1"), (.sensor, "#d9480f"), (.prevention, "#5c940d")]
+        let modes: [(Mode, String)] = [(.floor, "#9aa5b1"), (.sensor, "#d9480f"), (.prevention, "#5c940d"), (.auditd, "#1971c2")]
         let values = results.compactMap { $0.mode == .baseline ? nil : $0.overhead_pct }
         let top = max(5, (values.max() ?? 5) * 1.15), bottom = min(0, (values.min() ?? 0) * 1.15)
         let w = 120 + workloads.count * 110, h = 360, plotTop = 40.0, plotH = 260.0
@@ -62,10 +67,10 @@ extension BenchReport {
         for (i, wl) in workloads.enumerated() {
             let x0 = 70.0 + Double(i) * 110
             for (j, (mode, color)) in modes.enumerated() {
-                let x = x0 + Double(j) * 30
+                let x = x0 + Double(j) * 25
                 if let r = results.first(where: { $0.workload == wl && $0.mode == mode }), r.available, let v = r.overhead_pct {
                     let y1 = min(y(v), y(0)), hgt = abs(y(v) - y(0))
-                    s += "<rect x=\"\(x)\" y=\"\(y1)\" width=\"26\" height=\"\(max(hgt, 1))\" fill=\"\(color)\"><title>\(wl.rawValue) \(mode.rawValue): \(String(format: "%.1f", v))%</title></rect>\n"
+                    s += "<rect x=\"\(x)\" y=\"\(y1)\" width=\"22\" height=\"\(max(hgt, 1))\" fill=\"\(color)\"><title>\(wl.rawValue) \(mode.rawValue): \(String(format: "%.1f", v))%</title></rect>\n"
                     s += "<text x=\"\(x + 13)\" y=\"\(y1 - 3)\" text-anchor=\"middle\" font-size=\"10\">\(String(format: "%.1f", v))</text>\n"
                 } else {
                     s += "<text x=\"\(x + 13)\" y=\"\(y(0) - 3)\" text-anchor=\"middle\" font-size=\"9\" fill=\"#888\">n/a</text>\n"

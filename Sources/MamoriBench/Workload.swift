@@ -7,9 +7,10 @@ public enum Workload: String, CaseIterable, Sendable, Codable {
 }
 
 /// The modes each workload runs under: nothing attached, the empty floor programs, the agent,
-/// and the agent with a prevention policy enforced at level 1 (`BenchPolicy`).
+/// the agent with a prevention policy enforced at level 1 (`BenchPolicy`), and auditd with
+/// equivalent rules (`--peer auditd`, `AuditdPeer`).
 public enum Mode: String, CaseIterable, Sendable, Codable {
-    case baseline, floor, sensor, prevention
+    case baseline, floor, sensor, prevention, auditd
 }
 
 /// One run of the helper: operations done and the time they took.

@@ -24,7 +24,14 @@ enum ConfigSchema {
     ] + store + [
         field("control.socket", .absolutePath, \.control.socket),
         field("control.read_group", .string(allowEmpty: false), \.control.readGroup),
-    ] + exports + agent
+    ] + exports + agent + baseline
+
+    private static let baseline: [ConfigField] = [
+        field("baseline.enabled", .bool, \.baseline.enabled),
+        field("baseline.quiet_period", .duration(maxSeconds: 366 * 86_400), \.baseline.quietPeriod),
+        field("baseline.units", .unitList, \.baseline.units),
+        field("baseline.ignore", .pathOrNetworkList, \.baseline.ignore),
+    ]
 
     private static let sensor: [ConfigField] = [
         field("sensor.file_events", .bool, \.sensor.fileEvents),

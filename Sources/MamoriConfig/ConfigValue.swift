@@ -37,6 +37,10 @@ enum ConfigValueKind {
     /// http:// or https:// URL with a host.
     case httpURL
     case pathList
+    /// Unit names or globs (`nginx.service`, `postgresql*.service`), or the single word `all`.
+    case unitList
+    /// Absolute path prefixes and IP addresses/CIDRs (`baseline.ignore`).
+    case pathOrNetworkList
     case stringMap
 
     /// Human description used in "expected ..." messages.
@@ -56,10 +60,17 @@ enum ConfigValueKind {
         case .listenAddress: return "host:port (e.g. 127.0.0.1:9464 or [::1]:9464)"
         case .httpURL: return "an http:// or https:// URL"
         case .pathList: return "a list of absolute paths"
+        case .unitList: return "all, or a list of unit names (globs * and ? allowed)"
+        case .pathOrNetworkList: return "a list of absolute paths and IP addresses or CIDRs"
         case .stringMap: return "a mapping of names to strings"
         }
     }
 
-    var isList: Bool { if case .pathList = self { return true }; return false }
+    var isList: Bool {
+        switch self {
+        case .pathList, .unitList, .pathOrNetworkList: return true
+        default: return false
+        }
+    }
     var isMap: Bool { if case .stringMap = self { return true }; return false }
 }

@@ -11,7 +11,10 @@ enum ConfigValueParser {
 
     static func parse(_ node: ConfigNode, as kind: ConfigValueKind) -> Result<ConfigValue, Failure> {
         switch kind {
-        case .pathList:
+        case .pathList, .pathOrNetworkList:
+            return list(node, kind: kind)
+        case .unitList:
+            if case .scalar(let s) = node, !s.isNull, s.text == "all" { return .success(.strings(["all"])) }
             return list(node, kind: kind)
         case .stringMap:
             return map(node, kind: kind)
@@ -83,7 +86,7 @@ enum ConfigValueParser {
         case .httpURL:
             if let error = NetworkAddress.urlProblem(text) { return .failure(Message(error)) }
             return .success(.string(text))
-        case .pathList, .stringMap:
+        case .pathList, .stringMap, .unitList, .pathOrNetworkList:
             return .failure(Message(found))
         }
     }
@@ -102,14 +105,49 @@ enum ConfigValueParser {
         var out: [String] = []
         for item in items {
             guard case .scalar(let s) = item, !s.isNull else {
-                return .failure(Failure(location: item.location, message: "each item must be an absolute path"))
+                return .failure(Failure(location: item.location, message: "each item must be \(itemExpectation(kind))"))
             }
-            guard s.text.hasPrefix("/") else {
-                return .failure(Failure(location: s.location, message: "expected an absolute path, found '\(s.text)'"))
+            if let problem = listItemProblem(s.text, kind: kind) {
+                return .failure(Failure(location: s.location, message: problem))
             }
             out.append(s.text)
         }
         return .success(.strings(out))
+    }
+
+    static func itemExpectation(_ kind: ConfigValueKind) -> String {
+        switch kind {
+        case .unitList: return "a unit name"
+        case .pathOrNetworkList: return "an absolute path or an IP address/CIDR"
+        default: return "an absolute path"
+        }
+    }
+
+    /// What is wrong with one list item, nil when it is fine.
+    static func listItemProblem(_ text: String, kind: ConfigValueKind) -> String? {
+        switch kind {
+        case .unitList:
+            if text.isEmpty || text.contains(where: { $0 == " " || $0 == "/" || $0 == "\t" }) {
+                return "expected a unit name such as nginx.service (no spaces or slashes), found '\(text)'"
+            }
+            return nil
+        case .pathOrNetworkList:
+            if text.hasPrefix("/") { return nil }
+            let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let host = parts[0]
+            let v4 = NetworkAddress.isIPv4(host), v6 = NetworkAddress.isIPv6(host)
+            guard v4 || v6 else {
+                return "expected an absolute path or an IP address/CIDR (10.0.0.0/8, 2001:db8::/32), found '\(text)'"
+            }
+            if parts.count == 2 {
+                guard let n = Int(parts[1]), n >= 0, n <= (v4 ? 32 : 128) else {
+                    return "'\(text)': prefix length must be 0-\(v4 ? 32 : 128)"
+                }
+            }
+            return nil
+        default:
+            return text.hasPrefix("/") ? nil : "expected an absolute path, found '\(text)'"
+        }
     }
 
     private static func map(_ node: ConfigNode, kind: ConfigValueKind) -> Result<ConfigValue, Failure> {

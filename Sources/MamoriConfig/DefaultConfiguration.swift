@@ -79,6 +79,12 @@ agent:
   watchdog: true                 # answer systemd's WatchdogSec= with WATCHDOG=1
   fail_mode: open                # open | closed: kernel enforcement when the agent dies
 
+baseline:                        # behavioural baselines per unit (docs/baseline.md)
+  enabled: true                  # learn what each unit does; alert on the new once stable
+  quiet_period: 7d               # no new behaviour for this long: learning -> stable
+  units: all                     # all, or a list of units (globs * and ?)
+  ignore: []                     # path prefixes and IPs/CIDRs never learned
+
 # Prevention levels, responses, egress and file protection: see docs/prevention.md.
 prevention: {}
 

@@ -14,6 +14,7 @@ public struct MamoriConfiguration: Sendable, Equatable {
     public var control = ControlSettings()
     public var exports = ExportSettings()
     public var agent = AgentSettings()
+    public var baseline = BaselineSettings()
     /// Kept raw: `MamoriPrevention` owns its schema (docs/prevention.md).
     public var prevention = PreventionSection.empty
 
@@ -152,5 +153,17 @@ public struct AgentSettings: Sendable, Equatable {
     /// Send WATCHDOG=1 to systemd when the unit asks for it (WatchdogSec=).
     public var watchdog = true
     public var failMode = FailMode.open
+    public init() {}
+}
+
+/// `baseline`: behavioural baselines per unit (docs/baseline.md).
+public struct BaselineSettings: Sendable, Equatable {
+    public var enabled = true
+    /// No new behaviour for this long turns a learning profile stable.
+    public var quietPeriod: Duration = .seconds(7 * 86_400)
+    /// `["all"]` or unit names/globs.
+    public var units: [String] = ["all"]
+    /// Path prefixes and networks never learned.
+    public var ignore: [String] = []
     public init() {}
 }

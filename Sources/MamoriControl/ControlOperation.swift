@@ -16,13 +16,14 @@ public enum ControlOperation: String, Codable, CaseIterable, Sendable {
     case responseThaw = "response.thaw"
     case reload
     case alertsFollow = "alerts.follow"
+    case baselineReset = "baseline.reset"
 
     /// Requests that change nothing: members of the read group may send them.
     public var isReadOnly: Bool {
         switch self {
         case .status, .levelGet, .levelSimulate, .quarantineList, .alertsFollow: return true
         case .levelSet, .isolate, .quarantineAdd, .quarantineRestore, .responseKill, .responseFreeze,
-             .responseThaw, .reload: return false
+             .responseThaw, .reload, .baselineReset: return false
         }
     }
 

@@ -15,6 +15,7 @@ public enum ControlRequest: Sendable, Equatable {
     case response(ResponseVerb, ResponseRequest)
     case reload
     case alertsFollow
+    case baselineReset(BaselineResetRequest)
 
     public var operation: ControlOperation {
         switch self {
@@ -29,6 +30,7 @@ public enum ControlRequest: Sendable, Equatable {
         case .response(let verb, _): return verb.operation
         case .reload: return .reload
         case .alertsFollow: return .alertsFollow
+        case .baselineReset: return .baselineReset
         }
     }
 }
@@ -49,6 +51,7 @@ public enum ControlReply: Sendable, Equatable {
     case reloaded(ReloadResult)
     case following(FollowStarted)
     case alert(AlertNotice)
+    case baselineReset(BaselineResetResult)
 
     /// The `op` written with the reply: the operation it answers, or `alert`.
     public var kind: String {
@@ -65,6 +68,7 @@ public enum ControlReply: Sendable, Equatable {
         case .reloaded: return ControlOperation.reload.rawValue
         case .following: return ControlOperation.alertsFollow.rawValue
         case .alert: return ControlReply.alertKind
+        case .baselineReset: return ControlOperation.baselineReset.rawValue
         }
     }
 

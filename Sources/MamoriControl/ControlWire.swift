@@ -138,6 +138,7 @@ private struct RequestEnvelope: Codable {
         case .responseThaw: request = .response(.thaw, try args(ResponseRequest.self))
         case .reload: request = .reload
         case .alertsFollow: request = .alertsFollow
+        case .baselineReset: request = .baselineReset(try args(BaselineResetRequest.self))
         }
     }
 
@@ -152,6 +153,7 @@ private struct RequestEnvelope: Codable {
         case .quarantineAdd(let a)?: try c.encode(a, forKey: .args)
         case .quarantineRestore(let a)?: try c.encode(a, forKey: .args)
         case .response(_, let a)?: try c.encode(a, forKey: .args)
+        case .baselineReset(let a)?: try c.encode(a, forKey: .args)
         case .status?, .levelGet?, .quarantineList?, .reload?, .alertsFollow?, nil: break
         }
     }
@@ -195,6 +197,7 @@ private struct ResponseEnvelope: Codable {
             case .responseKill, .responseFreeze, .responseThaw: reply = .success(.response(try r(ResponseOutcome.self)))
             case .reload: reply = .success(.reloaded(try r(ReloadResult.self)))
             case .alertsFollow: reply = .success(.following(try r(FollowStarted.self)))
+            case .baselineReset: reply = .success(.baselineReset(try r(BaselineResetResult.self)))
             }
         }
     }
@@ -222,6 +225,7 @@ private struct ResponseEnvelope: Codable {
             case .reloaded(let x): try c.encode(x, forKey: .result)
             case .following(let x): try c.encode(x, forKey: .result)
             case .alert(let x): try c.encode(x, forKey: .result)
+            case .baselineReset(let x): try c.encode(x, forKey: .result)
             }
         }
     }

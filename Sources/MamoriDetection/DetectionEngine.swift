@@ -35,6 +35,7 @@ public struct DetectionEngine {
     public private(set) var counters = Counters()
     private var fields: EventFields
     private var thresholds = ThresholdTracker()
+    private var beacons = BeaconTracker()
     private var sequences = SequenceTracker()
     private var pendingSteps: [(rule: Int32, step: Int32, category: RuleCategory)] = []
     /// Programs already run in the current gated pass (== `markGeneration`).
@@ -62,13 +63,14 @@ public struct DetectionEngine {
             mapping[old] = n
         }
         thresholds.remap(mapping, ruleCount: new.count)
+        beacons.remap(mapping, ruleCount: new.count)
         sequences.remap(mapping, ruleCount: new.count)
         rules = new
     }
 
     /// Pending threshold keys and sequence partials (diagnostics).
     public var pendingState: (thresholdKeys: Int, sequencePartials: Int) {
-        (thresholds.pendingKeys, sequences.pendingPartials)
+        (thresholds.pendingKeys + beacons.pendingKeys, sequences.pendingPartials)
     }
 
     /// Evaluates one event; appends hits to `hits` (which the caller may reuse between events
@@ -92,8 +94,27 @@ public struct DetectionEngine {
         if now > lastSweepNs &+ DetectionEngine.sweepIntervalNs {
             lastSweepNs = now
             thresholds.sweep(now: now, specs: rules.thresholds)
+            beacons.sweep(now: now, specs: rules.thresholds)
             sequences.sweep(now: now, specs: rules.sequences)
         }
+    }
+
+    /// Evaluates the `pipeline` category for one joined pipe: `exec` is the reader's exec (a
+    /// process whose stdin is a pipe), `writer` the exec'd process writing that pipe. Called once
+    /// per join by the pipeline worker (`PipeJoiner`), after or instead of the exec's own
+    /// evaluation, so `process_creation` rules never see the exec twice.
+    public mutating func evaluatePipeline(_ exec: ExecEvent, process: ProcessRecord?, parent: ProcessRecord?,
+                                          ancestry: [ProcessRecord], writer: ProcessRecord,
+                                          into hits: inout [RuleHit]) {
+        guard !rules.categories[RuleCategory.pipeline.index].programs.isEmpty else { return }
+        counters.events &+= 1
+        fields.reset()
+        let event = SensorEvent.exec(exec)
+        var input = EventInput(event: event, process: process, parent: parent, ancestry: ancestry,
+                               facts: EventFacts(event))
+        input.stdinWriter = writer
+        evaluate(category: .pipeline, input, &hits)
+        if !pendingSteps.isEmpty { advanceSequences(input, &hits) }
     }
 
     /// Convenience form returning the hits.
@@ -197,6 +218,15 @@ public struct DetectionEngine {
             return
         }
         let header = input.header
+        if let spec = rules.thresholds[ruleIndex], let beacon = spec.beacon {
+            guard let n = input.network else { return }
+            let key = BeaconTracker.Key(group: groupKey(spec.by, input), destination: n.destination, port: n.destinationPort)
+            let contribution = ContributingEvent(timestampNs: header.ktimeNs, process: header.processKey, category: category)
+            guard let events = beacons.record(rule: ruleIndex, spec: spec, beacon: beacon, key: key, event: contribution)
+            else { return }
+            append(ruleIndex, category: category, key: key.group, events: events, input, &hits)
+            return
+        }
         if let spec = rules.thresholds[ruleIndex] {
             let key = groupKey(spec.by, input)
             var contribution = ContributingEvent(timestampNs: header.ktimeNs, process: header.processKey, category: category)

@@ -11,7 +11,7 @@ import MamoriProcess
 /// so single-threaded (the pipeline worker).
 struct EventFields {
     /// Value bytes of the current event; ranges returned by `text` index into it.
-    private(set) var arena: [UInt8] = []
+    var arena: [UInt8] = []  // written by the field producers here and in EventFields+*.swift
     private var slotGeneration: [UInt32]
     private var slotValue: [Int]
     private var ancestorGeneration: [UInt32]
@@ -201,6 +201,17 @@ struct EventFields {
             arena.append(contentsOf: users.name(for: euid).utf8)
             return true
         case .processUnit: return appendNonEmpty(input.process?.unit)
+        case .imageIdentity: return appendNonEmpty(input.process?.toolIdentity)
+        case .truncated: return appendTruncation(input.event)
+        case .stdinWriterImage: return appendNonEmpty(input.stdinWriter?.executable)
+        case .stdinWriterCommandLine:
+            guard let args = input.stdinWriter?.args else { return false }
+            appendJoined(args)
+            return true
+        case .stdinWriterUser:
+            guard let euid = input.stdinWriter?.euid else { return false }
+            arena.append(contentsOf: users.name(for: euid).utf8)
+            return true
         case .stdinType, .stdoutType, .stderrType:
             guard case .exec(let e) = input.event, let kinds = stdioReader(e) else { return false }
             let kind = field == .stdinType ? kinds.stdin : field == .stdoutType ? kinds.stdout : kinds.stderr

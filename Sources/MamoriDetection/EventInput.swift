@@ -10,6 +10,8 @@ struct EventInput {
     let process: ProcessRecord?
     let parent: ProcessRecord?
     let ancestry: [ProcessRecord]
+    /// `pipeline` category only: the process writing the acting process's stdin.
+    var stdinWriter: ProcessRecord? = nil
     /// Plain values read once, so field producers do not re-read the enum.
     let facts: EventFacts
 

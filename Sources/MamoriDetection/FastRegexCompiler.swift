@@ -69,7 +69,9 @@ extension FastRegex {
             var j = at + 1
             func number() -> Int? {
                 var v: Int?
-                while j < s.count, s[j] >= 0x30, s[j] <= 0x39 { v = (v ?? 0) * 10 + Int(s[j] - 0x30); j += 1 }
+                // Saturates past any accepted bound: `x{99999999999999999999}` used to trap on
+                // Int overflow (found by FuzzRegex); it is now simply over the 1000 limit.
+                while j < s.count, s[j] >= 0x30, s[j] <= 0x39 { v = min((v ?? 0) * 10 + Int(s[j] - 0x30), 1_000_000); j += 1 }
                 return v
             }
             guard let a = number() else { return nil }

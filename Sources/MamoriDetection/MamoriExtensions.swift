@@ -23,6 +23,17 @@ struct ThresholdSpec: Equatable, Sendable {
     var windowNs: UInt64
     var by: GroupBy
     var distinct: RuleField?
+    /// Set for `mamori: beacon:` rules: the matches are connections, counted per destination,
+    /// and the rule fires on their regularity instead of their number alone (`BeaconTracker`).
+    var beacon: BeaconSpec? = nil
+}
+
+/// `mamori: beacon:` — fire when one key connects to one destination (address and port) `count`
+/// times with regular intervals: the intervals' coefficient of variation (standard deviation /
+/// mean) at most `maxJitter`, their mean at least `minIntervalNs`, no gap longer than `window`.
+struct BeaconSpec: Equatable, Sendable {
+    var maxJitter: Double
+    var minIntervalNs: UInt64
 }
 
 /// One step of `mamori: sequence:`.
@@ -113,12 +124,20 @@ struct MamoriSettings {
                     throw RuleIssue(YAMLNodes.position(keyNode), "a rule cannot have both 'threshold' and 'sequence'")
                 }
                 threshold = try MamoriSettings.threshold(value, category: category)
+            case "beacon":
+                guard category == .networkConnection else {
+                    throw RuleIssue(YAMLNodes.position(keyNode), "'beacon' needs logsource category network_connection")
+                }
+                if threshold != nil {
+                    throw RuleIssue(YAMLNodes.position(keyNode), "a rule cannot have both 'threshold' and 'beacon'")
+                }
+                threshold = try MamoriSettings.beacon(value)
             case "sequence":
                 let (spec, detections) = try MamoriSettings.sequence(value)
                 sequence = spec
                 stepDetections = detections
             default:
-                throw RuleIssue(YAMLNodes.position(keyNode), "unknown mamori setting '\(key)'; supported: response, act_at_level, confidence, threshold, sequence")
+                throw RuleIssue(YAMLNodes.position(keyNode), "unknown mamori setting '\(key)'; supported: response, act_at_level, confidence, threshold, beacon, sequence")
             }
         }
         if threshold != nil && sequence != nil {
@@ -132,6 +151,36 @@ struct MamoriSettings {
             throw RuleIssue(YAMLNodes.textPosition(node), "unknown 'by' value '\(word)'; use process, lineage, session, user or host")
         }
         return by
+    }
+
+    private static func beacon(_ node: Node) throws(RuleIssue) -> ThresholdSpec {
+        var count: Int?, window: UInt64?, by = GroupBy.process, jitter = 0.2, minInterval: UInt64 = 1_000_000_000
+        for (key, keyNode, value) in try YAMLNodes.pairs(node, "beacon") {
+            switch key {
+            case "count":
+                guard let n = Int(try YAMLNodes.string(value, "beacon count")), n >= 3, n <= 1000 else {
+                    throw RuleIssue(YAMLNodes.textPosition(value), "beacon count must be an integer from 3 to 1000 (connections)")
+                }
+                count = n
+            case "window": window = try YAMLNodes.duration(value, "beacon window")
+            case "by": by = try groupBy(value)
+            case "max_jitter":
+                guard let j = Double(try YAMLNodes.string(value, "beacon max_jitter")), j > 0, j < 1 else {
+                    throw RuleIssue(YAMLNodes.textPosition(value), "beacon max_jitter must be a number between 0 and 1 (standard deviation / mean of the intervals)")
+                }
+                jitter = j
+            case "min_interval": minInterval = try YAMLNodes.duration(value, "beacon min_interval")
+            default:
+                throw RuleIssue(YAMLNodes.position(keyNode), "unknown beacon setting '\(key)'; supported: count, window, by, max_jitter, min_interval")
+            }
+        }
+        guard let count else { throw RuleIssue(YAMLNodes.position(node), "beacon needs 'count' (connections, e.g. 8)") }
+        guard let window else { throw RuleIssue(YAMLNodes.position(node), "beacon needs 'window': the longest interval between two connections (e.g. 10m)") }
+        guard minInterval < window else {
+            throw RuleIssue(YAMLNodes.position(node), "beacon min_interval must be shorter than window")
+        }
+        return ThresholdSpec(count: count, windowNs: window, by: by, distinct: nil,
+                             beacon: BeaconSpec(maxJitter: jitter, minIntervalNs: minInterval))
     }
 
     private static func threshold(_ node: Node, category: RuleCategory) throws(RuleIssue) -> ThresholdSpec {

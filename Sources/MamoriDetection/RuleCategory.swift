@@ -22,6 +22,9 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
     case fileAccess = "file_access"
     /// something aimed at the agent itself: signal, ptrace attach, bpf detach (Mamori's own).
     case tamper = "tamper"
+    /// **Mamori**: a process whose stdin is a pipe written by another exec'd process (`curl … | sh`),
+    /// evaluated once per joined pair, with the writer in `StdinWriter*` fields (`PipeJoiner`).
+    case pipeline = "pipeline"
 
     public var description: String { rawValue }
 
@@ -36,13 +39,16 @@ public enum RuleCategory: String, Sendable, CaseIterable, Hashable, CustomString
         case .fileChange: return 5
         case .fileAccess: return 6
         case .tamper: return 7
+        case .pipeline: return 8
         }
     }
 
-    static let count = 8
+    static let count = 9
 
     /// Whether the category is fed by file events (fields such as `TargetFilename`).
-    var isFile: Bool { self != .processCreation && self != .networkConnection && self != .tamper }
+    var isFile: Bool {
+        self != .processCreation && self != .networkConnection && self != .tamper && self != .pipeline
+    }
 }
 
 /// The categories one event belongs to, at most two (a rename is both `file_event` and

@@ -13,6 +13,10 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     // Mamori extensions.
     case ancestorImage, ancestorCommandLine, processUnit, ancestorUnit
     case stdinType, stdoutType, stderrType
+    /// Mamori: the well-known tool the executable is a byte-for-byte copy of ("bash", "nc"), by
+    /// content, whatever its name; and which kernel bounds the event hit ("exe", "args", "cwd",
+    /// "path", "path2", comma-separated): deliberate padding hides the real path or argv.
+    case imageIdentity, truncated
     // network_connection.
     case destinationIp, destinationPort, sourceIp, sourcePort, initiated, networkProtocol
     case sourceIsIpv6, destinationIsIpv6
@@ -22,6 +26,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case targetFilename, sourceFilename, fileOperation, fileMode, fileExecutable
     // tamper (Mamori's own category).
     case tamperKind, signal, tamperRequest, signalSource
+    // pipeline (Mamori's own category): the process writing the reader's stdin.
+    case stdinWriterImage, stdinWriterCommandLine, stdinWriterUser
     // Known to Sigma, not observable by the sensor.
     case originalFileName, product, fileDescription, company, fileVersion, hashes, integrityLevel
     case logonGuid, terminalSessionId, processGuid, parentProcessGuid, utcTime
@@ -82,6 +88,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .stdinType: return "StdinType"
         case .stdoutType: return "StdoutType"
         case .stderrType: return "StderrType"
+        case .imageIdentity: return "ImageIdentity"
+        case .truncated: return "Truncated"
         case .destinationIp: return "DestinationIp"
         case .destinationPort: return "DestinationPort"
         case .sourceIp: return "SourceIp"
@@ -100,6 +108,9 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .signal: return "Signal"
         case .tamperRequest: return "TamperRequest"
         case .signalSource: return "SignalSource"
+        case .stdinWriterImage: return "StdinWriterImage"
+        case .stdinWriterCommandLine: return "StdinWriterCommandLine"
+        case .stdinWriterUser: return "StdinWriterUser"
         case .originalFileName: return "OriginalFileName"
         case .product: return "Product"
         case .fileDescription: return "Description"
@@ -146,6 +157,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
             return category.isFile
         case .tamperKind, .signal, .tamperRequest, .signalSource:
             return category == .tamper
+        case .stdinWriterImage, .stdinWriterCommandLine, .stdinWriterUser:
+            return category == .pipeline
         default:
             return true
         }
@@ -159,6 +172,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .processCreation: return process
         case .networkConnection: return [.image, .commandLine, .destinationIp, .sourceIp, .user]
         case .tamper: return [.tamperKind, .signal, .tamperRequest, .image, .commandLine, .user]
+        case .pipeline: return [.image, .commandLine, .stdinWriterImage, .stdinWriterCommandLine, .user]
         default: return [.targetFilename, .sourceFilename, .image, .commandLine, .user]
         }
     }

@@ -63,6 +63,12 @@ public struct RuleHit: Sendable {
     /// triggering event last). Empty for single-event rules.
     public var contributing: [ContributingEvent]
 
+    public init(rule: RuleMetadata, ruleIndex: Int, category: RuleCategory, timestampNs: UInt64, process: ProcessKey,
+                groupKey: GroupKey? = nil, contributing: [ContributingEvent] = []) {
+        self.rule = rule; self.ruleIndex = ruleIndex; self.category = category; self.timestampNs = timestampNs
+        self.process = process; self.groupKey = groupKey; self.contributing = contributing
+    }
+
     public var kind: RuleKind { rule.kind }
     public var id: String { rule.id }
     public var title: String { rule.title }

@@ -133,14 +133,18 @@ public struct FileEvent: Sendable, Equatable {
     public var path: String
     /// Rename target; `nil` for other operations.
     public var targetPath: String?
+    /// How many identical events this record stands for: 1, plus the repeats the kernel folded
+    /// into it (`mamori_file.repeat_count`); a repeat-count record (`RepeatFlush`) carries
+    /// only the repeats of a key that went quiet. The store keeps it as `events.count`.
+    public var count: UInt32
 
     public init(header: EventHeader, subject: Subject, op: FileOp, result: Int32, flags: FileFlags,
                 openFlags: UInt32, mode: UInt32, ownerUid: UInt32?, ownerGid: UInt32?,
-                inode: UInt64, device: UInt32, path: String, targetPath: String?) {
+                inode: UInt64, device: UInt32, path: String, targetPath: String?, count: UInt32 = 1) {
         self.header = header; self.subject = subject; self.op = op; self.result = result
         self.flags = flags; self.openFlags = openFlags; self.mode = mode
         self.ownerUid = ownerUid; self.ownerGid = ownerGid; self.inode = inode
-        self.device = device; self.path = path; self.targetPath = targetPath
+        self.device = device; self.path = path; self.targetPath = targetPath; self.count = count
     }
 }
 

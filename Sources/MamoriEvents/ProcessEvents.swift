@@ -119,12 +119,21 @@ public enum FileType: UInt16, Sendable, CustomStringConvertible {
 }
 
 /// The three standard descriptors of a process at exec.
+///
+/// The `*Pipe` values are the pipefs inode numbers of descriptors that are pipes (0 otherwise):
+/// two processes whose stdout and stdin carry the same number are the two ends of one pipe,
+/// which is how `curl … | sh` becomes one pipeline (`PipeJoiner`).
 public struct StdioTypes: Sendable, Equatable {
     public var stdin: FileType
     public var stdout: FileType
     public var stderr: FileType
+    public var stdinPipe: UInt64
+    public var stdoutPipe: UInt64
+    public var stderrPipe: UInt64
 
-    public init(stdin: FileType = .closed, stdout: FileType = .closed, stderr: FileType = .closed) {
+    public init(stdin: FileType = .closed, stdout: FileType = .closed, stderr: FileType = .closed,
+                stdinPipe: UInt64 = 0, stdoutPipe: UInt64 = 0, stderrPipe: UInt64 = 0) {
         self.stdin = stdin; self.stdout = stdout; self.stderr = stderr
+        self.stdinPipe = stdinPipe; self.stdoutPipe = stdoutPipe; self.stderrPipe = stderrPipe
     }
 }

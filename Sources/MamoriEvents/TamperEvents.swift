@@ -21,7 +21,9 @@ public struct TamperEvent: Sendable, Equatable {
     public var code: Int32
     /// `.signal`: the kernel's TRACE_SIGNAL_* result (0 delivered, 1 ignored, 2 already pending).
     public var result: Int32
-    /// `.bpfDetach` with a link fd: the id of that link (compare with the agent's own), else 0.
+    /// `.bpfDetach` with a link fd: the id of that link (compare with the agent's own), else 0;
+    /// `.bpfMapWrite`/`.bpfObjectGet`: the id of the agent's object (its type in `code`:
+    /// 1 map, 2 program, 3 link).
     public var objectId: UInt64
 
     public init(header: EventHeader, subject: Subject, kind: TamperKind, value: Int32,
@@ -54,10 +56,20 @@ public struct TamperEvent: Sendable, Equatable {
             case 0x4206: return "PTRACE_SEIZE"
             default: return "PTRACE_\(value)"
             }
-        case .bpfDetach:
+        case .bpfDetach, .bpfMapWrite, .bpfObjectGet:
             switch value {
+            case 2: return "BPF_MAP_UPDATE_ELEM"
+            case 3: return "BPF_MAP_DELETE_ELEM"
+            case 7: return "BPF_OBJ_GET"
             case 9: return "BPF_PROG_DETACH"
+            case 13: return "BPF_PROG_GET_FD_BY_ID"
+            case 14: return "BPF_MAP_GET_FD_BY_ID"
+            case 21: return "BPF_MAP_LOOKUP_AND_DELETE_ELEM"
+            case 25: return "BPF_MAP_LOOKUP_AND_DELETE_BATCH"
+            case 26: return "BPF_MAP_UPDATE_BATCH"
+            case 27: return "BPF_MAP_DELETE_BATCH"
             case 29: return "BPF_LINK_UPDATE"
+            case 30: return "BPF_LINK_GET_FD_BY_ID"
             case 34: return "BPF_LINK_DETACH"
             default: return "BPF_CMD_\(value)"
             }
@@ -80,6 +92,10 @@ public enum TamperKind: UInt16, Sendable, CaseIterable, CustomStringConvertible 
     case signal = 1
     case ptrace = 2
     case bpfDetach = 3
+    /// bpf(2) wrote to or deleted from one of the agent's maps (`objectId`: the map's id).
+    case bpfMapWrite = 4
+    /// bpf(2) opened one of the agent's maps, programs or links by id or by pin path.
+    case bpfObjectGet = 5
 
     /// The rule field `TamperKind` and the ECS `event.action` value.
     public var description: String {
@@ -87,6 +103,8 @@ public enum TamperKind: UInt16, Sendable, CaseIterable, CustomStringConvertible 
         case .signal: return "signal"
         case .ptrace: return "ptrace"
         case .bpfDetach: return "bpf-detach"
+        case .bpfMapWrite: return "bpf-map-write"
+        case .bpfObjectGet: return "bpf-object-get"
         }
     }
 }

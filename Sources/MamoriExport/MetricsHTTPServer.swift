@@ -103,7 +103,7 @@ struct MetricsConnectionLoop {
         let deadline = WallClock.monotonicSeconds() + clientTimeout
         var request: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
-        while !endsHeaders(request) {
+        while MetricsRequest.parse(request) == .incomplete {
             guard request.count <= MetricsHTTPServer.maxRequestBytes else {
                 return respond(client, status: "431 Request Header Fields Too Large", body: Array("request too large\n".utf8), deadline: deadline)
             }
@@ -114,26 +114,21 @@ struct MetricsConnectionLoop {
             guard n > 0 else { return }
             request.append(contentsOf: chunk[0..<n])
         }
-        let firstLine = String(decoding: request.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
-        let parts = firstLine.split(separator: " ")
-        guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else {
+        switch MetricsRequest.parse(request) {
+        case .incomplete, .badRequest:
             return respond(client, status: "400 Bad Request", body: Array("bad request\n".utf8), deadline: deadline)
-        }
-        guard parts[0] == "GET" || parts[0] == "HEAD" else {
+        case .methodNotAllowed:
             return respond(client, status: "405 Method Not Allowed", body: Array("only GET\n".utf8), deadline: deadline)
-        }
-        let path = parts[1].split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-        guard path == "/metrics" else {
+        case .notFound:
             return respond(client, status: "404 Not Found", body: Array("try /metrics\n".utf8), deadline: deadline)
+        case .metrics(let head):
+            beforeScrape?()
+            body.removeAll(keepingCapacity: true)
+            metrics.exposition(into: &body)
+            respond(client, status: "200 OK", body: head ? [] : body, deadline: deadline,
+                    contentType: "text/plain; version=0.0.4; charset=utf-8", contentLength: body.count)
         }
-        beforeScrape?()
-        body.removeAll(keepingCapacity: true)
-        metrics.exposition(into: &body)
-        respond(client, status: "200 OK", body: parts[0] == "HEAD" ? [] : body, deadline: deadline,
-                contentType: "text/plain; version=0.0.4; charset=utf-8", contentLength: body.count)
     }
-
-    private func endsHeaders(_ bytes: [UInt8]) -> Bool { bytes.containsBlankLine() }
 
     private func respond(_ client: Int32, status: String, body: [UInt8], deadline: Double,
                          contentType: String = "text/plain; charset=utf-8", contentLength: Int? = nil) {
@@ -141,13 +136,5 @@ struct MetricsConnectionLoop {
         var out = Array(head.utf8)
         out.append(contentsOf: body)
         try? SocketIO.sendAll(client, out, operation: "metrics response", deadline: deadline)
-    }
-}
-
-private extension Array where Element == UInt8 {
-    func containsBlankLine() -> Bool {
-        guard count >= 4 else { return false }
-        for i in 0...(count - 4) where self[i] == 0x0D && self[i + 1] == 0x0A && self[i + 2] == 0x0D && self[i + 3] == 0x0A { return true }
-        return false
     }
 }

@@ -32,6 +32,12 @@ public struct AlertFields: Sendable {
     /// what the next prevention level up would do (written as ECS `signal`, so alert queries
     /// on `event.kind: alert` do not count it).
     public var kind: Kind = .alert
+    /// For a behavioural-baseline deviation: the unit, what is new and what the profile holds
+    /// (`mamori.baseline.*`); nil for every other alert.
+    public var baseline: BaselineAlertDetail? = nil
+    /// For `pipeline` rules: the process writing the acting process's stdin (`curl` in
+    /// `curl … | sh`), written as `mamori.stdin_writer`.
+    public var stdinWriter: ProcessRecord?
 
     /// What an alert line is: a detection/action, or a prevention notice.
     public enum Kind: Sendable { case alert, notice }
@@ -114,6 +120,7 @@ extension ECSEncoder {
         writer.string("id", alert.incidentId)
         writer.endObject()
         if let response = alert.response { writer.string("response", response) }
+        if let baseline = alert.baseline { writeBaseline(baseline, to: &writer) }
         writer.beginArray("ancestry")
         for a in alert.ancestry {
             writer.beginObject()
@@ -125,5 +132,13 @@ extension ECSEncoder {
             writer.endObject()
         }
         writer.endArray()
+        if let w = alert.stdinWriter {
+            writer.beginObject("stdin_writer")
+            writer.number("pid", w.pid)
+            writer.string("entity_id", w.entityId)
+            if !w.executable.isEmpty { writer.string("executable", w.executable) }
+            if !w.args.isEmpty { writer.string("command_line", w.commandLine) }
+            writer.endObject()
+        }
     }
 }

@@ -80,6 +80,8 @@ enum ECSVocabulary {
         case .signal: return "tamper-signal"
         case .ptrace: return "tamper-ptrace"
         case .bpfDetach: return "tamper-bpf-detach"
+        case .bpfMapWrite: return "tamper-bpf-map-write"
+        case .bpfObjectGet: return "tamper-bpf-object-get"
         }
     }
 

@@ -25,6 +25,18 @@ public final class HashDenylist {
         hashInodes = hashInodes.filter { denied.contains($0.key) }
     }
 
+    /// Whether any sha256 is denied (nothing to hash otherwise).
+    public var isEmpty: Bool { denied.isEmpty }
+
+    /// Records that the file version `version` has `sha`; true when it is denied and its inode
+    /// was not known before (recompile the kernel policy). For callers that hash elsewhere.
+    public func record(sha: String, version: ExecutableHasher.FileVersion) -> Bool {
+        guard denied.contains(sha) else { return false }
+        if hashInodes[sha]?.contains(version.inode) == true { return false }
+        hashInodes[sha, default: []].append(version.inode)
+        return true
+    }
+
     /// Hashes the executable at `path` when the deny list is not empty; true when it has a
     /// denied hash on an inode not known before (recompile the kernel policy).
     @discardableResult

@@ -37,8 +37,11 @@ public enum LevelSummary {
         return out
     }
 
+    /// "1h2m", "3m4s", "5s". The value comes from a persisted expiry that may be anything
+    /// (fuzzing found 9.3e18 trapping `Int(_:)`): NaN or negative is 0 s, and anything
+    /// beyond 10^12 s (31,000 years) prints as 10^12 s.
     static func duration(_ seconds: Double) -> String {
-        let s = max(0, Int(seconds.rounded()))
+        let s = !seconds.isNaN && seconds > 0 ? Int(min(seconds, 1e12).rounded()) : 0
         if s >= 3600 { return "\(s / 3600)h\(s % 3600 / 60)m" }
         if s >= 60 { return "\(s / 60)m\(s % 60)s" }
         return "\(s)s"

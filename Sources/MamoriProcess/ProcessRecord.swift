@@ -34,6 +34,10 @@ public struct ProcessRecord: Sendable, Equatable {
     public var endBoottimeNs: UInt64? = nil
     /// Where the record came from: a kernel exec, a fork inherited from the parent, or /proc.
     public var origin: Origin
+    /// The well-known tool whose file content the executable has ("bash", "nc", ...), whatever
+    /// the file is called; nil when it is no copy of one (or was not checked). Set by the agent's
+    /// `ToolIdentity` after an exec; a fork inherits it (same image).
+    public var toolIdentity: String? = nil
 
     /// How complete the record is.
     public enum Origin: Sendable, Equatable {

@@ -200,6 +200,13 @@ public final class ProcessTable {
         advanceClock(stamp)
     }
 
+    /// Records which well-known tool the process's executable is a copy of (see
+    /// `ProcessRecord.toolIdentity`); no-op for an unknown key.
+    public func setToolIdentity(_ name: String?, for key: ProcessKey) {
+        guard let slot = slab.slot(of: key) else { return }
+        slab.withRecord(slot) { $0.toolIdentity = name }
+    }
+
     private func applyExec(_ e: ExecEvent) {
         let stamp = e.header.ktimeNs
         let key = e.header.processKey
@@ -224,6 +231,7 @@ public final class ProcessTable {
                 // Keep the original parent: after a reparent the kernel reports init/subreaper.
                 if r.parentKey == nil, e.subject.ppid != 0 { r.parentKey = e.parentKey }
                 r.origin = .exec
+                r.toolIdentity = nil  // a new image
             }
             slab.touch(slot, stamp: stamp)
         } else {

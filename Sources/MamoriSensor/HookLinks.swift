@@ -57,7 +57,7 @@ struct HookLinks {
             let name = String(cString: bpf_program__name(p))
             let section = String(cString: bpf_program__section_name(p))
             var link: OpaquePointer?
-            if section.hasPrefix("cgroup/") {
+            if section.hasPrefix("cgroup/") || section.hasPrefix("cgroup_skb/") {
                 guard let root = cgroupRoot else {
                     skipped.append((name, section + " (no cgroup v2 mount)"))
                     continue

@@ -21,6 +21,7 @@ struct EncodedPolicy {
     static let ownedFlags = UInt32(MAMORI_CFG_HAS_SCOPES) | UInt32(MAMORI_CFG_HAS_EXEC_POLICY)
         | UInt32(MAMORI_CFG_HAS_EGRESS) | UInt32(MAMORI_CFG_PREVENTION_OFF)
         | UInt32(MAMORI_CFG_LSM_EXEC) | UInt32(MAMORI_CFG_HAS_PROTECTED) | UInt32(MAMORI_CFG_HAS_EXEC_TREE)
+        | UInt32(MAMORI_CFG_HAS_ISOLATION)
 
     init(_ policy: KernelPolicy) throws(SensorError) {
         let maxLevel = UInt8(MAMORI_LEVEL_MAX)
@@ -105,6 +106,7 @@ struct EncodedPolicy {
             flags |= UInt32(MAMORI_CFG_HAS_EGRESS)
         }
         if !protected.isEmpty { flags |= UInt32(MAMORI_CFG_HAS_PROTECTED) }
+        if policy.scopes.contains(where: { $0.isolated }) { flags |= UInt32(MAMORI_CFG_HAS_ISOLATION) }
         if policy.enforcementOff { flags |= UInt32(MAMORI_CFG_PREVENTION_OFF) }
         configFlags = flags
     }

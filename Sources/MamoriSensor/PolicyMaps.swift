@@ -18,23 +18,25 @@ import MamoriPolicy
 /// single-syscall map updates, safe from any thread, but callers should serialise `apply`
 /// (the prevention engine's one writer).
 public struct PolicyMaps: Sendable {
-    let configFD: Int32
+    let configGuard: ConfigGuard
     let execFD: Int32
     let scopeFD: Int32
     let egressFD: Int32
     let taggedFD: Int32
     let protectedFD: Int32
+    let isolationDropsFD: Int32
     /// The mechanism the loader chose (sets MAMORI_CFG_LSM_EXEC).
     public let mechanism: PreventionMechanism
 
-    init(object: OpaquePointer?, mechanism: PreventionMechanism) throws(SensorError) {
+    init(object: OpaquePointer?, mechanism: PreventionMechanism, configGuard: ConfigGuard) throws(SensorError) {
         func fd(_ name: String) throws(SensorError) -> Int32 { try SensorMaps.mapFD(object, name) }
-        configFD = try fd("mamori_config_map")
+        self.configGuard = configGuard
         execFD = try fd("mamori_exec_policy")
         scopeFD = try fd("mamori_scope")
         egressFD = try fd("mamori_egress")
         taggedFD = try fd("mamori_tagged_exec")
         protectedFD = try fd("mamori_protected_files")
+        isolationDropsFD = try fd("mamori_isolation_drops")
         self.mechanism = mechanism
     }
 
@@ -59,10 +61,7 @@ public struct PolicyMaps: Sendable {
         if mechanism == .lsm { flags |= UInt32(MAMORI_CFG_LSM_EXEC) }
         cfg.flags = flags
         cfg.host_level = encoded.hostLevel
-        var zero: UInt32 = 0
-        if bpf_map_update_elem(configFD, &zero, &cfg, UInt64(BPF_ANY)) != 0 {
-            throw .mapWrite(map: "mamori_config_map", errno: errno)
-        }
+        try configGuard.write(cfg)
         for t in tables {
             let wanted = encoded[keyPath: t.entries]
             for key in Self.keys(t.fd, keySize: t.keySize) where wanted[key] == nil {
@@ -81,11 +80,18 @@ public struct PolicyMaps: Sendable {
         }
     }
 
-    func readConfig() -> mamori_config {
-        var cfg = mamori_config()
-        var zero: UInt32 = 0
-        _ = bpf_map_lookup_elem(configFD, &zero, &cfg)
-        return cfg
+    func readConfig() -> mamori_config { configGuard.current() }
+
+    /// Packets the cgroup skb programs dropped for isolated scopes since load (all CPUs).
+    public func isolationDrops() -> (ingress: UInt64, egress: UInt64) {
+        let cpus = max(1, Int(libbpf_num_possible_cpus()))
+        func total(_ slot: UInt32) -> UInt64 {
+            var key = slot
+            var values = [UInt64](repeating: 0, count: cpus)
+            guard bpf_map_lookup_elem(isolationDropsFD, &key, &values) == 0 else { return 0 }
+            return values.reduce(0, &+)
+        }
+        return (total(0), total(1))
     }
 
     static func keys(_ fd: Int32, keySize: Int) -> [[UInt8]] {

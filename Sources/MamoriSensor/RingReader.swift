@@ -26,6 +26,11 @@ public final class RingReader: @unchecked Sendable {
     private let running = ManagedAtomic<Bool>(false)
     private var thread: pthread_t?
     private let pollTimeoutMs: Int32
+    /// Repeat counts of quiet keys (only with `SensorOptions.foldFileRepeats`).
+    private var repeats = RepeatFlush()
+    private let maps: SensorMaps?
+    private var lastRepeatFlushNs: UInt64 = 0
+    private let repeatUnattributedCount = ManagedAtomic<UInt64>(0)
 
     private let decodedCount = ManagedAtomic<UInt64>(0)
     private let decodeErrorCount = ManagedAtomic<UInt64>(0)
@@ -40,6 +45,7 @@ public final class RingReader: @unchecked Sendable {
     public init(program: SensorProgram, queue: EventQueue<SensorEvent>, pollTimeoutMs: Int32 = 2) throws(SensorError) {
         self.queue = queue
         self.pollTimeoutMs = pollTimeoutMs
+        maps = program.options.foldFileRepeats ? program.maps : nil
         sweep.reserveCapacity(256)
         let fds = program.ringFDs
         let ctx = Unmanaged.passUnretained(self).toOpaque()
@@ -74,6 +80,7 @@ public final class RingReader: @unchecked Sendable {
             let event = try decoder.decode(record)
             decodedCount.wrappingIncrement(ordering: .relaxed)
             if case .gap(let g) = event { gapLostCount.wrappingIncrement(by: g.totalLost, ordering: .relaxed) }
+            if maps != nil, case .file(let f) = event { repeats.observe(f) }
             sweep.append(event)
             if sweep.count >= Self.sweepLimit { flushSweep() }
         } catch {
@@ -85,12 +92,29 @@ public final class RingReader: @unchecked Sendable {
     /// Queues the sweep's events ordered by kernel timestamp. Each lane is already in order,
     /// so the sort (a run-merging sort in the standard library) is close to linear.
     private func flushSweep() {
+        takeQuietRepeats()
         guard !sweep.isEmpty else { return }
         if sweep.count > 1 { sweep.sort { $0.header.ktimeNs < $1.header.ktimeNs } }
         for event in sweep where !queue.tryPush(event) {
             queueDropCount.wrappingIncrement(ordering: .relaxed)
         }
         sweep.removeAll(keepingCapacity: true)
+    }
+
+    /// Four times a second, or when forced (drain): the kernel's counts of keys that went
+    /// quiet become count-carrying events in this sweep (`RepeatFlush`).
+    private func takeQuietRepeats(force: Bool = false) {
+        guard let maps else { return }
+        var ts = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &ts)
+        let now = UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+        guard force || now &- lastRepeatFlushNs >= 250_000_000 else { return }
+        lastRepeatFlushNs = now
+        let taken = maps.takeQuietRepeats(nowNs: now, windowNs: force ? 0 : RepeatFlush.windowNs)
+        guard !taken.isEmpty else { return }
+        let before = repeats.unattributed
+        repeats.events(for: taken, nowNs: now, into: &sweep)
+        repeatUnattributedCount.wrappingIncrement(by: repeats.unattributed &- before, ordering: .relaxed)
     }
 
     /// Start the poller thread. Idempotent.
@@ -121,6 +145,7 @@ public final class RingReader: @unchecked Sendable {
             flushSweep()
         }
         ring_buffer__consume(rb) // drain what is left
+        takeQuietRepeats(force: true)
         flushSweep()
     }
 
@@ -137,6 +162,7 @@ public final class RingReader: @unchecked Sendable {
     public func drainNow() -> Int32 {
         guard let rb = ring, !running.load(ordering: .acquiring) else { return 0 }
         let n = ring_buffer__consume(rb)
+        takeQuietRepeats(force: true)
         flushSweep()
         return n
     }
@@ -146,7 +172,8 @@ public final class RingReader: @unchecked Sendable {
         ReaderStats(decoded: decodedCount.load(ordering: .relaxed),
                     decodeErrors: decodeErrorCount.load(ordering: .relaxed),
                     queueDrops: queueDropCount.load(ordering: .relaxed),
-                    kernelLostAnnounced: gapLostCount.load(ordering: .relaxed))
+                    kernelLostAnnounced: gapLostCount.load(ordering: .relaxed),
+                    repeatsUnattributed: repeatUnattributedCount.load(ordering: .relaxed))
     }
 }
 
@@ -158,4 +185,6 @@ public struct ReaderStats: Sendable, Equatable {
     public var queueDrops: UInt64
     /// Records the kernel announced as lost through gap records.
     public var kernelLostAnnounced: UInt64
+    /// Kernel-folded repeats whose event had left the reader's cache (`RepeatFlush`).
+    public var repeatsUnattributed: UInt64 = 0
 }

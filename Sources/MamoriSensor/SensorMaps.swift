@@ -11,12 +11,15 @@ import MamoriPolicy
 /// valid as long as the owning `SensorProgram` lives.
 public struct SensorMaps: Sendable {
     let configFD: Int32
+    /// The one writer of the config map (shared with `PolicyMaps`); `verify()` checks it.
+    public let configGuard: ConfigGuard
     let watchFD: Int32
     let watchDevsFD: Int32
     let mutedFD: Int32
     let dropsFD: Int32
     let priorityRingFD: Int32
     let bulkRingFD: Int32
+    let repeatFD: Int32
     let cpuCount: Int
 
     /// The descriptor of map `name` in a loaded object (shared with `PolicyMaps`).
@@ -28,12 +31,14 @@ public struct SensorMaps: Sendable {
     init(object: OpaquePointer?) throws(SensorError) {
         func fd(_ name: String) throws(SensorError) -> Int32 { try Self.mapFD(object, name) }
         configFD = try fd("mamori_config_map")
+        configGuard = ConfigGuard(configFD: configFD)
         watchFD = try fd("mamori_watch")
         watchDevsFD = try fd("mamori_watch_devs")
         mutedFD = try fd("mamori_muted")
         dropsFD = try fd("mamori_drops")
         priorityRingFD = try fd("mamori_rb_priority")
         bulkRingFD = try fd("mamori_rb_bulk")
+        repeatFD = try fd("mamori_file_repeat")
         cpuCount = max(1, Int(libbpf_num_possible_cpus()))
     }
 
@@ -45,6 +50,7 @@ public struct SensorMaps: Sendable {
         if options.fileEvents { flags |= UInt32(MAMORI_CFG_FILE_EVENTS) }
         if options.networkEvents { flags |= UInt32(MAMORI_CFG_NET_EVENTS) }
         if options.reportFailedFileOps { flags |= UInt32(MAMORI_CFG_REPORT_FAILED) }
+        if options.foldFileRepeats { flags |= UInt32(MAMORI_CFG_FILE_REPEATS) }
         // Keep the bits other writers own: the watch set's and the prevention policy's.
         let previous = readConfig()
         cfg.flags = flags | (previous.flags & (UInt32(MAMORI_CFG_HAS_WATCHES) | EncodedPolicy.ownedFlags))
@@ -52,10 +58,7 @@ public struct SensorMaps: Sendable {
         cfg.wake_bytes = (options.wakeBytes.priority, options.wakeBytes.bulk)
         cfg.wake_delay_ns = (options.wakeDelayNs.priority, options.wakeDelayNs.bulk)
         cfg.udp_flow_ttl_ns = options.udpFlowTTLNs
-        var key: UInt32 = 0
-        if bpf_map_update_elem(configFD, &key, &cfg, UInt64(BPF_ANY)) != 0 {
-            throw .mapWrite(map: "mamori_config_map", errno: errno)
-        }
+        try configGuard.write(cfg)
     }
 
     /// Report read-only opens of this file (`children == false`) or of any file directly in
@@ -80,10 +83,7 @@ public struct SensorMaps: Sendable {
         var cfg = readConfig()
         if cfg.flags & UInt32(MAMORI_CFG_HAS_WATCHES) == 0 {
             cfg.flags |= UInt32(MAMORI_CFG_HAS_WATCHES)
-            var zero: UInt32 = 0
-            if bpf_map_update_elem(configFD, &zero, &cfg, UInt64(BPF_ANY)) != 0 {
-                throw .mapWrite(map: "mamori_config_map", errno: errno)
-            }
+            try configGuard.write(cfg)
         }
         return true
     }
@@ -118,13 +118,9 @@ public struct SensorMaps: Sendable {
         }
     }
 
-    /// The configuration currently in the kernel (zeroed if unreadable).
-    func readConfig() -> mamori_config {
-        var cfg = mamori_config()
-        var zero: UInt32 = 0
-        _ = bpf_map_lookup_elem(configFD, &zero, &cfg)
-        return cfg
-    }
+    /// The configuration the agent last wrote (the kernel's before the first write), so that
+    /// read-modify-write never carries a value another process put into the map.
+    func readConfig() -> mamori_config { configGuard.current() }
 
     /// Stop reporting a process (and only it; its children are reported).
     public func mute(tgid: UInt32) throws(SensorError) {

@@ -22,6 +22,10 @@ public struct SensorOptions: Sendable, Equatable {
     public var networkEvents = true
     /// Report failed rename/unlink/chmod/chown/truncate calls too.
     public var reportFailedFileOps = false
+    /// Fold identical file events (same process, op, inode) within a second in the kernel,
+    /// counted in `FileEvent.count` (abi.h "In-kernel folding"). The agent turns it on; off
+    /// here so that raw sensor users see every record.
+    public var foldFileRepeats = false
     /// Echo libbpf's log to stderr while loading.
     public var verboseLibbpf = false
     /// Use BPF LSM for prevention where the kernel allows it (false forces the SIGKILL-at-exec
@@ -42,6 +46,7 @@ public struct SensorOptions: Sendable, Equatable {
             && a.wakeBytes == b.wakeBytes && a.wakeDelayNs == b.wakeDelayNs
             && a.udpFlowTTLNs == b.udpFlowTTLNs && a.fileEvents == b.fileEvents
             && a.networkEvents == b.networkEvents && a.reportFailedFileOps == b.reportFailedFileOps
+            && a.foldFileRepeats == b.foldFileRepeats
             && a.verboseLibbpf == b.verboseLibbpf && a.allowLSM == b.allowLSM
             && a.pinDirectory == b.pinDirectory && a.failClosed == b.failClosed
     }

@@ -61,7 +61,7 @@ public final class SensorProgram {
         do {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)
-            policy = try PolicyMaps(object: obj, mechanism: mechanism)
+            policy = try PolicyMaps(object: obj, mechanism: mechanism, configGuard: maps.configGuard)
             // A taken-over policy stays in force until the caller applies its own.
             if reusedMaps.isEmpty { try policy.apply(KernelPolicy()) }
             try pins?.pinMaps(in: obj, except: reusedMaps)
@@ -81,6 +81,8 @@ public final class SensorProgram {
         guard let skel = skeleton else { return }
         do {
             try hooks.attachAll(object: mamori_bpf_object(skel), cgroupRoot: cgroupRoot)
+            // The tamper hook tells the agent's maps, programs and links from anyone else's.
+            OwnObjects.publish(object: mamori_bpf_object(skel), links: hooks.links)
             if let pins {
                 try pins.replaceLinks(hooks.namedLinks)
             } else if let directory = options.pinDirectory {

@@ -38,6 +38,7 @@ extension EventRow {
             path = e.path
             targetPath = e.targetPath
             result = e.result
+            count = Int(max(e.count, 1))   // repeats the kernel folded (FileEvent.count)
         case .action(let e):
             if !e.path.isEmpty { path = e.path }
             if let dst = e.destination {

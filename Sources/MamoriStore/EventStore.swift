@@ -45,6 +45,9 @@ public final class EventStore {
         case .incident(let row): try upsert(row)
         case .audit(let row): try append(row)
         case .command(let observation): try recordCommand(observation)
+        case .baselineProfile(let row): try upsert(row)
+        case .baselineItem(let row): try insert(row)
+        case .baselineReset(let profile): try deleteBaseline(profile: profile)
         }
     }
 

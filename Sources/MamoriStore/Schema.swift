@@ -141,5 +141,28 @@ public enum StoreSchema {
         ALTER TABLE events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE events ADD COLUMN last_ts_unix_ns INTEGER;
         """),
+        Migration(version: 3, summary: "baseline_profiles and baseline_items: behavioural baselines per unit (docs/baseline.md)", sql: """
+        CREATE TABLE baseline_profiles (
+            profile TEXT PRIMARY KEY NOT NULL,
+            state TEXT NOT NULL,
+            since_unix_ns INTEGER NOT NULL,
+            state_changed_unix_ns INTEGER NOT NULL,
+            last_new_unix_ns INTEGER NOT NULL,
+            events_seen INTEGER NOT NULL,
+            deviations INTEGER NOT NULL,
+            items INTEGER NOT NULL,
+            full_categories TEXT NOT NULL,
+            overflow INTEGER NOT NULL,
+            updated_unix_ns INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE baseline_items (
+            profile TEXT NOT NULL,
+            category TEXT NOT NULL,
+            key TEXT NOT NULL,
+            detail TEXT,
+            first_seen INTEGER NOT NULL,
+            PRIMARY KEY (profile, category, key)
+        ) WITHOUT ROWID;
+        """),
     ]
 }

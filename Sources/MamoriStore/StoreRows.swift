@@ -200,6 +200,10 @@ public enum StoreItem: Sendable, Equatable {
     case incident(IncidentRow)
     case audit(AuditRow)
     case command(CommandObservation)
+    /// Behavioural baselines (docs/baseline.md): a profile's header, one learned item, a reset.
+    case baselineProfile(BaselineProfileRow)
+    case baselineItem(BaselineItemRow)
+    case baselineReset(profile: String)
 }
 
 extension StoreItem {
@@ -226,6 +230,12 @@ extension StoreItem {
             total += n(a.action) + n(a.fromValue) + n(a.toValue) + n(a.reason)
         case .command(let c):
             total += n(c.shape.executable) + n(c.example) + c.shape.shapedArgs.reduce(0) { $0 + n($1) + 16 }
+        case .baselineProfile(let b):
+            total += n(b.profile) + n(b.state) + n(b.fullCategories)
+        case .baselineItem(let b):
+            total += n(b.profile) + n(b.category) + n(b.key) + n(b.detail)
+        case .baselineReset(let profile):
+            total += n(profile)
         }
         return total
     }

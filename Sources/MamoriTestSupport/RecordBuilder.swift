@@ -85,6 +85,7 @@ public enum RecordBuilder {
         }
         r.argc = argc ?? UInt32(args.count)
         r.stdio_type = (stdio.stdin.rawValue, stdio.stdout.rawValue, stdio.stderr.rawValue)
+        r.stdio_ino = (stdio.stdinPipe, stdio.stdoutPipe, stdio.stderrPipe)
         r.exe_len = UInt16(truncatingIfNeeded: exeBytes.count)
         r.args_len = UInt16(truncatingIfNeeded: argBytes.count)
         r.cwd_len = UInt16(truncatingIfNeeded: cwdBytes.count)

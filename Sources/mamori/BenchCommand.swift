@@ -14,7 +14,9 @@ struct BenchCommand: ParsableCommand {
               sudo make bench QUICK=1                           # smoke run (< 2 min)
               sudo mamori bench --quick --json > bench.json
               sudo mamori bench --workloads exec,file --repetitions 9
-            Needs root (BPF), build/mamori-workload and build/mamori-true (`make bench` builds them).
+            Needs root (BPF) and the workload helpers: build/mamori-workload and build/mamori-true in
+            a source tree (`make bench` builds them), else <prefix>/lib/mamori/ next to the installed
+            binary (`make install`, the .deb). Rules default to ./rules, else /etc/mamori/rules.
             """)
 
     @Flag(name: .long, help: "Smoke run: 3 repetitions × 400 ms, short capacity tests (< 2 minutes).")
@@ -32,20 +34,23 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Comma-separated workloads (exec,connect,udp,file,read,mixed).")
     var workloads: String?
 
-    @Option(name: .long, help: "The workload helper (bench/workload.c).")
-    var workloadBinary = "build/mamori-workload"
+    @Option(name: .long, help: "The workload helper (bench/workload.c; default: build/, else <prefix>/lib/mamori).")
+    var workloadBinary: String?
 
-    @Option(name: .long, help: "The exec storm's target binary.")
-    var trueBinary = "build/mamori-true"
+    @Option(name: .long, help: "The exec storm's target binary (default: found like --workload-binary).")
+    var trueBinary: String?
 
-    @Option(name: .long, help: "Rule directory of the agent under test.")
-    var rules = "rules"
+    @Option(name: .long, help: "Rule directory of the agent under test (default: ./rules, else /etc/mamori/rules).")
+    var rules: String?
 
     @Option(name: .long, help: "SigmaHQ rules for the userspace-path benchmark ('' to skip).")
     var sigma = "../shared/sigma"
 
     @Option(name: .long, help: "Also write the overhead chart (SVG) here.")
     var svg: String?
+
+    @Option(name: .long, help: "Also measure a peer sensor in the same rounds: auditd (equivalent rules; left as found).")
+    var peer: [String] = []
 
     @Flag(name: .long, help: "Skip the capacity tests (sustained/burst load).")
     var noCapacity = false
@@ -65,12 +70,16 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if let dir = agentChild {
             StopSignal.install()
-            let code = AgentChild.run(directory: dir, rulesDirectory: rules, prevention: agentChildPrevention, shouldStop: { StopSignal.isRequested }) {
+            let code = AgentChild.run(directory: dir, rulesDirectory: rules ?? BenchHelpers.rulesDirectory(), prevention: agentChildPrevention, shouldStop: { StopSignal.isRequested }) {
                 benchLog("mamori-agent-child: \($0)")
             }
             throw ExitCode(code)
         }
         guard geteuid() == 0 else { throw CLIError("mamori bench needs root (it loads BPF programs): run it with sudo") }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let workloadBinary = try self.workloadBinary ?? BenchHelpers.find("mamori-workload", executable: exe)
+        let trueBinary = try self.trueBinary ?? BenchHelpers.find("mamori-true", executable: exe)
+        let rules = self.rules ?? BenchHelpers.rulesDirectory()
         for path in [workloadBinary, trueBinary] where access(path, X_OK) != 0 {
             throw CLIError("\(path) is missing: build it with `make bench` (or `make \(path)`)")
         }
@@ -87,7 +96,10 @@ struct BenchCommand: ParsableCommand {
         c.workloadBinary = workloadBinary
         c.trueBinary = trueBinary
         c.rulesDirectory = rules
-        c.sigmaDirectory = sigma.isEmpty ? nil : sigma
+        var isDir: ObjCBool = false
+        c.sigmaDirectory = sigma.isEmpty || !FileManager.default.fileExists(atPath: sigma, isDirectory: &isDir) ? nil : sigma
+        for p in peer where p != "auditd" { throw CLIError("unknown peer \(p) (known: auditd)") }
+        c.peers = peer
         c.capacity = !noCapacity
         c.profile = !noProfile
         c.pipeline = !noPipeline
@@ -104,6 +116,28 @@ struct BenchCommand: ParsableCommand {
             c.log("chart → \(svg)")
         }
         print(json ? report.json() : report.table())
+    }
+}
+
+/// Where `mamori bench` finds its helpers: the source tree's build/ first (`make bench`),
+/// then the library directory of an installed package (`make install`, the .deb), relative
+/// to the running binary (<prefix>/sbin/mamori → <prefix>/lib/mamori/).
+enum BenchHelpers {
+    static func candidates(_ name: String, executable: String) -> [String] {
+        let prefix = ((executable as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        return ["build/" + name, prefix + "/lib/mamori/" + name, "/usr/lib/mamori/" + name, "/usr/local/lib/mamori/" + name]
+    }
+
+    static func find(_ name: String, executable: String) throws -> String {
+        let all = candidates(name, executable: executable)
+        if let hit = all.first(where: { access($0, X_OK) == 0 }) { return hit }
+        throw CLIError("\(name) not found (looked in \(all.joined(separator: ", "))): `make bench` builds it, `make install` installs it")
+    }
+
+    static func rulesDirectory() -> String {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: "rules", isDirectory: &isDir), isDir.boolValue { return "rules" }
+        return "/etc/mamori/rules"
     }
 }
 

@@ -26,7 +26,7 @@ struct Mamori: ParsableCommand {
                       EventsCommand.self, AlertsCommand.self, IncidentsCommand.self, StoryCommand.self,
                       BenchCommand.self, StatusCommand.self, LevelCommand.self, IsolateCommand.self,
                       QuarantineCommand.self, ResponseCommand.self, ReloadCommand.self, ConfigCommand.self,
-                      PreventionHoldCommand.self]
+                      PreventionHoldCommand.self, BaselineCommand.self]
     )
 
     /// argument-parser's `main`, except that a usage error of a control command exits 2 (the

@@ -32,7 +32,7 @@ import Testing
         .response(.kill, ResponseRequest(target: .incident("i-1"), reason: "r")),
         .response(.freeze, ResponseRequest(target: .pid(1234))),
         .response(.thaw, ResponseRequest(target: .pid(1234))),
-        .reload, .alertsFollow,
+        .reload, .alertsFollow, .baselineReset(BaselineResetRequest(unit: "nginx.service")),
     ]
 
     static let replies: [ControlReply] = [

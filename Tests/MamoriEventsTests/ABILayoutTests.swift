@@ -9,7 +9,7 @@ struct ABILayoutTests {
     @Test func structSizesMatchStaticAsserts() {
         #expect(MemoryLayout<mamori_header>.size == 32)
         #expect(MemoryLayout<mamori_subject>.size == 40)
-        #expect(MemoryLayout<mamori_exec>.size == 136)
+        #expect(MemoryLayout<mamori_exec>.size == 160)
         #expect(MemoryLayout<mamori_fork>.size == 88)
         #expect(MemoryLayout<mamori_exit>.size == 80)
         #expect(MemoryLayout<mamori_net>.size == 120)
@@ -68,6 +68,8 @@ struct ABILayoutTests {
         #expect(MemoryLayout<mamori_exec>.offset(of: \.exe_len) == 124)
         #expect(MemoryLayout<mamori_exec>.offset(of: \.args_len) == 126)
         #expect(MemoryLayout<mamori_exec>.offset(of: \.cwd_len) == 128)
+        #expect(MemoryLayout<mamori_exec>.offset(of: \.stdio_type) == 130)
+        #expect(MemoryLayout<mamori_exec>.offset(of: \.stdio_ino) == 136)
     }
 
     @Test func otherRecordOffsets() {

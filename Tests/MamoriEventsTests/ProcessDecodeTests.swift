@@ -24,7 +24,7 @@ struct ProcessDecodeTests {
             exe: "/usr/bin/curl", args: ["curl", "-s", "", "http://example.com/ü"], cwd: "/home/alice",
             exeInode: 0x1122_3344_5566, exeDevice: (8 << 20) | 1, flags: [.cwdTruncated], egid: 27,
             loginUid: 1000, sessionId: 3000, tty: (driver: "pts", index: 3))
-        #expect(bytes.count == 136 + 13 + 31 + 11)
+        #expect(bytes.count == 160 + 13 + 31 + 11)
         let event = try decodeOne(bytes)
         let expected = ExecEvent(
             header: expectedHeader(.exec, size: bytes.count), subject: expectedSubject,

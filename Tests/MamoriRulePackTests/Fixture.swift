@@ -35,8 +35,8 @@ struct RuleFixture: Sendable, CustomStringConvertible {
 
 /// Every fixture, one per rule file.
 enum Fixtures {
-    static let all: [RuleFixture] = execution + persistence + privilegeEscalation + defenseEvasion + daemonMasquerade
-        + credentialAccess + discovery + scans + lateralMovement + collectionAndC2 + exfiltration + impact + tamper
+    static let all: [RuleFixture] = execution + persistence + privilegeEscalation + defenseEvasion + daemonMasquerade + contentIdentity
+        + credentialAccess + discovery + scans + lateralMovement + collectionAndC2 + exfiltration + impact + tamper + pipelines + behaviours
 }
 
 /// Common process trees, parent first.

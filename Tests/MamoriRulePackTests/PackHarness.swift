@@ -50,6 +50,13 @@ enum Pack {
             for hit in engine.evaluate(step.event, process: step.process, parent: step.parent, ancestry: step.ancestry) {
                 out.append(slugById[hit.id] ?? hit.id)
             }
+            // A joined pipe (as the agent's PipeJoiner reports it): the `pipeline` category.
+            if let writer = step.stdinWriter, case .exec(let e) = step.event {
+                var hits: [RuleHit] = []
+                engine.evaluatePipeline(e, process: step.process, parent: step.parent, ancestry: step.ancestry,
+                                        writer: writer, into: &hits)
+                out += hits.map { slugById[$0.id] ?? $0.id }
+            }
         }
         return out
     }
@@ -64,6 +71,11 @@ struct Proc: Sendable {
     var cwd: String
     var pid: UInt32
     var session: UInt32
+    /// The well-known tool this executable is a content copy of (`ImageIdentity`), if any.
+    var toolIdentity: String? = nil
+
+    /// This process, with an executable that is a byte-for-byte copy of `tool`.
+    func copy(of tool: String) -> Proc { var p = self; p.toolIdentity = tool; return p }
 
     /// `args` defaults to the executable's base name; `pid` to a stable hash of the identity.
     init(_ exe: String, _ args: [String] = [], unit: String? = nil, uid: UInt32 = 0, cwd: String = "/root",
@@ -91,12 +103,14 @@ struct Proc: Sendable {
     var key: ProcessKey { ProcessKey(pid: pid, startBoottimeNs: Proc.startNs) }
 
     func record(parent: Proc?) -> ProcessRecord {
-        ProcessRecord(key: key, entityId: "e\(pid)",
+        var r = ProcessRecord(key: key, entityId: "e\(pid)",
                       parentKey: parent.map { $0.key } ?? ProcessKey(pid: 0, startTicks: 0),
                       executable: exe, args: args, cwd: cwd, uid: uid, euid: uid, gid: uid,
                       loginUid: session == 0 ? nil : 1000, sessionId: session, tty: nil, cgroupId: 1,
                       unit: unit, startBoottimeNs: Proc.startNs, comm: String(exe.split(separator: "/").last?.prefix(15) ?? ""),
                       exitStatus: nil, origin: .exec)
+        r.toolIdentity = toolIdentity
+        return r
     }
 
     private static func stablePid(_ exe: String, _ args: [String], _ unit: String?, _ uid: UInt32) -> UInt32 {
@@ -132,6 +146,8 @@ struct Step: Sendable {
     var process: ProcessRecord?
     var parent: ProcessRecord?
     var ancestry: [ProcessRecord]
+    /// The exec'd process writing this exec's stdin pipe (`pipeline` rules), if any.
+    var stdinWriter: ProcessRecord? = nil
 }
 
 /// Builds events for one actor in one tree.
@@ -167,12 +183,19 @@ struct Actor: Sendable {
 
     /// The exec of this actor.
     func exec(at seconds: Double = 100, stdin: FileType = .characterDevice, stdout: FileType = .characterDevice,
-              stderr: FileType = .characterDevice) -> Step {
+              stderr: FileType = .characterDevice, flags: ExecFlags = []) -> Step {
         step(.exec(ExecEvent(header: header(kind: 1, at: seconds), subject: subject,
                              parentStartBoottimeNs: Proc.startNs, executable: proc.exe, args: proc.args,
-                             cwd: proc.cwd, exeInode: 1, exeDevice: 1, flags: [], egid: proc.uid,
+                             cwd: proc.cwd, exeInode: 1, exeDevice: 1, flags: flags, egid: proc.uid,
                              loginUid: proc.session == 0 ? nil : 1000, sessionId: proc.session, tty: nil,
                              stdio: StdioTypes(stdin: stdin, stdout: stdout, stderr: stderr))))
+    }
+
+    /// The exec of this actor reading a pipe that `writer` (a sibling in the same tree) writes.
+    func execPiped(from writer: Proc, at seconds: Double = 100) -> Step {
+        var s = exec(at: seconds, stdin: .fifo, stdout: .characterDevice)
+        s.stdinWriter = tree.place(writer).record(parent: tree.ancestors.first)
+        return s
     }
 
     /// A file operation by this actor. `mode` is the new mode for chmod/create.

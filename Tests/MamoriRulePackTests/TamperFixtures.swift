@@ -38,11 +38,31 @@ extension Fixtures {
                 Case("systemd detaches a unit's IP accounting program", systemdPid1.tamper(.bpfDetach, 9)),
             ]),
 
+        RuleFixture("agent-bpf-map-written",
+            positives: [
+                Case("bpftool map update id N (self_tgid rewritten)", Actor(Proc.line("/usr/sbin/bpftool", "bpftool map update id 17 key 0 0 0 0 value 1 2 3 4"), in: Trees.rootLogin).tamper(.bpfMapWrite, 2, code: 1)),
+                Case("a loader deletes deny-list entries in a batch", Actor(python, in: Trees.rootLogin).tamper(.bpfMapWrite, 27, code: 1)),
+            ],
+            negatives: [
+                Case("opening the map is not writing it", Actor(Proc.line("/usr/sbin/bpftool", "bpftool map dump id 17"), in: Trees.rootLogin).tamper(.bpfObjectGet, 14, code: 1), also: ["agent-bpf-object-opened"]),
+            ]),
+
+        RuleFixture("agent-bpf-object-opened",
+            positives: [
+                Case("bpftool map dump id N", Actor(Proc.line("/usr/sbin/bpftool", "bpftool map dump id 17"), in: Trees.rootLogin).tamper(.bpfObjectGet, 14, code: 1)),
+                Case("bpftool map dump pinned /sys/fs/bpf/mamori/...", Actor(Proc.line("/usr/sbin/bpftool", "bpftool map dump pinned /sys/fs/bpf/mamori/mamori_scope"), in: Trees.rootLogin).tamper(.bpfObjectGet, 7, code: 1)),
+            ],
+            negatives: [
+                Case("a detach is its own rule", Actor(Proc.line("/usr/sbin/bpftool", "bpftool link detach id 42"), in: Trees.rootLogin).tamper(.bpfDetach, 34), also: ["bpf-program-detached"]),
+            ]),
+
         RuleFixture("agent-files-modified",
             positives: [
                 Case("vim edits the rule pack", Actor(Proc.line("/usr/bin/vim.basic", "vim /etc/mamori/rules/defense_evasion/agent-signalled.yml"), in: Trees.rootLogin).file(.rename, "/etc/mamori/rules/defense_evasion/4913", to: "/etc/mamori/rules/defense_evasion/agent-signalled.yml")),
                 Case("> /var/lib/mamori/mamori.db", rootShell.file(.truncate, "/var/lib/mamori/mamori.db")),
                 Case("cp a trojaned binary over /usr/sbin/mamori", Actor(Proc.line("/usr/bin/cp", "cp /tmp/m /usr/sbin/mamori"), in: Trees.rootLogin).file(.openWrite, "/usr/sbin/mamori")),
+                // Issue 13 #7: only the installed CLI is excluded, not any binary named mamori.
+                Case("a binary named mamori in /tmp edits a rule", Actor(Proc.line("/tmp/mamori", "mamori"), in: Trees.rootLogin).file(.openWrite, "/etc/mamori/rules/execution/reverse-shell.yml")),
             ],
             negatives: [
                 Case("dpkg installs a new binary", dpkgInstall.file(.rename, "/usr/sbin/mamori.dpkg-new", to: "/usr/sbin/mamori")),
@@ -54,6 +74,7 @@ extension Fixtures {
             positives: [
                 Case("rm -rf /etc/mamori/rules", Actor(Proc.line("/usr/bin/rm", "rm -rf /etc/mamori/rules"), in: Trees.rootLogin).file(.unlink, "/etc/mamori/rules/execution/reverse-shell.yml")),
                 Case("rm a fail-closed pin", Actor(Proc.line("/usr/bin/rm", "rm /sys/fs/bpf/mamori/link_mamori_prevent_exec"), in: Trees.rootLogin).file(.unlink, "/sys/fs/bpf/mamori/link_mamori_prevent_exec")),
+                Case("a binary named mamori elsewhere deletes a rule", Actor(Proc.line("/dev/shm/x/mamori", "mamori"), in: Trees.rootLogin).file(.unlink, "/etc/mamori/rules/execution/reverse-shell.yml")),
             ],
             negatives: [
                 Case("dpkg removes an old rule on upgrade", dpkgInstall.file(.unlink, "/etc/mamori/rules/execution/old-rule.yml")),

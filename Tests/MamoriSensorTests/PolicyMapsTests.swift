@@ -34,7 +34,7 @@ struct PolicyEncodingTests {
         p.enforcementOff = true
         let enc = try EncodedPolicy(p)
         let want = UInt32(MAMORI_CFG_HAS_SCOPES) | UInt32(MAMORI_CFG_HAS_EXEC_POLICY) | UInt32(MAMORI_CFG_HAS_EGRESS)
-            | UInt32(MAMORI_CFG_PREVENTION_OFF)
+            | UInt32(MAMORI_CFG_PREVENTION_OFF) | UInt32(MAMORI_CFG_HAS_ISOLATION)
         #expect(enc.configFlags == want)
         let rule = EncodedPolicy.load(try #require(enc.exec.values.first), as: mamori_exec_rule.self)
         #expect(enc.exec.count == 1) // one inode, FILE and SHELL merged

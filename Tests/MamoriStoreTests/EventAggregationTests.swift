@@ -78,7 +78,7 @@ import Testing
                 """)
         }
         let store = try EventStore(path: dir.dbPath)
-        #expect(try store.schemaVersion == 2)
+        #expect(try store.schemaVersion == StoreSchema.currentVersion)
         let rows = try store.events(filter: EventFilter())
         #expect(rows.count == 1 && rows.first?.count == 1 && rows.first?.lastTsUnixNs == nil)
         #expect(rows.first?.path == "/x")

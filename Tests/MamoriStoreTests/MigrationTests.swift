@@ -10,7 +10,7 @@ import Testing
         let tables = try store.connection.prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         ).rows { $0.string(0) }
-        #expect(tables == ["alerts", "audit", "command_stats", "events", "incidents", "processes"])
+        #expect(tables == ["alerts", "audit", "baseline_items", "baseline_profiles", "command_stats", "events", "incidents", "processes"])
         let indexes = try store.connection.prepare(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"
         ).rows { $0.string(0) }

@@ -136,6 +136,10 @@ struct mamori_exec {
 	/* File type (i_mode >> 12: MAMORI_FT_*) behind fds 0, 1, 2 at exec; 0 = closed. A shell
 	 * whose stdin/stdout is a socket is the classic reverse shell. */
 	__u16 stdio_type[3];
+	/* Pipe identity behind fds 0, 1, 2 (pipefs inode number) when stdio_type is FIFO, else 0.
+	 * A shell whose stdin inode equals another process's stdout inode reads that process's
+	 * output: `curl ... | sh` is joined into one pipeline in userspace. */
+	__u64 stdio_ino[3];
 	/* char data[]; */
 };
 
@@ -198,7 +202,9 @@ struct mamori_file {
 	__u32 owner_gid;
 	__u64 ino;              /* inode where known (open ops, f* ops), else 0 */
 	__u32 dev;              /* kernel dev_t where known */
-	__u32 _pad1;
+	/* Identical events (same tgid, op, dev, ino) the kernel folded into this one since the
+	 * previous record of that key (mamori_file_repeat): this record stands for 1 + repeat_count. */
+	__u32 repeat_count;
 	/* char data[]; */
 };
 
@@ -238,7 +244,9 @@ struct mamori_config {
 #define MAMORI_CFG_PREVENTION_OFF (1u << 7) /* circuit breaker / fail-open: report, never enforce */
 #define MAMORI_CFG_LSM_EXEC      (1u << 8) /* BPF LSM denies exec: the exec-time SIGKILL stays idle */
 #define MAMORI_CFG_HAS_PROTECTED (1u << 9) /* mamori_protected_files is non-empty */
+#define MAMORI_CFG_FILE_REPEATS  (1u << 16) /* fold repeated identical file events (mamori_file_repeat) */
 #define MAMORI_CFG_HAS_EXEC_TREE (1u << 10) /* mamori_exec_policy holds a TREE entry: walk directories */
+#define MAMORI_CFG_HAS_ISOLATION (1u << 11) /* a scope is isolated: the cgroup skb programs drop its packets */
 
 /* ------------------------------------------------------------------------------------------
  * Self-protection (docs/service.md). bpf/tamper.bpf.c reports what is aimed at the agent.
@@ -249,6 +257,22 @@ enum mamori_tamper_op {
 	MAMORI_TAMPER_SIGNAL = 1,     /* a signal generated for the agent's thread group */
 	MAMORI_TAMPER_PTRACE = 2,     /* ptrace(PTRACE_ATTACH/SEIZE) on the agent's pid */
 	MAMORI_TAMPER_BPF_DETACH = 3, /* bpf(BPF_LINK_DETACH/PROG_DETACH/LINK_UPDATE) by another process */
+	MAMORI_TAMPER_BPF_MAP_WRITE = 4, /* bpf(MAP_UPDATE/DELETE_ELEM, *_BATCH) on an agent map by another process */
+	MAMORI_TAMPER_BPF_OBJ_GET = 5,   /* bpf(*_GET_FD_BY_ID) of an agent object, or BPF_OBJ_GET that opened one */
+};
+
+/* Kinds of BPF object in `mamori_own_objects` (ids are per kind in the kernel). */
+enum mamori_obj_type {
+	MAMORI_OBJ_MAP = 1,
+	MAMORI_OBJ_PROG = 2,
+	MAMORI_OBJ_LINK = 3,
+};
+
+/* Key of `mamori_own_objects`: the agent's maps, programs and links, written by the agent
+ * after attach so the tamper hook can tell "one of ours" from any other BPF object. */
+struct mamori_obj_key {
+	__u32 type;             /* enum mamori_obj_type */
+	__u32 id;               /* the kernel's object id */
 };
 
 /*
@@ -260,12 +284,14 @@ struct mamori_tamper {
 	struct mamori_subject subj;
 	__u16 op;               /* enum mamori_tamper_op */
 	__u16 _pad0;
-	__s32 value;            /* SIGNAL: signal number; PTRACE: request; BPF_DETACH: bpf cmd */
+	__s32 value;            /* SIGNAL: signal number; PTRACE: request; BPF_*: bpf cmd */
 	__u32 target_tgid;      /* the agent (0 for BPF_DETACH: the link may be anyone's) */
 	__u32 target_pid;       /* SIGNAL: receiving thread; PTRACE: the pid argument */
-	__s32 code;             /* SIGNAL: si_code (0 SI_USER kill(2), 0x80 SI_KERNEL, <0 sigqueue/tkill) */
+	__s32 code;             /* SIGNAL: si_code (0 SI_USER kill(2), 0x80 SI_KERNEL, <0 sigqueue/tkill);
+	                         * BPF_MAP_WRITE/BPF_OBJ_GET: enum mamori_obj_type of object_id */
 	__s32 result;           /* SIGNAL: TRACE_SIGNAL_* (0 delivered, 1 ignored, 2 already pending) */
-	__u64 object_id;        /* BPF_DETACH/LINK_UPDATE: id of the link named by link_fd, 0 unknown */
+	__u64 object_id;        /* BPF_DETACH/LINK_UPDATE: id of the link named by link_fd, 0 unknown;
+	                         * BPF_MAP_WRITE/BPF_OBJ_GET: id of the agent object */
 };
 
 /* Key of the `mamori_watch` hash map: files whose read-only opens are reported. */
@@ -292,6 +318,28 @@ struct mamori_watch_devs {
 };
 
 /*
+ * In-kernel folding of repeated file events (MAMORI_CFG_FILE_REPEATS). Key: one process doing
+ * one op on one inode. The first event of a key is emitted; identical events within
+ * MAMORI_REPEAT_WINDOW_NS of it are only counted in `suppressed`; the next event after the
+ * window is emitted carrying that count (mamori_file.repeat_count), and userspace takes the
+ * count of a key that went quiet from the map (SensorMaps.takeQuietRepeats): counted, not lost.
+ * Only records with a known inode and result 0 are folded (opens, fchmod, fchown).
+ */
+#define MAMORI_REPEAT_WINDOW_NS 1000000000ULL
+struct mamori_repeat_key {
+	__u32 tgid;
+	__u16 op;               /* enum mamori_file_op */
+	__u16 _pad0;
+	__u32 dev;
+	__u32 _pad1;
+	__u64 ino;
+};
+struct mamori_repeat {
+	__u64 first_ns;         /* boot time of the last emitted record of this key */
+	__u64 suppressed;       /* events counted since, not emitted */
+};
+
+/*
  * Prevention: the action record and the policy maps, in their own header to keep each file
  * readable. The relative path resolves from both places this header is read from
  * (bpf/include/mamori/ and its symlink Sources/CMamoriABI/include/), both three levels deep.
@@ -301,14 +349,17 @@ struct mamori_watch_devs {
 _Static_assert(sizeof(struct mamori_tamper) == 104, "mamori_tamper layout");
 _Static_assert(sizeof(struct mamori_header) == 32, "mamori_header layout");
 _Static_assert(sizeof(struct mamori_subject) == 40, "mamori_subject layout");
-_Static_assert(sizeof(struct mamori_exec) == 136, "mamori_exec layout");
+_Static_assert(sizeof(struct mamori_exec) == 160, "mamori_exec layout");
 _Static_assert(sizeof(struct mamori_fork) == 88, "mamori_fork layout");
 _Static_assert(sizeof(struct mamori_exit) == 80, "mamori_exit layout");
 _Static_assert(sizeof(struct mamori_net) == 120, "mamori_net layout");
 _Static_assert(sizeof(struct mamori_file) == 120, "mamori_file layout");
 _Static_assert(sizeof(struct mamori_gap) == 112, "mamori_gap layout");
 _Static_assert(sizeof(struct mamori_config) == 56, "mamori_config layout");
+_Static_assert(sizeof(struct mamori_obj_key) == 8, "mamori_obj_key layout");
 _Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout");
 _Static_assert(sizeof(struct mamori_watch_devs) == 72, "mamori_watch_devs layout");
+_Static_assert(sizeof(struct mamori_repeat_key) == 24, "mamori_repeat_key layout");
+_Static_assert(sizeof(struct mamori_repeat) == 16, "mamori_repeat layout");
 
 #endif /* MAMORI_ABI_H */
