@@ -16,9 +16,22 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The synthetic record streams both executables run.
+        .target(
+            name: "BenchStreams",
+            dependencies: [.product(name: "MamoriBenchSupport", package: "Mamori")],
+            path: "Sources/BenchStreams"
+        ),
+        // Fixed per-event work for callgrind instruction counts (`make bench-callgrind`).
+        .executableTarget(
+            name: "DecodeMatchCount",
+            dependencies: ["BenchStreams", .product(name: "MamoriBenchSupport", package: "Mamori")],
+            path: "Sources/DecodeMatchCount"
+        ),
         .executableTarget(
             name: "PipelineAllocations",
             dependencies: [
+                "BenchStreams",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "MamoriBenchSupport", package: "Mamori"),
             ],
