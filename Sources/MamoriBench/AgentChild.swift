@@ -23,6 +23,9 @@ public enum AgentChild {
                                         databasePath: directory + "/mamori.db")
         config.preventionEnabled = prevention
         config.storeEvents = true
+        // `MAMORI_BENCH_BASELINE=off`: the same agent without per-unit profiling, to price the
+        // baseline engine (docs/benchmarks.md) by comparing agent CPU per event across two runs.
+        if getenv("MAMORI_BENCH_BASELINE").map({ String(cString: $0) }) == "off" { config.baseline.enabled = false }
         if prevention {
             // The "prevention" mode: the same agent with a policy loaded and enforced at level 1
             // (host-wide, state kept in DIR): deny entries the workloads never hit, so the cost

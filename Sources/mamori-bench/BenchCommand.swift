@@ -19,10 +19,11 @@ struct BenchCommand: ParsableCommand {
               sudo make bench QUICK=1                           # smoke run (< 2 min)
               sudo mamori bench --quick --json > bench.json
               sudo mamori bench --workloads exec,file --repetitions 9
-            This is the mamori-bench helper (<prefix>/lib/mamori/mamori-bench), which `mamori bench`
-            runs. Needs root (BPF) and the workload helpers: build/mamori-workload and build/mamori-true in
-            a source tree (`make bench` builds them), else <prefix>/lib/mamori/ next to the installed
-            binary (`make install`, the .deb). Rules default to ./rules, else /etc/mamori/rules.
+
+            This is the mamori-bench helper (<prefix>/lib/mamori/mamori-bench) that `mamori bench` runs.
+            Needs root (BPF) and the workload helpers build/mamori-workload and build/mamori-true
+            (`make bench` builds them), else the copies in <prefix>/lib/mamori/ (`make install`, the .deb).
+            Rules default to ./rules, else /etc/mamori/rules.
             """)
 
     @Flag(name: .long, help: "Smoke run: 3 repetitions × 400 ms, short capacity tests (< 2 minutes).")
