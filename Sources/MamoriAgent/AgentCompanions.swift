@@ -67,11 +67,30 @@ public enum AgentCompanions {
         return services
     }
 
+    /// `mamori reload`'s configuration step: re-read the files (observers apply the prevention
+    /// policy), answer the keys that need a restart or every diagnostic.
+    static func configurationReload(_ reloader: ConfigurationReloader) -> @Sendable () -> Result<ConfigurationReloadOutcome, ConfigurationReloadFailure> {
+        return {
+            let old = reloader.configuration.configuration
+            switch reloader.reload() {
+            case .success(let loaded):
+                return .success(ConfigurationReloadOutcome(
+                    changed: old != loaded.configuration,
+                    restartKeys: ConfigurationReloader.keysNeedingRestart(old: old, new: loaded.configuration)))
+            case .failure(let error):
+                return .failure(ConfigurationReloadFailure(diagnostics: error.diagnostics.map { "\($0)" }))
+            }
+        }
+    }
+
     /// The control socket service; alerts are streamed to `mamori alerts --follow`.
-    public static func control(for agent: Agent, version: String) -> (any Service)? {
+    /// `reloader`: the running configuration, so that `mamori reload` re-reads the files as
+    /// SIGHUP does (nil: rules only).
+    public static func control(for agent: Agent, version: String, reloader: ConfigurationReloader? = nil) -> (any Service)? {
         guard let path = agent.configuration.controlSocket else { return nil }
+        let reload = reloader.map(configurationReload(_:))
         let server = ControlServer(configuration: ControlServerConfiguration(socketPath: path, readGroup: agent.configuration.controlReadGroup),
-                                   handler: AgentControlHandler(agent: agent, version: version))
+                                   handler: AgentControlHandler(agent: agent, version: version, configurationReload: reload))
         agent.alertSinks.append { line, _, fields in
             server.alerts.publish(AlertNotice(alertUUID: fields.alertId, tsUnixNs: Int64(Date().timeIntervalSince1970 * 1e9),
                                               ruleId: fields.ruleId, ruleName: fields.ruleName, severity: fields.severityWord,

@@ -18,9 +18,16 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
     let agent: Agent
     private let version: String
 
-    public init(agent: Agent, version: String) {
+    /// What `mamori reload` does to the configuration files before the rules, as SIGHUP does
+    /// (`AgentServiceGroup.standardReload`): whether it changed and the keys that need a restart, every
+    /// diagnostic (file:line:column) on failure. Nil: the rules only (tests, embedded agents).
+    let configurationReload: (@Sendable () -> Result<ConfigurationReloadOutcome, ConfigurationReloadFailure>)?
+
+    public init(agent: Agent, version: String,
+                configurationReload: (@Sendable () -> Result<ConfigurationReloadOutcome, ConfigurationReloadFailure>)? = nil) {
         self.agent = agent
         self.version = version
+        self.configurationReload = configurationReload
     }
 
     public func handle(_ request: ControlRequest, from peer: Peer) -> Result<ControlReply, ControlError> {
@@ -60,9 +67,26 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
         case .reload:
             // The verdict is given here, before the reply: a rejected rule set is an error with
             // every file:line:column, not "reloaded" (issue 13 #11).
+            // The configuration first (prevention policy, exporters' keys), as SIGHUP does: a bad
+            // file keeps the running configuration and is reported, rules untouched.
+            var outcome: ConfigurationReloadOutcome? = nil
+            if let configurationReload {
+                switch configurationReload() {
+                case .failure(let f):
+                    return .failure(ControlError(.failed, (["configuration reload rejected, the running configuration stays in force:"]
+                                                           + f.diagnostics.map { "  \($0)" }).joined(separator: "\n")))
+                case .success(let o): outcome = o
+                }
+            }
             switch Self.reloadVerdict(directory: agent.configuration.rulesDirectory) {
             case .failure(let e): return .failure(e)
-            case .success(let result):
+            case .success(var result):
+                if let outcome {
+                    result.configChanged = outcome.changed
+                    if !outcome.restartKeys.isEmpty {
+                        result.warnings.append("changes to \(outcome.restartKeys.joined(separator: ", ")) apply after a restart")
+                    }
+                }
                 agent.requestReload()
                 return .success(.reloaded(result))
             }
@@ -304,4 +328,17 @@ public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
             eventsReplayed: r.alertsConsidered + r.execsConsidered + r.connectsConsidered,
             byRule: byRule, byExecutable: byExe, byDestination: byDest)
     }
+}
+
+/// What a configuration re-read by `mamori reload` changed.
+public struct ConfigurationReloadOutcome: Sendable {
+    public var changed: Bool
+    public var restartKeys: [String]
+    public init(changed: Bool, restartKeys: [String]) { self.changed = changed; self.restartKeys = restartKeys }
+}
+
+/// Why `mamori reload` kept the running configuration: the loader's diagnostics as text.
+public struct ConfigurationReloadFailure: Error, Sendable {
+    public var diagnostics: [String]
+    public init(diagnostics: [String]) { self.diagnostics = diagnostics }
 }

@@ -89,7 +89,7 @@ struct AgentCommand: ParsableCommand {
         do { group.sinks = try AgentCompanions.exports(for: agent, config: loaded.configuration) } catch {
             throw CLIError("exports: \(error)")
         }
-        if let control = AgentCompanions.control(for: agent, version: MamoriVersion.string) { group.frontends = [control] }
+        if let control = AgentCompanions.control(for: agent, version: MamoriVersion.string, reloader: reloader) { group.frontends = [control] }
         let ready = group
         let failure = AgentSignals.runBlocking { try await ready.run() }
         if let failure { throw CLIError("\(failure)") }

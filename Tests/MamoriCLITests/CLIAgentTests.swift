@@ -94,6 +94,22 @@ struct CLIAgentTests {
         let reload = try CLI.run(["reload", "--socket", socket])
         #expect(reload.status == 0, "\(reload.output)")
         #expect(reload.stdout.contains("1 rule") || reload.stdout.contains("rules"), "\(reload.stdout)")
+        #expect(!reload.stdout.contains("configuration changed"), "nothing changed: \(reload.stdout)")
+
+        // A broken configuration file: the reload says so with file:line and exits non-zero;
+        // the agent keeps running on the previous configuration.
+        let good = try String(contentsOfFile: dir + "/config.yaml", encoding: .utf8)
+        try (good + "\nexports: {syslog: {enabled: true, port: 99999}}\n").write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["reload", "--socket", socket])
+        #expect(bad.status != 0, "a rejected configuration is an error: \(bad.output)")
+        #expect(bad.output.contains("configuration reload rejected") && bad.output.contains("config.yaml:"), "\(bad.output)")
+        #expect(agent.isRunning)
+        // A valid change is read by `mamori reload` as by SIGHUP, and says what needs a restart.
+        try (good + "\nexports: {syslog: {enabled: false, port: 1514}}\n").write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        let changed = try CLI.run(["reload", "--socket", socket])
+        #expect(changed.status == 0 && changed.stdout.contains("configuration changed"), "\(changed.output)")
+        #expect(changed.output.contains("exports"), "restart-only keys are named: \(changed.output)")
+        try good.write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
 
         let simulate = try CLI.run(["level", "simulate", "4", "--json", "--socket", socket])
         #expect(simulate.status == 0, "\(simulate.output)")
