@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import MamoriAgent
+import MamoriTestSupport
 import Testing
 
 /// `distinct: selection` end to end: the real sensor reports the execs of real sessions, and the
@@ -26,47 +27,30 @@ struct DiscoveryFamiliesIntegrationTests {
 
     @Test("a session crossing four discovery families alerts once; one touching three does not")
     func fourFamiliesAlertThreeDoNot() throws {
-        let dir = NSTemporaryDirectory() + "mamori-families-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
+        // Every exec of two small sessions must reach the engine: no other suite's storm at
+        // the same time (they overflow the rings by design).
+        try StormLock.exclusive {
+        let dir = try TestAgent.scratch("families")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.copyItem(atPath: Self.packRule, toPath: dir + "/rules/families.yml")
-        var config = AgentConfiguration(rulesDirectory: dir + "/rules", alertsPath: dir + "/alerts.json",
-                                        databasePath: dir + "/mamori.db")
-        config.preventionEnabled = false
-        config.watchFiles = []
-        config.watchDirectories = []
-        config.storeEvents = false
-        let agent = Agent(configuration: config) { print("agent: \($0)") }
-        try agent.start()
-        let done = DispatchSemaphore(value: 0)
-        let runner = Thread { agent.run(); done.signal() }
-        runner.start()
-        defer {
-            agent.requestStop()
-            done.wait()
-        }
+        let agent = try TestAgent(directory: dir, configuration: TestAgent.configuration(directory: dir, store: true))
+        defer { agent.stop() }
 
         // An administrator: listeners, addresses, kernel version (three families), many times.
         try session("ss -tlnp; ip -br addr; uname -r; ss -tlnp; ip -br addr; uname -r; df -h; free -m; uptime")
         // An intruder: accounts, system identity, network configuration, then connections.
         try session("id; uname -a; ip addr; ss -tan")
 
-        var lines: [String] = []
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let text = (try? String(contentsOfFile: dir + "/alerts.json", encoding: .utf8)) ?? ""
-            lines = text.split(separator: "\n").map(String.init).filter { $0.contains("Several discovery families") }
-            if !lines.isEmpty { break }
-            usleep(100_000)
-        }
+        let families = { (all: [String]) in all.filter { $0.contains("Several discovery families") } }
+        _ = agent.waitForAlerts(seconds: 60) { !families($0).isEmpty }
         usleep(500_000)
-        lines = ((try? String(contentsOfFile: dir + "/alerts.json", encoding: .utf8)) ?? "")
-            .split(separator: "\n").map(String.init).filter { $0.contains("Several discovery families") }
+        let lines = families(agent.alertLines())
         #expect(lines.count == 1, "\(lines)")
         let alert = try #require(lines.first)
         let json = try JSONSerialization.jsonObject(with: Data(alert.utf8)) as? [String: Any]
         let process = json?["process"] as? [String: Any]
         // The fourth family's command fired it: the intruder's `ss -tan`, not the admin's `ss -tlnp`.
         #expect((process?["args"] as? [String]) == ["ss", "-tan"], "\(alert)")
+        }
     }
 }
