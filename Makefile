@@ -20,7 +20,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl rsyslog python3-pip
 SWIFT_FLAGS ?=
 
-.PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench eval clean fuzz fuzz-build fuzz-seeds \
+.PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench bench-alloc bench-callgrind eval clean fuzz fuzz-build fuzz-seeds \
         static install install-files uninstall bench-deps verify-unit deb package-check install-check link-check
 
 all: build
@@ -154,6 +154,15 @@ BENCH_ARGS ?=
 ifdef QUICK
 BENCH_ARGS += --quick
 endif
+# Mallocs per event of each pipeline stage (Benchmarks/, its own package: ordo-one/benchmark).
+bench-alloc: bpf
+	cd Benchmarks && MAMORI_RULES=$(CURDIR)/rules $(SWIFT) package --disable-sandbox benchmark \
+	  --target PipelineAllocations --metric mallocCountTotal --scale $(BENCH_ARGS)
+
+# Instructions per event of decode and decode+match under callgrind (Benchmarks/callgrind.sh).
+bench-callgrind: bpf
+	cd Benchmarks && $(SWIFT) build -c release --product DecodeMatchCount && MAMORI_RULES=$(CURDIR)/rules ./callgrind.sh
+
 build/mamori-workload: bench/workload.c
 	@mkdir -p build
 	$(CC) -O2 -Wall -o $@ $<

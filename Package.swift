@@ -11,6 +11,12 @@ let package = Package(
         .executable(name: "mamori", targets: ["mamori"]),
         // The overhead benchmark, shipped beside the daemon under <prefix>/lib/mamori (`mamori bench` execs it).
         .executable(name: "mamori-bench", targets: ["mamori-bench"]),
+        // For Benchmarks/ (its own package, ordo-one/benchmark): the pipeline stages and the
+        // synthetic record builder, nothing the CLI needs.
+        .library(name: "MamoriBenchSupport", targets: [
+            "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriDetection", "MamoriStore", "MamoriOutput",
+            "MamoriAgent", "MamoriTestSupport",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

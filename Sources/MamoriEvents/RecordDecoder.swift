@@ -25,14 +25,19 @@ import CMamoriABI
 public struct RecordDecoder: Sendable {
     /// What this decoder has seen so far.
     public private(set) var stats = DecodeStats()
+    /// Recently decoded executables, paths, working directories and argv, so the steady state
+    /// decodes without allocating (bounded; see `StringInterner`). `nil`: decode every string.
+    public private(set) var strings: StringInterner?
 
-    public init() {}
+    /// - Parameter strings: the intern table (the default one; pass `nil` to decode every
+    ///   string afresh, which gives identical events).
+    public init(strings: StringInterner? = StringInterner()) { self.strings = strings }
 
     /// Decodes one record. `record` is exactly what the ring buffer delivered (its `count` is
     /// the ring-reported size). Successes and failures are counted in `stats`.
     public mutating func decode(_ record: UnsafeRawBufferPointer) throws(DecodeError) -> SensorEvent {
         do throws(DecodeError) {
-            let event = try Self.decodeRecord(record)
+            let event = try Self.decodeRecord(record, strings: &strings)
             stats.decoded &+= 1
             if record.count > Int(event.header.size) { stats.trailingSlack &+= 1 }
             return event
@@ -49,7 +54,8 @@ public struct RecordDecoder: Sendable {
 
     static let expectedVersion = UInt16(MAMORI_ABI_VERSION)
 
-    static func decodeRecord(_ ring: UnsafeRawBufferPointer) throws(DecodeError) -> SensorEvent {
+    static func decodeRecord(_ ring: UnsafeRawBufferPointer,
+                             strings: inout StringInterner?) throws(DecodeError) -> SensorEvent {
         guard ring.count >= HeaderLayout.size else {
             throw .truncated(kind: nil, expected: HeaderLayout.size, actual: ring.count)
         }
@@ -71,11 +77,11 @@ public struct RecordDecoder: Sendable {
             ktimeNs: rec.u64(HeaderLayout.ktime), tgid: rec.u32(HeaderLayout.tgid),
             tid: rec.u32(HeaderLayout.pid), startBoottimeNs: rec.u64(HeaderLayout.start))
         switch kind {
-        case .exec: return .exec(try decodeExec(rec, header))
+        case .exec: return .exec(try decodeExec(rec, header, strings: &strings))
         case .fork: return .fork(decodeFork(rec, header))
         case .exit: return .exit(decodeExit(rec, header))
         case .network: return .network(try decodeNetwork(rec, header))
-        case .file: return .file(try decodeFile(rec, header))
+        case .file: return .file(try decodeFile(rec, header, strings: &strings))
         case .gap: return .gap(decodeGap(rec, header))
         case .action: return .action(try decodeAction(rec, header))
         case .tamper: return .tamper(try decodeTamper(rec, header))
@@ -110,7 +116,8 @@ public struct RecordDecoder: Sendable {
 
     // MARK: - Process records
 
-    static func decodeExec(_ rec: UnsafeRawBufferPointer, _ header: EventHeader) throws(DecodeError) -> ExecEvent {
+    static func decodeExec(_ rec: UnsafeRawBufferPointer, _ header: EventHeader,
+                           strings: inout StringInterner?) throws(DecodeError) -> ExecEvent {
         typealias L = ExecLayout
         let exeLen = Int(rec.u16(L.exeLen)), argsLen = Int(rec.u16(L.argsLen)), cwdLen = Int(rec.u16(L.cwdLen))
         let exeOff = L.size
@@ -133,9 +140,9 @@ public struct RecordDecoder: Sendable {
         return ExecEvent(
             header: header, subject: decodeSubject(rec, at: L.subj),
             parentStartBoottimeNs: rec.u64(L.parentStart),
-            executable: rec.string(at: exeOff, length: exeLen),
-            args: rec.args(at: argsOff, length: argsLen, argc: rec.u32(L.argc)),
-            cwd: rec.string(at: cwdOff, length: cwdLen),
+            executable: rec.string(at: exeOff, length: exeLen, strings: &strings),
+            args: rec.args(at: argsOff, length: argsLen, argc: rec.u32(L.argc), strings: &strings),
+            cwd: rec.string(at: cwdOff, length: cwdLen, strings: &strings),
             exeInode: rec.u64(L.exeIno), exeDevice: rec.u32(L.exeDev), flags: flags,
             egid: rec.u32(L.egid), loginUid: loginUid == UInt32.max ? nil : loginUid,
             sessionId: rec.u32(L.sid), tty: tty,
@@ -195,7 +202,8 @@ public struct RecordDecoder: Sendable {
             destination: address(at: L.daddr), destinationPort: rec.u16(L.dport))
     }
 
-    static func decodeFile(_ rec: UnsafeRawBufferPointer, _ header: EventHeader) throws(DecodeError) -> FileEvent {
+    static func decodeFile(_ rec: UnsafeRawBufferPointer, _ header: EventHeader,
+                           strings: inout StringInterner?) throws(DecodeError) -> FileEvent {
         typealias L = FileLayout
         let rawOp = rec.u16(L.op)
         guard let op = FileOp(rawValue: rawOp) else {
@@ -208,10 +216,11 @@ public struct RecordDecoder: Sendable {
         try rec.check(.file, .path2, path2Off, path2Len)
 
         let flags = FileFlags(rawValue: rec.u32(L.flags))
-        let path = rec.path(at: pathOff, length: pathLen, relative: flags.contains(.pathRelative))
+        let path = rec.path(at: pathOff, length: pathLen, relative: flags.contains(.pathRelative), strings: &strings)
         var target: String?
         if op == .rename || path2Len > 0 {
-            target = rec.path(at: path2Off, length: path2Len, relative: flags.contains(.path2Relative))
+            target = rec.path(at: path2Off, length: path2Len, relative: flags.contains(.path2Relative),
+                              strings: &strings)
         }
         var ownerUid: UInt32?, ownerGid: UInt32?
         if op == .chown {
@@ -266,6 +275,24 @@ extension UnsafeRawBufferPointer {
         return bytes(at: offset, length: length) { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// `string(at:length:)` through the decoder's intern table, when it has one.
+    fileprivate func string(at offset: Int, length: Int, strings: inout StringInterner?) -> String {
+        guard strings != nil else { return string(at: offset, length: length) }
+        let length = trimmedLength(offset, length)
+        if length == 0 { return "" }
+        return bytes(at: offset, length: length) { b in strings!.string(b, .text) { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// `path(at:length:relative:)` through the decoder's intern table, when it has one (the
+    /// table keeps only paths that needed no normalisation, so a hit equals a fresh decode).
+    func path(at offset: Int, length: Int, relative: Bool, strings: inout StringInterner?) -> String {
+        guard strings != nil else { return path(at: offset, length: length, relative: relative) }
+        if relative { return string(at: offset, length: length, strings: &strings) }
+        let length = trimmedLength(offset, length)
+        if length == 0 { return "" }
+        return bytes(at: offset, length: length) { b in strings!.string(b, .path) { PathNormalizer.decode($0) } }
+    }
+
     /// A file path: lexically normalised unless the kernel flagged it relative.
     func path(at offset: Int, length: Int, relative: Bool) -> String {
         if relative { return string(at: offset, length: length) }
@@ -278,6 +305,14 @@ extension UnsafeRawBufferPointer {
         var length = length
         while length > 0 && self[offset + length - 1] == 0 { length -= 1 }
         return length
+    }
+
+    /// `args(at:length:argc:)` through the decoder's argv table, when it has one.
+    fileprivate func args(at offset: Int, length: Int, argc: UInt32, strings: inout StringInterner?) -> [String] {
+        guard strings != nil, Swift.min(Int(argc), length) > 0 else { return args(at: offset, length: length, argc: argc) }
+        return bytes(at: offset, length: length) { b in
+            strings!.argv(b, argc: argc) { args(at: offset, length: length, argc: argc) }
+        }
     }
 
     /// NUL-separated argv: at most `argc` entries. An empty argument ("\0") is kept; a missing

@@ -203,8 +203,7 @@ public struct ECSEncoder: Sendable {
             if e.flags.contains(.exeMemfd) { writer.literal("exe_backing", "memfd") }
             else if e.flags.contains(.exeDeleted) { writer.literal("exe_backing", "deleted") }
             writer.endObject()
-        case .fork, .network, .file, .exit, .action, .tamper, .activity:
-        case .fork, .network, .file, .exit, .action, .tamper, .dns:
+        case .fork, .network, .file, .exit, .action, .tamper, .activity, .dns:
             if let loginUid = process?.loginUid { writer.number("login_uid", loginUid) }
         case .gap:
             break

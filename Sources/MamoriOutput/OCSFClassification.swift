@@ -40,11 +40,10 @@ public enum OCSFClassification {
             return Placement(classUid: networkActivity, categoryUid: 4, activityId: networkActivityId(e))
         case .file(let e):
             return Placement(classUid: fileActivity, categoryUid: 1, activityId: fileActivityId(e.op))
-        case .action, .tamper, .activity, .gap:
         case .dns(let e):
             // DNS Activity: Query 1, Response 2.
             return Placement(classUid: dnsActivity, categoryUid: 4, activityId: e.direction == .query ? 1 : 2)
-        case .action, .tamper, .gap:
+        case .action, .tamper, .activity, .gap:
             return Placement(classUid: baseEvent, categoryUid: 0, activityId: 99)
         }
     }

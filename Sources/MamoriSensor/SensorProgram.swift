@@ -71,7 +71,6 @@ public final class SensorProgram {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)
             if options.procfsActivity { try maps.enableProcfsActivity() }
-            policy = try PolicyMaps(object: obj, mechanism: mechanism, configGuard: maps.configGuard)
             policy = try PolicyMaps(object: obj, mechanism: mechanism, configGuard: maps.configGuard,
                                     socketDestroyer: SocketDestroyer.load())
             // A taken-over policy stays in force until the caller applies its own.

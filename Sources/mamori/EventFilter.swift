@@ -46,8 +46,7 @@ enum EventFilterError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .unknownKind(let k):
-            return "unknown event kind '\(k)': use exec, fork, exit, process, connect, file, action, tamper, activity or gap"
-            return "unknown event kind '\(k)': use exec, fork, exit, process, connect, dns, file, action, tamper or gap"
+            return "unknown event kind '\(k)': use exec, fork, exit, process, connect, dns, file, action, tamper, activity or gap"
         }
     }
 }

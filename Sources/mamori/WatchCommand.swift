@@ -28,8 +28,7 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("JSON schema with --json: ecs (default) or ocsf (OCSF 1.4).", valueName: "ecs|ocsf"))
     var schema: String = "ecs"
 
-    @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, file, action, tamper, activity, gap.")
-    @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, dns, file, tamper, gap.")
+    @Option(name: .long, help: "Comma-separated kinds to show: exec, fork, exit, process, connect, dns, file, action, tamper, activity, gap.")
     var kind: String?
 
     @Option(name: .long, help: "Only events of this process id (repeatable).")

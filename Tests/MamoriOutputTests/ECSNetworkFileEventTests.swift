@@ -176,11 +176,11 @@ import Testing
         #expect(!parsed.has("mamori.cgroup_id"))
         #expect(parsed.keys("") == ["@timestamp", "event", "host", "ecs", "mamori"])
 
-        let odd = GapEvent(header: Fixture.header(.gap), lane: 7, cpu: 0, lost: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5])
+        let odd = GapEvent(header: Fixture.header(.gap), lane: 7, cpu: 0, lost: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5])
         let oddParsed = try line(.gap(odd))
         #expect(oddParsed.string("mamori.gap.lane") == "7")
         #expect(oddParsed.int("mamori.gap.lost_by_kind.kind_0") == 1)
-        #expect(oddParsed.int("mamori.gap.lost_by_kind.kind_10") == 5)
+        #expect(oddParsed.int("mamori.gap.lost_by_kind.kind_11") == 5)
     }
 }
 
