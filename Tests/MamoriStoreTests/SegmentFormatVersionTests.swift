@@ -28,7 +28,8 @@ import Testing
         let bytes = encoder.encoded()
         #expect(bytes[4] == 2)
         let all = try SegmentFormat.decode(bytes, segmentId: 9)
-        #expect(all.map(\.id) == (0..<rows.count).map { 9 * 65_536 + Int64($0) })
+        let ids: [Int64?] = (0..<rows.count).map { Int64(9 * 65_536 + $0) }
+        #expect(all.map(\.id) == ids)
         #expect(all.map(\.entityId) == rows.map(\.entityId))
         // One entity: exactly its rows, with the ids they have in the whole segment.
         let e2 = try SegmentFormat.decode(bytes, segmentId: 9, want: .init(entities: ["E2"]))
@@ -71,8 +72,10 @@ import Testing
         let reader = try EventStore(path: dir.dbPath, mode: .readOnly)
         #expect(try reader.events(filter: EventFilter(limit: 0)).count == 2 * rows.count)
         let e2 = try reader.events(filter: EventFilter(entityId: "E2", limit: 0))
-        #expect(e2.count == 2 * rows.filter { $0.entityId == "E2" }.count)
-        #expect(try reader.events(forEntities: ["E1", "E2"]).count == 2 * rows.filter { $0.entityId == "E1" || $0.entityId == "E2" }.count)
+        let e2Count = rows.filter { $0.entityId == "E2" }.count
+        #expect(e2.count == 2 * e2Count)
+        let e12 = rows.filter { $0.entityId == "E1" || $0.entityId == "E2" }.count
+        #expect(try reader.events(forEntities: ["E1", "E2"]).count == 2 * e12)
         #expect(try reader.events(filter: EventFilter(path: .exact("/srv/data/file-6"), limit: 0)).count == 14)
         #expect(reader.segmentCache.corrupt.isEmpty)
     }
