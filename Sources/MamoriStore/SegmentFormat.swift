@@ -62,7 +62,11 @@ enum SegmentFormat {
         guard version == 1 || version == 2 else { throw SegmentCorruption(reason: "unknown format version \(version)") }
         var strings = try SegmentStrings(&r)
         let count = try r.bounded(maxEvents + 1, what: "event count")
-        if let required = want.requiredString, strings.index(of: required) == nil { return [] }
+        var pathIndex: Int?
+        if let required = want.requiredString {
+            guard let index = strings.index(of: required) else { return [] }
+            pathIndex = index
+        }
         var wanted: Set<Int>?
         if let entities = want.entities {
             let found = entities.compactMap { strings.index(of: $0) }
@@ -71,9 +75,11 @@ enum SegmentFormat {
         }
         var rows: [EventRow]
         if version == 1 {
-            rows = try decodeV1(&r, count: count, strings: &strings, segmentId: segmentId, wanted: wanted)
+            rows = try decodeV1(&r, count: count, strings: &strings, segmentId: segmentId, wanted: wanted,
+                                pathIndex: pathIndex)
         } else {
-            rows = try decodeV2(&r, count: count, strings: &strings, segmentId: segmentId, wanted: wanted)
+            rows = try decodeV2(&r, count: count, strings: &strings, segmentId: segmentId, wanted: wanted,
+                                pathIndex: pathIndex)
         }
         guard r.atEnd else { throw SegmentCorruption(reason: "\(bytes.count - r.offset) bytes after the last record") }
         if version == 2 && (wanted == nil || wanted!.count > 1) { rows.sort { $0.id! < $1.id! } }
@@ -82,7 +88,7 @@ enum SegmentFormat {
 
     /// Format 2: base times, then record groups per entity (see `SegmentEncoder.encoded`).
     private static func decodeV2(_ r: inout SegmentByteReader, count: Int, strings: inout SegmentStrings,
-                                 segmentId: Int64, wanted: Set<Int>?) throws -> [EventRow] {
+                                 segmentId: Int64, wanted: Set<Int>?, pathIndex: Int?) throws -> [EventRow] {
         let baseTs = try r.signed()
         let baseBootDiff = try r.signed()
         let groupCount = try r.bounded(count + 1, what: "group count")
@@ -107,6 +113,7 @@ enum SegmentFormat {
                 guard position < count else { throw SegmentCorruption(reason: "record position \(position) out of range") }
                 ts &+= try r.signed()
                 bootDiff &+= try r.signed()
+                if let pathIndex, try !holdsPath(&r, flags: flags, pathIndex: pathIndex, entityStored: false) { continue }
                 rows.append(try record(&r, flags: flags, id: segmentId &* idsPerSegment &+ Int64(position),
                                        ts: ts, bootDiff: bootDiff, strings: &strings, entity: entity))
             }
@@ -118,7 +125,7 @@ enum SegmentFormat {
 
     /// Format 1: records in insertion order, each with its entity index.
     private static func decodeV1(_ r: inout SegmentByteReader, count: Int, strings: inout SegmentStrings,
-                                 segmentId: Int64, wanted: Set<Int>?) throws -> [EventRow] {
+                                 segmentId: Int64, wanted: Set<Int>?, pathIndex: Int?) throws -> [EventRow] {
         var rows = [EventRow]()
         rows.reserveCapacity(wanted == nil ? count : 64)
         var ts: Int64 = 0
@@ -145,10 +152,35 @@ enum SegmentFormat {
                 }
                 r.offset = start
             }
+            if let pathIndex, try !holdsPath(&r, flags: flags, pathIndex: pathIndex, entityStored: true) { continue }
             rows.append(try record(&r, flags: flags, id: segmentId &* idsPerSegment &+ Int64(i),
                                    ts: ts, bootDiff: bootDiff, strings: &strings, entity: nil))
         }
         return rows
+    }
+
+    /// Whether the record at `r` (after its bitmap and times) has `pathIndex` as its path or
+    /// rename target. Reads it through when not (every field after the pid is one varint), else
+    /// leaves `r` where it was so the record can be built.
+    private static func holdsPath(_ r: inout SegmentByteReader, flags: UInt64, pathIndex: Int,
+                                  entityStored: Bool) throws -> Bool {
+        let start = r.offset
+        _ = try r.varint(); _ = try r.varint(); _ = try r.varint()  // kind, action, pid
+        var found = false
+        var rest = flags
+        var bit: UInt64 = 0
+        while rest != 0 {
+            if rest & 1 != 0, bit != SegmentField.entity.rawValue || entityStored {
+                let v = try r.varint()
+                if (bit == SegmentField.path.rawValue || bit == SegmentField.target.rawValue) && v == UInt64(pathIndex) {
+                    found = true
+                }
+            }
+            rest >>= 1
+            bit += 1
+        }
+        if found { r.offset = start }
+        return found
     }
 
     /// One record after its bitmap and times. `entity` is the group's entity index (format 2,

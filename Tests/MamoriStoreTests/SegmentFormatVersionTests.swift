@@ -39,8 +39,10 @@ import Testing
         #expect(try SegmentFormat.decode(bytes, segmentId: 9, want: .init(entities: ["nope"])).isEmpty)
         // A path the dictionary lacks: nothing, without reading the records.
         #expect(try SegmentFormat.decode(bytes, segmentId: 9, want: .init(requiredString: "/srv/none")).isEmpty)
-        #expect(try SegmentFormat.decode(bytes, segmentId: 9, want: .init(requiredString: "/srv/data/file-6")).count
-                == rows.count)
+        // A path it holds: only the rows with that path or rename target are built.
+        let file6 = try SegmentFormat.decode(bytes, segmentId: 9, want: .init(requiredString: "/srv/data/file-6"))
+        #expect(file6 == all.filter { $0.path == "/srv/data/file-6" || $0.targetPath == "/srv/data/file-6" })
+        #expect(file6.count == 7)
     }
 
     @Test func segmentsOfFormatOneStayReadable() throws {
@@ -56,6 +58,8 @@ import Testing
             #expect(got == expected)
         }
         #expect(try SegmentFormat.decode(old, segmentId: 3, want: .init(entities: ["E2"])) == decoded.filter { $0.entityId == "E2" })
+        let oldFile6 = try SegmentFormat.decode(old, segmentId: 3, want: .init(requiredString: "/srv/data/file-6"))
+        #expect(oldFile6 == decoded.filter { $0.path == "/srv/data/file-6" })
 
         // A store holding one format-1 segment (written by the previous release) and one
         // format-2 segment: every query reads both.
