@@ -56,8 +56,9 @@ extension EventStore {
                        limit: Int = 10_000) throws -> [EventRow] {
         let wanted = Set(entityIds)
         var rows = [EventRow]()
+        let want = SegmentFormat.Want(entities: wanted)
         for span in try segmentSpans(since: since, until: until, entities: entityIds) {
-            for row in try segmentRows(span.id) {
+            for row in try segmentRows(span.id, want: want) {
                 guard let entity = row.entityId, wanted.contains(entity) else { continue }
                 if let since, row.tsUnixNs < since { continue }
                 if let until, row.tsUnixNs >= until { continue }

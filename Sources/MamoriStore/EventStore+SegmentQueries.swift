@@ -12,13 +12,15 @@ extension EventStore {
         let precedes = oldestFirst ? EventRow.earlier : EventRow.later
         let matcher = RowMatcher(filter)
         let limit = filter.limit
+        var want = SegmentFormat.Want(entities: filter.entityId.map { [$0] })
+        if case .exact(let path)? = filter.path { want.requiredString = SegmentFormat.bounded(path, maxBytes: SegmentFormat.maxFieldBytes) }
         var out = [EventRow]()
         for span in spans {
             if limit > 0 && out.count >= limit {
                 let bound = out[limit - 1].tsUnixNs
                 if oldestFirst ? span.first > bound : span.last < bound { break }
             }
-            for row in try segmentRows(span.id, entity: filter.entityId) where matcher.matches(row) { out.append(row) }
+            for row in try segmentRows(span.id, want: want) where matcher.matches(row) { out.append(row) }
             if limit > 0 && out.count >= limit {
                 out.sort(by: precedes)
                 if out.count > limit { out.removeSubrange(limit...) }

@@ -72,17 +72,19 @@ extension EventStore {
         return spans
     }
 
-    /// The rows of one segment, decoded (or from the cache). A segment that does not decode is
-    /// skipped and counted in `segmentCache.corrupt` rather than hiding the rest of history.
-    func segmentRows(_ id: Int64, entity: String? = nil) throws -> [EventRow] {
+    /// The rows of one segment, decoded (or from the cache; a cached segment is returned whole,
+    /// the caller filters). With `want`, only what it asks for is decoded and nothing is cached.
+    /// A segment that does not decode is skipped and counted in `segmentCache.corrupt` rather
+    /// than hiding the rest of history.
+    func segmentRows(_ id: Int64, want: SegmentFormat.Want = .all) throws -> [EventRow] {
         if let rows = segmentCache.rows(id) { return rows }
         let st = try connection.cached("SELECT data FROM event_segments WHERE id = ?1")
         try st.bind(id, at: 1)
         let blobs = try st.rows { $0.blob(0) }
         guard let blob = blobs.first else { return [] }
         do {
-            let rows = try SegmentFormat.decode(blob, segmentId: id, entity: entity)
-            if entity == nil { segmentCache.store(id, rows) }
+            let rows = try SegmentFormat.decode(blob, segmentId: id, want: want)
+            if want.entities == nil && want.requiredString == nil { segmentCache.store(id, rows) }
             return rows
         } catch {
             segmentCache.corrupt.insert(id)
