@@ -8,10 +8,16 @@ import CLibbpf
 /// (bpf/activity.bpf.c, issue 11) are additions to the core telemetry, so a kernel that refuses
 /// one of them (a helper, a BTF field or a tracepoint format it lacks) costs that one signal,
 /// reported by `mamori doctor` and the agent's start line, never the sensor. Core programs
+/// DNS programs are optional for the same reason. Core programs
 /// (process, file, network, prevention, tamper) stay mandatory: their absence is a hard error.
 enum OptionalPrograms {
-    /// Programs whose refusal leaves the sensor running (by name prefix).
-    static func isOptional(program: String) -> Bool { program.hasPrefix("mamori_act_") }
+    /// Programs whose refusal leaves the sensor running (by name prefix): the activity signals
+    /// and DNS on the packet path (bpf/dns.bpf.c; without it connects carry no domain).
+    static func isOptional(program: String) -> Bool {
+        program.hasPrefix("mamori_act_") || program.hasPrefix(dnsPrefix)
+    }
+
+    static let dnsPrefix = "mamori_dns_"
 
     /// The syscall a tracepoint section hooks ("tracepoint/syscalls/sys_enter_kill" → "kill"),
     /// so that an enter program and its exit are left out together (an enter without its exit
@@ -48,6 +54,11 @@ enum OptionalPrograms {
         var out = already
         for name in refused {
             out.insert(name)
+            // The DNS programs go together (egress without ingress would report queries but
+            // never their answers).
+            if name.hasPrefix(dnsPrefix) {
+                for other in sections.keys where other.hasPrefix(dnsPrefix) { out.insert(other) }
+            }
             // Its syscall partner (enter ↔ exit) goes too.
             if let sc = sections[name].flatMap(syscall(ofSection:)) {
                 for (other, section) in sections where isOptional(program: other) && syscall(ofSection: section) == sc {

@@ -1,7 +1,7 @@
 @testable import MamoriSensor
 import Testing
 
-/// How a verifier refusal becomes "load again without it": only activity programs qualify,
+/// How a verifier refusal becomes "load again without it": only activity and DNS programs qualify,
 /// and an enter program leaves with its exit partner.
 @Suite struct OptionalProgramsTests {
     let sections = [
@@ -10,6 +10,8 @@ import Testing
         "mamori_act_memfd_enter": "tracepoint/syscalls/sys_enter_memfd_create",
         "mamori_act_memfd_create_exit": "tracepoint/syscalls/sys_exit_memfd_create",
         "mamori_openat_exit": "tracepoint/syscalls/sys_exit_openat",
+        "mamori_dns_egress": "cgroup_skb/egress",
+        "mamori_dns_ingress": "cgroup_skb/ingress",
     ]
 
     @Test func refusedNamesFromLibbpfLog() {
@@ -29,6 +31,12 @@ import Testing
         #expect(next == ["mamori_act_memfd_create_exit", "mamori_act_memfd_enter"])
         // The same refusal again explains nothing new: the load error stands.
         #expect(OptionalPrograms.exclusions(afterLog: log, sections: sections, already: next ?? []) == nil)
+    }
+
+    /// Debian 12's 6.1 kernel refused `mamori_dns_ingress` (EINVAL) and with it the whole sensor.
+    @Test func refusedDNSProgramTakesBothDirections() {
+        let log = "libbpf: prog 'mamori_dns_ingress': BPF program load failed: Invalid argument\nlibbpf: prog 'mamori_dns_ingress': failed to load: -22\n"
+        #expect(OptionalPrograms.exclusions(afterLog: log, sections: sections, already: []) == ["mamori_dns_egress", "mamori_dns_ingress"])
     }
 
     @Test func coreProgramRefusalIsFatal() {
