@@ -157,10 +157,6 @@ public final class Statement {
 
     public var columnCount: Int32 { sqlite3_column_count(handle) }
 
-    public func columnName(_ index: Int32) -> String {
-        sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
-    }
-
     public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
     public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
@@ -178,8 +174,6 @@ public final class Statement {
     public func optionalInt(_ index: Int32) -> Int? { isNull(index) ? nil : int(index) }
 
     public func optionalUInt32(_ index: Int32) -> UInt32? { isNull(index) ? nil : uint32(index) }
-
-    public func optionalDouble(_ index: Int32) -> Double? { isNull(index) ? nil : double(index) }
 
     /// Column text; "" for NULL.
     public func string(_ index: Int32) -> String { optionalString(index) ?? "" }
