@@ -14,8 +14,9 @@ import Glibc
 /// Back-pressure is a counted drop: when buffer plus in-flight rows reach `capacity` items
 /// or `capacityBytes`, `enqueue` returns false and `stats.dropped` grows (memory stays bounded). When the disk is
 /// full (SQLITE_FULL: ENOSPC, or the `hardLimitBytes` cap) or the database stays locked, the
-/// failed batch is rolled back and counted in `stats.unstored`; the writer keeps running,
-/// runs retention at once to make room, and retries the rest after `retryInterval`. Every
+/// failed batch is rolled back; the writer keeps running, runs retention at once to make room,
+/// and retries after `retryInterval`. A batch refused for space is retried once after retention
+/// (when the policy can delete anything) and counted in `stats.unstored` only if that fails too. Every
 /// transaction is all-or-nothing, so a crash at any moment leaves whole batches only.
 ///
 /// Thread safety: `enqueue`, `flush`, `stats` and `close` may be called from any thread

@@ -64,6 +64,11 @@ final class WriterLoop {
     private var lastWriteNs: Int64
     private var nextRetentionNs: Int64
     private var retryAtNs: Int64 = 0
+    /// The chunk at the front of the buffer was refused for space once and waits for retention.
+    private var chunkAwaitsRetry = false
+    private var retentionCanFreeSpace: Bool {
+        configuration.retention.maxDatabaseBytes != nil || configuration.retention.maxEventAge != nil
+    }
 
     init(store: EventStore, state: WriterState, configuration: StoreWriter.Configuration) {
         self.store = store
@@ -125,7 +130,8 @@ final class WriterLoop {
     }
 
     /// Writes `batch` in transactions of `batchSize`; on disk-full or lock failure, puts the
-    /// untried rest back at the front of the buffer and backs off (unless closing).
+    /// untried rest back at the front of the buffer and backs off (unless closing). A chunk
+    /// refused for space goes back too, once, when retention can free space.
     private func write(_ batch: inout [StoreItem], closing: Bool) {
         var start = 0
         while start < batch.count {
@@ -145,15 +151,20 @@ final class WriterLoop {
                 failure = .invalidArgument("\(error)")
                 rejected = chunk.count
             }
-            start = end
-            let stored = chunk.count - rejected
             let diskFull = failure?.isDiskFull ?? false
             let backOff = rejected == chunk.count && (diskFull || failure?.isBusy == true) && !closing
-            let chunkBytes = chunk.reduce(0) { $0 + $1.estimatedBytes }
+            // A chunk refused for space gets one more try after retention has made room, when
+            // retention can make room at all; lost only if that try fails too.
+            let retryChunk = backOff && diskFull && retentionCanFreeSpace && !chunkAwaitsRetry
+            chunkAwaitsRetry = retryChunk
+            if retryChunk { rejected = 0 } else { start = end }
+            let stored = retryChunk ? 0 : chunk.count - rejected
+            let settled = retryChunk ? 0 : chunk.count
+            let chunkBytes = retryChunk ? 0 : chunk.reduce(0) { $0 + $1.estimatedBytes }
             state.lock.withLock {
-                state.inFlight -= chunk.count
+                state.inFlight -= settled
                 state.heldBytes -= chunkBytes
-                state.processedSeq += UInt64(chunk.count)
+                state.processedSeq += UInt64(settled)
                 state.counters.written += UInt64(stored)
                 state.counters.unstored += UInt64(rejected)
                 if stored > 0 { state.counters.batches += 1; state.counters.isDiskFull = false }
