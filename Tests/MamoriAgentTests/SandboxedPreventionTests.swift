@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriPrevention
@@ -9,7 +10,7 @@ import Testing
 /// lockdown, and quarantine moves a host file out of /tmp and back. Every enforcement is scoped
 /// to a cgroup the test creates; the files are the test's own.
 @Suite("Prevention under the unit's sandbox", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct SandboxedPreventionTests {
     @Test("exec from /tmp denied and quarantine of a /tmp file, with the unit's sandbox applied")
     func enforcementWorksInsideTheSandbox() throws {

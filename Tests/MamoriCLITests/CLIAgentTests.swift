@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// The CLI against a real agent (root): `--json` output of the query and control commands
 /// parses and says what happened, and exit statuses are 0 when they should be.
 @Suite("CLI against a running agent", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct CLIAgentTests {
     @Test("status, level, alerts, incidents, events, story, reload and simulate answer in JSON")
     func jsonOutputOfEveryQueryCommand() throws {
