@@ -10,12 +10,7 @@ import Testing
 @Suite("Agent service", .serialized,
        .enabled(if: Privilege.integrationEnabled))
 struct AgentServiceTests {
-    static var mamoriBinary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var url = URL(fileURLWithPath: exe)
-        while url.path != "/" && !url.lastPathComponent.hasSuffix(".xctest") { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().path + "/mamori"
-    }
+    static var mamoriBinary: String { BuiltProduct.path("mamori") }
 
     @Test("systemd lifecycle: READY, WATCHDOG, reload (bad kept, good applied), graceful SIGTERM")
     func lifecycleUnderANotifySocket() throws {
