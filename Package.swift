@@ -55,14 +55,14 @@ let package = Package(
         .target(name: "MamoriPipeline", dependencies: [
             .product(name: "Atomics", package: "swift-atomics"),
         ]),
-        .target(name: "MamoriProcess", dependencies: ["MamoriEvents"]),
+        .target(name: "MamoriProcess", dependencies: ["MamoriEvents", "MamoriSystem"]),
         .target(name: "MamoriSensor", dependencies: [
             "CLibbpf", "CMamoriBPF", "CMamoriABI", "CMamoriSys", "MamoriEvents", "MamoriPipeline", "MamoriPolicy",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "MamoriOutput", dependencies: ["MamoriEvents", "MamoriProcess"]),
+        .target(name: "MamoriOutput", dependencies: ["MamoriEvents", "MamoriProcess", "MamoriText", "MamoriSystem"]),
         .target(name: "MamoriDetection", dependencies: [
-            "MamoriEvents", "MamoriProcess", "MamoriText",
+            "MamoriEvents", "MamoriProcess", "MamoriText", "MamoriSystem",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "MamoriStore", dependencies: ["CSQLite", "MamoriEvents", "MamoriProcess"]),
@@ -70,24 +70,24 @@ let package = Package(
         .target(name: "MamoriTriage", dependencies: ["MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriOutput"]),
         // Prevention: levels, policy compilation to kernel maps, responder, guardrails, simulate.
         .target(name: "MamoriPrevention", dependencies: [
-            "MamoriPolicy", "MamoriText", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
+            "MamoriPolicy", "MamoriText", "MamoriSystem", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "CMamoriSys",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Behavioural baselines per unit: profiles, deviations, lockdown proposals (docs/baseline.md).
         .target(name: "MamoriBaseline", dependencies: [
-            "MamoriEvents", "MamoriProcess", "MamoriStore", "MamoriDetection", "MamoriOutput",
+            "MamoriEvents", "MamoriProcess", "MamoriStore", "MamoriDetection", "MamoriOutput", "MamoriText",
         ]),
         // The local control channel (unix socket, JSON lines, peer-credential authorisation).
         .target(name: "MamoriControl", dependencies: ["MamoriText", "MamoriSystem"]),
         // /etc/mamori/config.yaml + drop-ins + -o overrides, validated with file:line:key.
         .target(name: "MamoriConfig", dependencies: [
-            "MamoriText",
+            "MamoriText", "MamoriSystem",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Exporters: syslog (RFC 5424), OTLP logs, Prometheus metrics, rotating JSON lines.
         .target(name: "MamoriExport", dependencies: [
-            "MamoriSystem",
+            "MamoriSystem", "MamoriText",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
@@ -95,6 +95,7 @@ let package = Package(
             "MamoriSensor", "MamoriPolicy", "MamoriPipeline", "MamoriProcess", "MamoriEvents", "MamoriDetection",
             "MamoriTriage", "MamoriStore", "MamoriOutput", "CMamoriSys",
             "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline", "MamoriSystem",
+            "MamoriText",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -102,6 +103,7 @@ let package = Package(
             "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriSensor", "MamoriPolicy", "MamoriOutput",
             "MamoriDetection", "MamoriStore", "MamoriInvestigation", "MamoriTriage", "MamoriAgent",
             "MamoriPrevention", "MamoriControl", "MamoriConfig", "MamoriExport", "MamoriBaseline", "MamoriSystem",
+            "MamoriText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -119,7 +121,7 @@ let package = Package(
         .testTarget(name: "MamoriEventsTests", dependencies: ["MamoriEvents", "MamoriTestSupport", "CMamoriABI"]),
         .testTarget(name: "MamoriPipelineTests", dependencies: ["MamoriPipeline"]),
         .testTarget(name: "MamoriProcessTests", dependencies: ["MamoriProcess", "MamoriEvents", "MamoriTestSupport"]),
-        .testTarget(name: "MamoriOutputTests", dependencies: ["MamoriOutput", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
+        .testTarget(name: "MamoriOutputTests", dependencies: ["MamoriOutput", "MamoriEvents", "MamoriProcess", "MamoriTestSupport", "MamoriText"]),
         .testTarget(name: "MamoriDetectionTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriInvestigationTests", dependencies: ["MamoriInvestigation", "MamoriStore", "MamoriEvents"]),
         .testTarget(name: "MamoriRulePackTests", dependencies: ["MamoriDetection", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
@@ -128,7 +130,7 @@ let package = Package(
         .testTarget(name: "MamoriStoreTests", dependencies: ["MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriTestSupport"]),
         .testTarget(name: "MamoriBenchTests", dependencies: ["MamoriBench"]),
         // The shipped CLI as an operator runs it (the test runs .build/<config>/mamori).
-        .testTarget(name: "MamoriCLITests", dependencies: []),
+        .testTarget(name: "MamoriCLITests", dependencies: ["MamoriTestSupport"]),
         .testTarget(name: "MamoriPreventionTests", dependencies: [
             "MamoriPrevention", "MamoriPolicy", "MamoriText", "MamoriSensor", "MamoriDetection", "MamoriProcess", "MamoriEvents", "MamoriStore", "MamoriTestSupport",
         ]),
@@ -136,13 +138,13 @@ let package = Package(
             "MamoriBaseline", "MamoriStore", "MamoriEvents", "MamoriProcess", "MamoriDetection", "MamoriOutput",
             "MamoriPrevention", "MamoriTestSupport",
         ]),
-        .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl", "MamoriSystem"]),
+        .testTarget(name: "MamoriControlTests", dependencies: ["MamoriControl", "MamoriSystem", "MamoriTestSupport"]),
         .testTarget(name: "MamoriConfigTests", dependencies: ["MamoriConfig"]),
         .testTarget(name: "MamoriTextTests", dependencies: ["MamoriText"]),
         .testTarget(name: "MamoriSystemTests", dependencies: ["MamoriSystem"]),
-        .testTarget(name: "MamoriExportTests", dependencies: ["MamoriExport", "MamoriSystem"]),
+        .testTarget(name: "MamoriExportTests", dependencies: ["MamoriExport", "MamoriSystem", "MamoriTestSupport"]),
         .testTarget(name: "MamoriSensorTests", dependencies: [
-            "MamoriSensor", "MamoriPolicy", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport",
+            "MamoriSensor", "MamoriPolicy", "MamoriEvents", "MamoriPipeline", "MamoriProcess", "MamoriTestSupport", "MamoriSystem",
         ]),
     ],
     swiftLanguageModes: [.v6]

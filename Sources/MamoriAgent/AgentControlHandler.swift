@@ -13,8 +13,7 @@ import MamoriStore
 /// prevention state, so neither side knows the other's types. Called on control-socket
 /// threads, possibly several at once: it only touches thread-safe parts (the
 /// `PreventionController`, atomics, files, read-only store connections).
-public final class AgentControlHandler: ControlHandler, @unchecked Sendable {
-    // SAFETY: immutable after init; `agent` exposes only thread-safe members used here.
+public final class AgentControlHandler: ControlHandler, Sendable {
     let agent: Agent
     private let version: String
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import MamoriControl
 import MamoriDetection
@@ -8,12 +9,13 @@ import MamoriDetection
 /// Exists so the control socket never touches worker-owned state: the worker writes a fresh
 /// copy about once a second (and on reload/alert), readers take a copy under the lock.
 /// Thread-safe.
-public final class AgentLiveState: @unchecked Sendable {
-    // SAFETY: all stored properties are accessed with `lock` held.
-    private let lock = NSLock()
-    private var statsValue = LiveStats()
-    private var rulesValue: [String: RuleMetadata] = [:]
-    private var lastAlertValue: AlertNotice?
+public final class AgentLiveState: Sendable {
+    private struct Published {
+        var stats = LiveStats()
+        var rules: [String: RuleMetadata] = [:]
+        var lastAlert: AlertNotice?
+    }
+    private let published = Mutex(Published())
 
     /// Counters for `mamori status`.
     public struct LiveStats: Sendable {
@@ -28,15 +30,15 @@ public final class AgentLiveState: @unchecked Sendable {
 
     public init() {}
 
-    public var stats: LiveStats { lock.lock(); defer { lock.unlock() }; return statsValue }
-    public var rules: [String: RuleMetadata] { lock.lock(); defer { lock.unlock() }; return rulesValue }
-    public var lastAlert: AlertNotice? { lock.lock(); defer { lock.unlock() }; return lastAlertValue }
+    public var stats: LiveStats { published.withLock { $0.stats } }
+    public var rules: [String: RuleMetadata] { published.withLock { $0.rules } }
+    public var lastAlert: AlertNotice? { published.withLock { $0.lastAlert } }
 
-    func update(_ s: LiveStats) { lock.lock(); statsValue = s; lock.unlock() }
+    func update(_ s: LiveStats) { published.withLock { $0.stats = s } }
     func setRules(_ r: CompiledRuleSet) {
         var index: [String: RuleMetadata] = [:]
         for m in r.rules { index[m.id] = m }
-        lock.lock(); rulesValue = index; lock.unlock()
+        published.withLock { $0.rules = index }
     }
-    func setLastAlert(_ a: AlertNotice) { lock.lock(); lastAlertValue = a; lock.unlock() }
+    func setLastAlert(_ a: AlertNotice) { published.withLock { $0.lastAlert = a } }
 }

@@ -1,25 +1,27 @@
+import Synchronization
 import Foundation
 import MamoriConfig
 
 /// Holds the running configuration and replaces it on reload (SIGHUP, `mamori reload`) only
 /// when the new files validate: a bad file leaves the previous configuration in place and the
 /// caller logs the returned errors. Observers added by the lead (prevention, exporters) see
-/// each accepted change. Any thread: state is behind a lock.
-public final class ConfigurationReloader: @unchecked Sendable {
-    // SAFETY: `current` and `observers` are only touched with `lock` held; observers are
-    // called outside the lock with immutable values.
-    private let lock = NSLock()
-    private var current: LoadedConfiguration
-    private var observers: [@Sendable (_ old: MamoriConfiguration, _ new: MamoriConfiguration) -> Void] = []
+/// each accepted change. Any thread: state is behind a `Mutex`; observers are called outside it.
+public final class ConfigurationReloader: Sendable {
+    typealias Observer = @Sendable (_ old: MamoriConfiguration, _ new: MamoriConfiguration) -> Void
+    private struct State {
+        var current: LoadedConfiguration
+        var observers: [Observer] = []
+    }
+    private let state: Mutex<State>
 
-    public init(initial: LoadedConfiguration) { current = initial }
+    public init(initial: LoadedConfiguration) { state = Mutex(State(current: initial)) }
 
     /// The configuration in force.
-    public var configuration: LoadedConfiguration { lock.withLock { current } }
+    public var configuration: LoadedConfiguration { state.withLock { $0.current } }
 
     /// Called after every accepted reload (not when nothing validated).
     public func onChange(_ observer: @escaping @Sendable (_ old: MamoriConfiguration, _ new: MamoriConfiguration) -> Void) {
-        lock.withLock { observers.append(observer) }
+        state.withLock { $0.observers.append(observer) }
     }
 
     /// Re-reads the same sources; on success swaps the configuration in and tells observers.
@@ -28,10 +30,10 @@ public final class ConfigurationReloader: @unchecked Sendable {
         let sources = configuration.sources
         let result = ConfigLoader.load(sources)
         guard case .success(let fresh) = result else { return result }
-        let (old, toNotify) = lock.withLock { () -> (MamoriConfiguration, [@Sendable (MamoriConfiguration, MamoriConfiguration) -> Void]) in
-            let old = current.configuration
-            current = fresh
-            return (old, observers)
+        let (old, toNotify) = state.withLock { s -> (MamoriConfiguration, [Observer]) in
+            let old = s.current.configuration
+            s.current = fresh
+            return (old, s.observers)
         }
         for observer in toNotify { observer(old, fresh.configuration) }
         return result

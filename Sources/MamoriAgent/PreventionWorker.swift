@@ -1,3 +1,4 @@
+import MamoriText
 import Foundation
 import MamoriDetection
 import MamoriEvents

@@ -1,3 +1,4 @@
+import MamoriText
 import Glibc
 import MamoriEvents
 import MamoriProcess
@@ -83,16 +84,8 @@ public struct ReplayEvent: Sendable {
     /// Parses dotted-quad or IPv6 text (0.0.0.0 when absent or malformed).
     static func address(_ text: String?) -> IPAddress {
         guard let text else { return IPAddress(family: .inet, bytes: [0, 0, 0, 0]) }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            let b = withUnsafeBytes(of: &v4) { Array($0) }
-            return IPAddress(family: .inet, bytes: b)
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            return IPAddress(family: .inet6, bytes: withUnsafeBytes(of: &v6) { Array($0) })
-        }
-        return IPAddress(family: .inet, bytes: [0, 0, 0, 0])
+        guard let bytes = CIDR.parseAddress(text) else { return IPAddress(family: .inet, bytes: [0, 0, 0, 0]) }
+        return IPAddress(family: bytes.count == 4 ? .inet : .inet6, bytes: bytes)
     }
 }
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Glibc
 import MamoriSystem
@@ -53,8 +54,8 @@ public final class Selftest {
     ]
 
     private let agent: Agent
-    private var hits: [(technique: [String], rule: String, timeNs: Int64)] = []
-    private let lock = Mutex()
+    /// Alerts seen so far, appended by the worker thread's `onAlert`, read by `run`.
+    private let hits = Mutex<[(technique: [String], rule: String, timeNs: Int64)]>([])
 
     /// How long to wait for each simulation's alert.
     public let waitSeconds: Double
@@ -64,9 +65,8 @@ public final class Selftest {
         self.waitSeconds = waitSeconds
         agent.pipeline?.onAlert = { [weak self] alert, _ in
             guard let self else { return }
-            self.lock.withLock {
-                self.hits.append((alert.fields.techniques, alert.fields.ruleName, Int64(Self.nowNs())))
-            }
+            let hit = (alert.fields.techniques, alert.fields.ruleName, Int64(Self.nowNs()))
+            self.hits.withLock { $0.append(hit) }
         }
     }
 
@@ -89,7 +89,7 @@ public final class Selftest {
             var rules: [String] = []
             let deadline = Self.nowNs() + UInt64(waitSeconds * 1e9)
             while Self.nowNs() < deadline {
-                rules = lock.withLock {
+                rules = hits.withLock { hits in
                     hits.filter { $0.timeNs >= start && $0.technique.contains { $0 == sim.technique || $0.hasPrefix(sim.technique + ".") || sim.technique.hasPrefix($0 + ".") } }
                         .map(\.rule)
                 }
@@ -116,9 +116,7 @@ public final class Selftest {
     }
 
     static func makeScratch() -> String {
-        var template = Array("/tmp/mamori-selftest-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        return path.map { String(cString: $0) } ?? "/tmp/mamori-selftest-\(getpid())"
+        (try? TemporaryDirectory.create(prefix: "mamori-selftest-")) ?? "/tmp/mamori-selftest-\(getpid())"
     }
 
     /// Runs a script through posix_spawn and waits; returns the exit status.
@@ -183,18 +181,5 @@ final class LoopbackServer: Sendable {
         listener.shutdown()
         done.wait()
         listener.close()
-    }
-}
-
-/// A pthread mutex for the alert list shared with the worker thread.
-final class Mutex: @unchecked Sendable {
-    // SAFETY: the pthread mutex serialises every access made through withLock.
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
-        return body()
     }
 }

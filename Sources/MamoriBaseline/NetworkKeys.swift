@@ -1,5 +1,6 @@
 import Glibc
 import MamoriEvents
+import MamoriText
 
 /// An IP network (address + prefix length) over the sensor's raw address words.
 ///
@@ -16,17 +17,11 @@ public struct NetworkPrefix: Hashable, Sendable, CustomStringConvertible {
         self.address = Self.mask(address, self.length)
     }
 
-    /// Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (host prefix).
+    /// Parses `10.0.0.0/8`, `2001:db8::/32` or a bare address (host prefix) with MamoriText's
+    /// CIDR grammar, the one configuration, rules and prevention use.
     public init?(parsing text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-        guard let first = parts.first, let addr = Self.parseAddress(first) else { return nil }
-        let bits = addr.family == .inet ? 32 : 128
-        var length = bits
-        if parts.count == 2 {
-            guard let n = Int(parts[1]), (0...bits).contains(n) else { return nil }
-            length = n
-        }
-        self.init(address: addr, length: length)
+        guard let cidr = CIDR(text) else { return nil }
+        self.init(address: IPAddress(family: cidr.isIPv4 ? .inet : .inet6, bytes: cidr.address), length: cidr.length)
     }
 
     public func contains(_ a: IPAddress) -> Bool {
@@ -35,19 +30,10 @@ public struct NetworkPrefix: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(address)/\(length)" }
 
-    /// Text address → `IPAddress` (inet_pton). Any thread.
+    /// Text address → `IPAddress` (MamoriText's address grammar). Any thread.
     public static func parseAddress(_ text: String) -> IPAddress? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            let b = withUnsafeBytes(of: &v4) { Array($0) }
-            return IPAddress(family: .inet, bytes: b)
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            let b = withUnsafeBytes(of: &v6) { Array($0) }
-            return IPAddress(family: .inet6, bytes: b)
-        }
-        return nil
+        guard let bytes = CIDR.parseAddress(text) else { return nil }
+        return IPAddress(family: bytes.count == 4 ? .inet : .inet6, bytes: bytes)
     }
 
     /// The address with every bit past `length` cleared. Words hold bytes in memory order

@@ -1,3 +1,4 @@
+import MamoriSystem
 import Foundation
 import Glibc
 
@@ -69,9 +70,7 @@ public struct MachineInfo: Codable, Sendable {
     public var scratchFilesystem: String
 
     static func current() -> MachineInfo {
-        var u = utsname()
-        uname(&u)
-        let release = withUnsafeBytes(of: u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let release = SystemIdentity.kernelRelease
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "?"

@@ -29,9 +29,7 @@ public enum PipelineBenchmark {
         var decoder = RecordDecoder()
         func pass() {
             for r in records {
-                r.withUnsafeBytes { raw in
-                    if let e = try? decoder.decode(raw) { pipeline.process(e) }
-                }
+                if let e = try? decoder.decode(bytes: r) { pipeline.process(e) }
             }
         }
         pass()   // warm-up: tables, caches, rule state

@@ -1,16 +1,8 @@
-/// Where a configuration value came from: a file (or `-o` for a command-line override) and a
-/// 1-based line and column. Any thread.
-public struct ConfigLocation: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
+import MamoriText
 
-    public init(file: String, line: Int, column: Int) {
-        self.file = file; self.line = line; self.column = column
-    }
-
-    public var description: String { "\(file):\(line):\(column)" }
-}
+/// Where a configuration value came from: MamoriText's `TextLocation` (a file, or `-o` for a
+/// command-line override, and a 1-based line and column), the one positional shape.
+public typealias ConfigLocation = TextLocation
 
 /// One problem found while loading the configuration, printed as
 /// `file:line:column: key.path: message`. Any thread.
@@ -25,7 +17,7 @@ public struct ConfigDiagnostic: Error, Sendable, Equatable, CustomStringConverti
     }
 
     public var description: String {
-        keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
+        location.diagnostic(keyPath.isEmpty ? message : "\(keyPath): \(message)")
     }
 }
 

@@ -1,3 +1,4 @@
+import MamoriSystem
 import Glibc
 
 /// Reads configuration files and lists drop-in directories with plain syscalls (no
@@ -25,17 +26,15 @@ enum ConfigFiles {
         var st = stat()
         if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { return .failure(.unreadable("is a directory")) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(.unreadable("cannot read: \(errorText())"))
+        do {
+            try FileDescriptor(rawValue: fd).readChunks { chunk in
+                bytes += chunk
+                return bytes.count <= maxBytes
             }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
-            if bytes.count > maxBytes { return .failure(.unreadable("larger than \(maxBytes >> 20) MiB")) }
+        } catch {
+            return .failure(.unreadable("cannot read: \(error)"))
         }
+        if bytes.count > maxBytes { return .failure(.unreadable("larger than \(maxBytes >> 20) MiB")) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(.unreadable("is not UTF-8 text"))
         }
@@ -44,17 +43,11 @@ enum ConfigFiles {
 
     /// Names in `directory` ending in `suffix` (hidden files skipped), in byte order.
     static func list(directory: String, suffix: String) -> Result<[String], Failure> {
-        guard let dir = opendir(directory) else {
-            return .failure(errno == ENOENT ? .missing : .unreadable("cannot list directory: \(errorText())"))
+        let entries: [String]
+        do { entries = try DirectoryListing.names(at: directory) } catch {
+            return .failure(error == .noSuchFileOrDirectory ? .missing : .unreadable("cannot list directory: \(error)"))
         }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasSuffix(suffix) && !name.hasPrefix(".") { names.append(name) }
-        }
+        let names = entries.filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }
         return .success(names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
     }
 

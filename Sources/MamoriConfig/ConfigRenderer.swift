@@ -1,3 +1,4 @@
+import MamoriText
 import Yams
 
 /// Prints an effective configuration (`mamori config show`) as YAML that `ConfigLoader`
@@ -115,26 +116,8 @@ enum JSONTree {
         }
     }
 
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal, escaped by MamoriText's `JSONEscaping` (the one escaper).
+    static func string(_ s: String) -> String { "\"" + JSONEscaping.escaped(s) + "\"" }
 
     /// A Yams node as JSON: scalars that YAML resolves to numbers or booleans stay literals.
     static func from(_ node: Node) -> JSONTree {

@@ -7,9 +7,6 @@ struct ConfigField: Sendable {
     let set: @Sendable (inout MamoriConfiguration, ConfigValue) -> Void
 }
 
-// SAFETY: ConfigValueKind holds only immutable value types (ranges, string arrays).
-extension ConfigValueKind: @unchecked Sendable {}
-
 /// The schema: every key the configuration knows, in the order `config show` prints them.
 /// `prevention` is not here: it is kept raw for `MamoriPrevention` (docs/prevention.md).
 enum ConfigSchema {

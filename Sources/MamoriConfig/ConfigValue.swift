@@ -18,7 +18,7 @@ enum ConfigValue: Equatable {
 
 /// What a key accepts. Each kind parses a scalar (or list / map) and says exactly what is
 /// wrong when it cannot. Build-time only; any thread.
-enum ConfigValueKind {
+enum ConfigValueKind: Sendable {
     case bool
     case integer(ClosedRange<Int>)
     /// Bytes: `4194304`, `4MiB`, `4M`, `512KiB`, `2GiB`. `powerOfTwo` for ring/queue sizes.

@@ -136,21 +136,17 @@ enum ConfigValueParser {
             let pathsAllowed: Bool
             if case .pathOrNetworkList = kind { pathsAllowed = true } else { pathsAllowed = false }
             if pathsAllowed && text.hasPrefix("/") { return nil }
-            let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let host = parts[0]
-            let v4 = NetworkAddress.isIPv4(host), v6 = NetworkAddress.isIPv6(host)
-            guard v4 || v6 else {
+            // MamoriText's CIDR grammar, the one detection and prevention parse with.
+            switch CIDR.parse(text) {
+            case .success: return nil
+            case .failure(.badLength(_, let maximum)):
+                return "'\(text)': prefix length must be 0-\(maximum)"
+            case .failure:
                 if !pathsAllowed {
                     return "expected an IP address or CIDR (10.0.0.0/8, 2001:db8::/32), found '\(text)'"
                 }
                 return "expected an absolute path or an IP address/CIDR (10.0.0.0/8, 2001:db8::/32), found '\(text)'"
             }
-            if parts.count == 2 {
-                guard let n = Int(parts[1]), n >= 0, n <= (v4 ? 32 : 128) else {
-                    return "'\(text)': prefix length must be 0-\(v4 ? 32 : 128)"
-                }
-            }
-            return nil
         default:
             return text.hasPrefix("/") ? nil : "expected an absolute path, found '\(text)'"
         }

@@ -1,17 +1,13 @@
-import Glibc
+import MamoriText
 
 /// Checks the network addresses the configuration accepts (collector hosts, listen addresses,
 /// OTLP URLs) without resolving anything: validation must not depend on DNS. Any thread.
 enum NetworkAddress {
-    static func isIPv4(_ text: String) -> Bool {
-        var a = in_addr()
-        return inet_pton(AF_INET, text, &a) == 1
-    }
+    /// An IPv4 literal in MamoriText's address grammar (the one the CIDR type uses).
+    static func isIPv4(_ text: String) -> Bool { CIDR.parseAddress(text)?.count == 4 }
 
-    static func isIPv6(_ text: String) -> Bool {
-        var a = in6_addr()
-        return inet_pton(AF_INET6, text, &a) == 1
-    }
+    /// An IPv6 literal in MamoriText's address grammar.
+    static func isIPv6(_ text: String) -> Bool { CIDR.parseAddress(text)?.count == 16 }
 
     /// An IP literal, or a DNS name: labels of letters, digits and '-', not starting or
     /// ending with '-', at most 63 bytes each and 253 in all.

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// Fans alerts out to the connections that follow them (`alerts.follow`).
@@ -6,11 +7,12 @@ import Foundation
 /// follower: each follower has a bounded queue; when it is full the oldest alert is dropped and
 /// counted, and the count is sent with the next alert. `publish` may be called from any thread
 /// (it takes a lock for a few appends); `Subscription.next` is called by one connection thread.
-public final class AlertBroadcaster: @unchecked Sendable {
-    // SAFETY: `subscribers` and `closed` are only touched with `lock` held.
-    private let lock = NSLock()
-    private var subscribers: [ObjectIdentifier: Subscription] = [:]
-    private var closed = false
+public final class AlertBroadcaster: Sendable {
+    private struct Followers {
+        var subscribers: [ObjectIdentifier: Subscription] = [:]
+        var closed = false
+    }
+    private let followers = Mutex(Followers())
     private let capacity: Int
 
     /// - Parameter capacity: alerts buffered per follower before the oldest are dropped.
@@ -20,41 +22,38 @@ public final class AlertBroadcaster: @unchecked Sendable {
 
     /// Number of connections following now.
     public var followerCount: Int {
-        lock.lock(); defer { lock.unlock() }
-        return subscribers.count
+        followers.withLock { $0.subscribers.count }
     }
 
     /// Queues `alert` for every follower; never blocks on one.
     public func publish(_ alert: AlertNotice) {
-        lock.lock()
-        let targets = Array(subscribers.values)
-        lock.unlock()
+        let targets = followers.withLock { Array($0.subscribers.values) }
         for s in targets { s.offer(alert) }
     }
 
     /// Wakes every follower and refuses new ones (server shutdown).
     func close() {
-        lock.lock()
-        closed = true
-        let targets = Array(subscribers.values)
-        subscribers.removeAll()
-        lock.unlock()
+        let targets = followers.withLock { f in
+            f.closed = true
+            defer { f.subscribers.removeAll() }
+            return Array(f.subscribers.values)
+        }
         for s in targets { s.finish() }
     }
 
     /// A new follower queue, or nil after `close()`.
     func subscribe() -> Subscription? {
-        lock.lock(); defer { lock.unlock() }
-        if closed { return nil }
-        let s = Subscription(capacity: capacity)
-        subscribers[ObjectIdentifier(s)] = s
-        return s
+        let capacity = self.capacity
+        return followers.withLock { f -> Subscription? in
+            if f.closed { return nil }
+            let s = Subscription(capacity: capacity)
+            f.subscribers[ObjectIdentifier(s)] = s
+            return s
+        }
     }
 
     func unsubscribe(_ s: Subscription) {
-        lock.lock()
-        subscribers[ObjectIdentifier(s)] = nil
-        lock.unlock()
+        _ = followers.withLock { $0.subscribers.removeValue(forKey: ObjectIdentifier(s)) }
         s.finish()
     }
 

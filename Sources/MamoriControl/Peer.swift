@@ -68,11 +68,4 @@ func readSmallFile(_ path: String) -> String? {
 }
 
 /// Looks up a group id by name with the reentrant getgrnam_r; nil if there is no such group.
-public func groupID(named name: String) -> UInt32? {
-    var group = Glibc.group()
-    var result: UnsafeMutablePointer<Glibc.group>?
-    var buffer = [CChar](repeating: 0, count: 16_384)
-    let rc = getgrnam_r(name, &group, &buffer, buffer.count, &result)
-    guard rc == 0, result != nil else { return nil }
-    return group.gr_gid
-}
+public func groupID(named name: String) -> UInt32? { UserDatabase.groupID(named: name) }

@@ -1,4 +1,5 @@
 import MamoriEvents
+import MamoriText
 
 /// The networks that count as "this host / this site" for `DestinationIsLocal`.
 ///
@@ -23,8 +24,10 @@ public struct LocalNetworks: Sendable {
     public init(cidrs: [String]) throws(LocalNetworksError) {
         var out: [IPNetwork] = []
         for text in cidrs {
-            guard let n = IPNetwork(text) else { throw LocalNetworksError(entry: text) }
-            out.append(n)
+            switch CIDR.parse(text) {
+            case .success(let n): out.append(n)
+            case .failure(let failure): throw LocalNetworksError(entry: text, reason: failure)
+            }
         }
         networks = out
         self.cidrs = cidrs
@@ -37,5 +40,7 @@ public struct LocalNetworks: Sendable {
 /// A `detection.local_networks` entry that is not an address or CIDR.
 public struct LocalNetworksError: Error, Sendable, CustomStringConvertible {
     public var entry: String
-    public var description: String { "'\(entry)' is not an IPv4/IPv6 address or CIDR (e.g. 10.0.0.0/8, fd00::/8)" }
+    /// What is wrong with it (MamoriText's CIDR grammar).
+    public var reason: CIDR.Failure
+    public var description: String { reason.description }
 }

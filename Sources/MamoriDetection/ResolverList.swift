@@ -23,7 +23,7 @@ public struct ResolverList: Sendable {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard words.count >= 2, words[0] == "nameserver" else { continue }
             let address = String(words[1].prefix { $0 != "%" })
-            guard let n = IPNetwork(address), n.prefix == (n.isV4 ? 32 : 128) else { continue }
+            guard let n = IPNetwork(address), n.length == n.address.count * 8 else { continue }
             servers.append(n)
             addresses.append(address)
         }

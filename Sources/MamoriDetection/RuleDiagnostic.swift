@@ -1,3 +1,5 @@
+import MamoriText
+
 /// One problem found while loading a rule file, located as `file:line:column`.
 ///
 /// Exists so that a person fixing a rule is pointed at the exact key, value or condition token
@@ -21,10 +23,12 @@ public struct RuleDiagnostic: Error, Sendable, Hashable, CustomStringConvertible
         self.severity = severity; self.message = message
     }
 
+    /// The position in MamoriText's one diagnostic shape.
+    public var location: TextLocation { TextLocation(file: file, line: line, column: column) }
+
     /// `file:line:column: reason` for errors, `file:line:column: warning: reason` for warnings.
     public var description: String {
-        let prefix = "\(file):\(line):\(column): "
-        return severity == .error ? prefix + message : prefix + "warning: " + message
+        location.diagnostic(severity == .error ? message : "warning: " + message)
     }
 }
 

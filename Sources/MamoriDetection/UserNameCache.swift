@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import MamoriSystem
 
 /// uid → user name for the `User` and `ParentUser` fields, resolved once per uid.
 ///
@@ -36,20 +32,5 @@ public typealias UserNameLookup = @Sendable (UInt32) -> String?
 /// Exists as a named default that tests can replace with a fixed table. Thread-safe (any
 /// thread); the engine caches its answers, so it runs once per uid.
 public enum SystemUserNames {
-    public static let lookup: UserNameLookup = { uid in
-        var size = 1024
-        while size <= 1 << 20 {
-            var entry = passwd()
-            var result: UnsafeMutablePointer<passwd>? = nil
-            // SAFETY: the buffer outlives the call and the String copy of pw_name, which
-            // points into it; it is freed on every path by the defer.
-            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
-            defer { buffer.deallocate() }
-            let status = getpwuid_r(uid_t(uid), &entry, buffer, size, &result)
-            if status == ERANGE { size *= 2; continue }
-            guard status == 0, result != nil, let name = entry.pw_name else { return nil }
-            return String(cString: name)
-        }
-        return nil
-    }
+    public static let lookup: UserNameLookup = { uid in UserDatabase.userName(uid: uid) }
 }

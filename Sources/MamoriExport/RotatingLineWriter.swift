@@ -1,3 +1,4 @@
+import MamoriSystem
 import Glibc
 
 /// A JSON-lines file with size-based rotation: `path`, then `path.1` … `path.keep` (oldest).
@@ -107,16 +108,9 @@ public final class RotatingLineWriter {
 
     /// Returns the errno on failure.
     private func writeAll(_ bytes: [UInt8]) -> Int32? {
-        bytes.withUnsafeBytes { raw -> Int32? in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n > 0 { offset += n; size += n; continue }
-                if n < 0 && errno == EINTR { continue }
-                return n < 0 ? errno : ENOSPC
-            }
-            return nil
-        }
+        do { try FileDescriptor(rawValue: fd).writeAll(bytes) } catch { return error.rawValue }
+        size += bytes.count
+        return nil
     }
 
     /// Returns the errno on failure.

@@ -1,3 +1,4 @@
+import MamoriText
 import Glibc
 
 /// Builds RFC 5424 messages for alerts:
@@ -81,25 +82,9 @@ public struct SyslogFormatter: Sendable {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// `2026-11-27T07:02:13.123456Z`.
+    /// `2026-11-27T07:02:13.123456Z` (MamoriText's `RFC3339`, the exporters' one timestamp form).
     static func appendTimestamp(_ nanos: UInt64, to out: inout [UInt8]) {
-        var seconds = time_t(nanos / 1_000_000_000)
-        let micros = Int(nanos % 1_000_000_000) / 1000
-        var tm = Glibc.tm()
-        gmtime_r(&seconds, &tm)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var v = value
-            while divisor > 0 { out.append(UInt8(48 + (v / divisor) % 10)); v %= divisor; divisor /= 10 }
-        }
-        digits(Int(tm.tm_year) + 1900, 4); out.append(UInt8(ascii: "-"))
-        digits(Int(tm.tm_mon) + 1, 2); out.append(UInt8(ascii: "-"))
-        digits(Int(tm.tm_mday), 2); out.append(UInt8(ascii: "T"))
-        digits(Int(tm.tm_hour), 2); out.append(UInt8(ascii: ":"))
-        digits(Int(tm.tm_min), 2); out.append(UInt8(ascii: ":"))
-        digits(Int(tm.tm_sec), 2); out.append(UInt8(ascii: "."))
-        digits(micros, 6); out.append(UInt8(ascii: "Z"))
+        RFC3339.append(unixNanoseconds: Int64(clamping: nanos), to: &out)
     }
 
     /// PRINTUSASCII only, at most `max` bytes, `-` when empty.

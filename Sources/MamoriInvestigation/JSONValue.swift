@@ -1,3 +1,4 @@
+import MamoriText
 /// A JSON document built in memory and written compactly, keys in insertion order.
 ///
 /// Exists so that the story and listing renderers build nested objects without Foundation and
@@ -81,24 +82,10 @@ enum JSONValue: Sendable {
         }
     }
 
+    /// A JSON string literal, escaped by MamoriText's `JSONEscaping` (the one escaper).
     static func quote(_ s: String, into out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
+        out += JSONEscaping.escaped(s)
         out += "\""
     }
 }

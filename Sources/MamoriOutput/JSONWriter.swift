@@ -1,3 +1,5 @@
+import MamoriText
+
 /// Appends one JSON document to a byte buffer, member by member, without building a tree.
 ///
 /// Exists so that the hot export path costs no `JSONEncoder`, no `Codable` boxing and no

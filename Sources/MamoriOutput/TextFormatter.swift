@@ -1,3 +1,4 @@
+import MamoriText
 import MamoriEvents
 import MamoriProcess
 

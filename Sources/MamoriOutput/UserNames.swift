@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import MamoriSystem
 
 /// A small, bounded cache of uid → user name for `user.name`.
 ///
@@ -45,22 +41,6 @@ public struct UserNames: Sendable {
     /// Forgets every cached name (e.g. on SIGHUP, after the user database changed).
     public mutating func removeAll() { cache.removeAll(keepingCapacity: true) }
 
-    /// Resolves a uid through the system user database (`getpwuid_r`, thread-safe).
-    public static let passwdLookup: Lookup = { uid in
-        var size = 1024
-        while size <= 1 << 20 {
-            var entry = passwd()
-            var result: UnsafeMutablePointer<passwd>? = nil
-            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
-            defer { buffer.deallocate() }
-            let status = getpwuid_r(uid_t(uid), &entry, buffer, size, &result)
-            if status == ERANGE {
-                size *= 2
-                continue
-            }
-            guard status == 0, result != nil, let name = entry.pw_name else { return nil }
-            return String(cString: name)
-        }
-        return nil
-    }
+    /// Resolves a uid through the system user database (MamoriSystem's `UserDatabase`).
+    public static let passwdLookup: Lookup = { uid in UserDatabase.userName(uid: uid) }
 }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import MamoriSystem
 import Glibc
 #endif
 import MamoriProcess
@@ -48,12 +49,8 @@ public struct CgroupDirectory: CgroupLocating, Sendable {
             var budget = maxDirectories
             var queue: [(String, String, Int)] = [(mountPoint, "", 0)]
             while let (absolute, relative, depth) = queue.popLast(), budget > 0 {
-                guard depth < maxDepth, let dir = opendir(absolute) else { continue }
-                while budget > 0, let entry = readdir(dir) {
-                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String in
-                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                    }
-                    guard name != ".", name != ".." else { continue }
+                guard depth < maxDepth, let names = try? DirectoryListing.names(at: absolute) else { continue }
+                for name in names where budget > 0 {
                     var st = stat()
                     let child = absolute + "/" + name
                     guard lstat(child, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
@@ -63,7 +60,6 @@ public struct CgroupDirectory: CgroupLocating, Sendable {
                     if CgroupPaths.systemdUnit(fromCgroupPath: rel) == name { units[name, default: []].append(rel) }
                     queue.append((child, rel, depth + 1))
                 }
-                closedir(dir)
             }
         }
         self.ids = ids

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import MamoriSystem
 import Glibc
 #endif
 import MamoriPolicy
@@ -63,13 +64,7 @@ public final class ExecutableHasher {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var sha = FileDigest()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            sha.update(chunk[0..<n])
-        }
+        do { try FileDescriptor(rawValue: fd).readChunks { sha.update($0); return true } } catch { return nil }
         return sha.finalizeHex()
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// Streaming SHA-256 for executable hashes and the quarantine manifest, on swift-crypto.
 ///
@@ -12,14 +13,8 @@ public struct FileDigest {
     public init() {}
 
     /// Feeds a chunk; call repeatedly while streaming a file.
-    public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        let fed: Void? = bytes.withContiguousStorageIfAvailable { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        if fed == nil { hasher.update(data: Array(bytes)) }
-    }
-
-    /// Feeds raw bytes (no copy).
-    public mutating func update(_ raw: UnsafeRawBufferPointer) {
-        hasher.update(bufferPointer: raw)
+    public mutating func update<D: DataProtocol>(_ bytes: D) {
+        hasher.update(data: bytes)
     }
 
     /// The digest as 64 lower-case hex digits. The value is spent afterwards.
@@ -28,7 +23,7 @@ public struct FileDigest {
     }
 
     /// SHA-256 of `bytes` as lower-case hex.
-    public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    public static func hex<D: DataProtocol>(_ bytes: D) -> String {
         var d = FileDigest()
         d.update(bytes)
         return d.finalizeHex()

@@ -1,3 +1,4 @@
+import MamoriText
 import MamoriPolicy
 
 /// Why the kernel acted, with the raw values of abi.h's `enum mamori_action_reason`.
@@ -51,7 +52,7 @@ public struct KernelPolicyMatcher: Sendable {
         self.scopes = scopes
         var egress: [KernelPolicy.EgressPolicy: EgressList] = [:]
         for e in policy.egress {
-            let (addr, len) = IPPrefix(address: e.address, length: e.prefixLength).mapped
+            let (addr, len) = CIDR(address: e.address, length: e.prefixLength).mapped
             var list = egress[e.policy] ?? EgressList()
             if list.byLength[len] == nil { list.lengths.append(len) }
             // The trie keeps one value per key: the first entry wins, as PolicyCompiler merges.
@@ -142,7 +143,7 @@ public struct KernelPolicyMatcher: Sendable {
                         tag: UInt32 = 0) -> KernelVerdict? {
         let s = scope(cgroupChain: cgroupChain)
         guard !s.protected else { return nil }
-        let addr = IPPrefix.mapped(address)
+        let addr = CIDR.mapped(address)
         var firstWould: KernelVerdict?
         func consider(_ v: KernelVerdict) -> KernelVerdict? {
             if v.enforced { return v }
@@ -179,7 +180,7 @@ public struct KernelPolicyMatcher: Sendable {
         guard let list = egress[p] else { return nil }
         var tried = 0
         for len in list.lengths {
-            let masked = IPPrefix(address: addr, length: len).address
+            let masked = CIDR(address: addr, length: len).address
             guard let e = list.byLength[len]?[masked] else { continue }
             if (wanted == nil || e.verdict == wanted) && applies(e, port, proto) { return e }
             tried += 1
@@ -200,7 +201,7 @@ public struct KernelPolicyMatcher: Sendable {
     /// 127/8, ::1 and the unspecified addresses (a connect to them reaches this host), as the
     /// kernel's `egress_is_loopback`.
     static func isLoopback(_ mapped: [UInt8]) -> Bool {
-        if mapped[0..<12].elementsEqual(IPPrefix.v4MappedPrefix) {
+        if mapped[0..<12].elementsEqual(CIDR.v4MappedPrefix) {
             return mapped[12] == 127 || mapped[12..<16].allSatisfy { $0 == 0 }
         }
         return mapped[0..<15].allSatisfy { $0 == 0 } && (mapped[15] == 1 || mapped[15] == 0)

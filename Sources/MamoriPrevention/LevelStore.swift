@@ -1,3 +1,4 @@
+import MamoriSystem
 import Foundation
 
 /// Persists `LevelState` in /var/lib/mamori/state.json so the level survives an agent restart.
@@ -72,14 +73,9 @@ enum AtomicFile {
         var ok = fchmod(fd, mode) == 0
         var failedStep = "fchmod"
         if ok {
-            ok = data.withUnsafeBytes { raw -> Bool in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 { if errno == EINTR { continue }; return false }
-                    offset += n
-                }
-                return true
+            do { try FileDescriptor(rawValue: fd).writeAll([UInt8](data)) } catch {
+                ok = false
+                errno = error.rawValue
             }
             failedStep = "write"
         }

@@ -1,3 +1,4 @@
+import MamoriText
 import MamoriPolicy
 
 /// The mutable work area of one `PolicyCompiler.compile` call. Internal; one thread.
@@ -186,7 +187,7 @@ struct Builder {
         return t
     }
 
-    private mutating func addEgress(_ p: KernelPolicy.EgressPolicy, _ net: IPPrefix, _ verdict: KernelPolicy.EgressEntry.Verdict,
+    private mutating func addEgress(_ p: KernelPolicy.EgressPolicy, _ net: CIDR, _ verdict: KernelPolicy.EgressEntry.Verdict,
                                     _ level: UInt8, _ proto: PreventionPolicy.IPProtocolMatch, _ ports: [UInt16], id: UInt32) {
         let key = EgressKey(policy: p, address: net.address, length: net.length)
         guard let i = egressIndex[key] else {

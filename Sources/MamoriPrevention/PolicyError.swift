@@ -12,7 +12,11 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         self.file = file; self.line = line; self.column = column; self.message = message
     }
 
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    /// The position in MamoriText's one diagnostic shape.
+    public var location: TextLocation { TextLocation(file: file, line: line, column: column) }
+
+    public var description: String { location.diagnostic(message) }
 }
 
+import MamoriText
 import Foundation

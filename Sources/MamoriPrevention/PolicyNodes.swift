@@ -110,10 +110,14 @@ struct PolicyNodes {
         return paths
     }
 
-    func prefixes(_ node: Node, _ key: String) throws(PolicyError) -> [IPPrefix] {
-        var out: [IPPrefix] = []
+    func prefixes(_ node: Node, _ key: String) throws(PolicyError) -> [CIDR] {
+        var out: [CIDR] = []
         for text in try strings(node, key) {
-            guard let p = IPPrefix(text) else { throw error(node, key, "'\(text)' is not an IP address or CIDR") }
+            let p: CIDR
+            switch CIDR.parse(text) {
+            case .success(let value): p = value
+            case .failure(let failure): throw error(node, key, failure.description)
+            }
             out.append(p)
         }
         return out

@@ -1,3 +1,4 @@
+import MamoriText
 import MamoriPolicy
 /// The operator's prevention policy: what may not run, where processes may not connect, who
 /// is never touched, and how the ladder and guardrails behave.
@@ -11,7 +12,7 @@ public struct PreventionPolicy: Sendable, Equatable {
     public var execDeny: [ExecDeny] = []
     public var egressDeny: [EgressRule] = []
     /// Networks isolation keeps reachable (and added to every unit allowlist).
-    public var managementNetworks: [IPPrefix] = []
+    public var managementNetworks: [CIDR] = []
     public var unitEgress: [UnitEgress] = []
     /// Units (glob patterns: `postgresql*`, `php*-fpm`) treated as server daemons.
     public var daemonUnits: [String] = PreventionPolicy.defaultDaemonUnits
@@ -54,7 +55,7 @@ public struct PreventionPolicy: Sendable, Equatable {
 
     /// Destinations denied (or, in a unit allowlist, allowed).
     public struct EgressRule: Sendable, Equatable {
-        public var networks: [IPPrefix]
+        public var networks: [CIDR]
         /// Empty = every port; at most 8.
         public var ports: [UInt16] = []
         public var ipProtocol: IPProtocolMatch = .any
@@ -63,7 +64,7 @@ public struct PreventionPolicy: Sendable, Equatable {
         /// nil = the ladder's rung for this kind of list.
         public var level: PreventionLevel?
         public var comment: String?
-        public init(networks: [IPPrefix], ports: [UInt16] = [], ipProtocol: IPProtocolMatch = .any,
+        public init(networks: [CIDR], ports: [UInt16] = [], ipProtocol: IPProtocolMatch = .any,
                     executables: [String] = [], level: PreventionLevel? = nil, comment: String? = nil) {
             self.networks = networks; self.ports = ports; self.ipProtocol = ipProtocol
             self.executables = executables; self.level = level; self.comment = comment

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import MamoriSystem
 import Glibc
 #endif
 import MamoriEvents
@@ -69,10 +70,7 @@ public enum ProcInspector {
     /// pid → (ppid, startTicks) of every process.
     static func parentMap(procRoot: String = "/proc") -> [UInt32: (ppid: UInt32, startTicks: UInt64)] {
         var out: [UInt32: (ppid: UInt32, startTicks: UInt64)] = [:]
-        guard let dir = opendir(procRoot) else { return out }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in DirectoryListing.namesOrEmpty(at: procRoot) {
             guard let pid = UInt32(name), let s = stat(pid, procRoot: procRoot) else { continue }
             out[pid] = (s.ppid, s.startTicks)
         }
@@ -128,11 +126,8 @@ public enum ProcInspector {
 
     /// Children of every thread of `pid`.
     static func children(of pid: UInt32, procRoot: String) -> [UInt32] {
-        guard let dir = opendir("\(procRoot)/\(pid)/task") else { return [] }
-        defer { closedir(dir) }
         var out: [UInt32] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in DirectoryListing.namesOrEmpty(at: "\(procRoot)/\(pid)/task") {
             guard UInt32(name) != nil, let text = readSmall("\(procRoot)/\(pid)/task/\(name)/children") else { continue }
             out += text.split(separator: " ").compactMap { UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
@@ -140,18 +135,7 @@ public enum ProcInspector {
     }
 
     static func readSmall(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buf = [UInt8](repeating: 0, count: 8192)
-        var total = 0
-        while total < buf.count {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, $0.count - total) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            total += n
-        }
-        return String(decoding: buf[0..<total], as: UTF8.self)
+        FileDescriptor.readSmallFile(path, limit: 8192).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func boottimeNs() -> UInt64 {

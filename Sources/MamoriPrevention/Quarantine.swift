@@ -1,3 +1,4 @@
+import MamoriSystem
 import CMamoriSys
 import Foundation
 
@@ -181,12 +182,8 @@ public struct Quarantine: Sendable {
         let temporary = "\(entry.id).json.tmp"
         let fd = openat(qfd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw Failure("\(directory)/\(temporary)", errno: errno) }
-        let bytes = [UInt8](data)
-        var off = 0
-        while off < bytes.count {
-            let w = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, bytes.count - off) }
-            if w < 0 { if errno == EINTR { continue }; let e = errno; close(fd); unlinkat(qfd, temporary, 0); throw Failure(directory, errno: e) }
-            off += w
+        do { try FileDescriptor(rawValue: fd).writeAll([UInt8](data)) } catch {
+            close(fd); unlinkat(qfd, temporary, 0); throw Failure(directory, errno: error.rawValue)
         }
         let synced = fsync(fd) == 0
         close(fd)
@@ -226,19 +223,18 @@ public struct Quarantine: Sendable {
     static func copy(from input: Int32, to output: Int32, source: String, destination: String,
                      closing: Bool = true) throws(Failure) -> String {
         var sha = FileDigest()
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
         var failure: Failure?
-        copying: while true {
-            let n = buf.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; failure = Failure(source, errno: errno); break }
-            if n == 0 { break }
-            sha.update(buf[0..<n])
-            var off = 0
-            while off < n {
-                let w = buf.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + off, n - off) }
-                if w < 0 { if errno == EINTR { continue }; failure = Failure(destination, errno: errno); break copying }
-                off += w
+        do throws(Errno) {
+            try FileDescriptor(rawValue: input).readChunks { chunk in
+                sha.update(chunk)
+                do throws(Errno) { try FileDescriptor(rawValue: output).writeAll(Array(chunk)) } catch {
+                    failure = Failure(destination, errno: error.rawValue)
+                    return false
+                }
+                return true
             }
+        } catch {
+            failure = Failure(source, errno: error.rawValue)
         }
         if failure == nil, fsync(output) != 0 { failure = Failure(destination, errno: errno) }
         if closing { close(output) }

@@ -1,3 +1,4 @@
+import MamoriText
 import MamoriDetection
 import MamoriStore
 import MamoriPolicy
@@ -129,7 +130,7 @@ public struct Simulator {
                           executable: exe, count: 1, exampleLineage: [exe], firstSeenUnixNs: e.tsUnixNs))
             } else if e.action == "connect" || e.action == "send" {
                 report.connectsConsidered += 1
-                guard let ip = e.dstIP, let addr = IPPrefix.parseAddress(ip), let port = e.dstPort else { continue }
+                guard let ip = e.dstIP, let addr = CIDR.parseAddress(ip), let port = e.dstPort else { continue }
                 let proto: UInt8 = e.transport == "udp" ? 17 : e.transport == "tcp" ? 6 : 0
                 let tag = e.executable.flatMap { inodes.inode(of: $0) }.map { matcher.tag(of: $0) } ?? 0
                 guard let v = matcher.connect(address: addr, port: port, ipProtocol: proto, cgroupChain: chain(e.unit),

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import MamoriSystem
 import Glibc
 #elseif canImport(Musl)
 import Musl
@@ -177,20 +178,12 @@ public final class CgroupResolver {
 
     private func subdirectories(of directory: String, relative: String, budget: inout Int,
                                 target: UInt64, found: inout Entry?) -> [(String, String)] {
-        guard let dir = directory.withCString({ opendir($0) }) else { return [] }
-        defer { closedir(dir) }
-        let dfd = dirfd(dir)
+        guard let entries = try? DirectoryListing.entries(at: directory) else { return [] }
         var children: [(String, String)] = []
-        while budget > 0, let dirent = readdir(dir) {
-            let type = dirent.pointee.d_type
-            guard type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN) else { continue }
-            let name = withUnsafeBytes(of: dirent.pointee.d_name) { raw -> String in
-                let n = raw.firstIndex(of: 0) ?? raw.count
-                return String(decoding: raw[..<n], as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        for dirent in entries where budget > 0 && dirent.mayBeDirectory {
+            let name = dirent.name
             var st = stat()
-            guard fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0,
+            guard fstatat(AT_FDCWD, directory + "/" + name, &st, AT_SYMLINK_NOFOLLOW) == 0,
                   (st.st_mode & S_IFMT) == S_IFDIR else { continue }
             budget -= 1
             let childRelative = relative + "/" + name

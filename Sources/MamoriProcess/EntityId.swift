@@ -69,25 +69,26 @@ public struct EntityIdGenerator: Sendable, Equatable {
 
     /// base64url (RFC 4648 §5) of the 16 big-endian digest bytes, without padding.
     static func base64url(hi: UInt64, lo: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 22) { out in
-            var bytes: (UInt64, UInt64) = (hi.bigEndian, lo.bigEndian)
-            return withUnsafeBytes(of: &bytes) { raw -> Int in
-                var o = 0
-                var i = 0
-                while i + 3 <= 16 {
-                    let v = UInt32(raw[i]) << 16 | UInt32(raw[i + 1]) << 8 | UInt32(raw[i + 2])
-                    out[o] = alphabet[Int(v >> 18)]
-                    out[o + 1] = alphabet[Int((v >> 12) & 63)]
-                    out[o + 2] = alphabet[Int((v >> 6) & 63)]
-                    out[o + 3] = alphabet[Int(v & 63)]
-                    o += 4; i += 3
-                }
-                // 16 = 5 * 3 + 1: one byte left, two characters.
-                let v = UInt32(raw[15])
-                out[o] = alphabet[Int(v >> 2)]
-                out[o + 1] = alphabet[Int((v & 3) << 4)]
-                return o + 2
+        // Byte i of the 16 big-endian digest bytes, without a pointer to them.
+        @inline(__always) func byte(_ i: Int) -> UInt32 {
+            UInt32(truncatingIfNeeded: i < 8 ? hi >> UInt64(56 - 8 * i) : lo >> UInt64(120 - 8 * i)) & 0xff
+        }
+        return String(unsafeUninitializedCapacity: 22) { out in
+            var o = 0
+            var i = 0
+            while i + 3 <= 16 {
+                let v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2)
+                out[o] = alphabet[Int(v >> 18)]
+                out[o + 1] = alphabet[Int((v >> 12) & 63)]
+                out[o + 2] = alphabet[Int((v >> 6) & 63)]
+                out[o + 3] = alphabet[Int(v & 63)]
+                o += 4; i += 3
             }
+            // 16 = 5 * 3 + 1: one byte left, two characters.
+            let v = byte(15)
+            out[o] = alphabet[Int(v >> 2)]
+            out[o + 1] = alphabet[Int((v & 3) << 4)]
+            return o + 2
         }
     }
 }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import MamoriSystem
 import Glibc
 #elseif canImport(Musl)
 import Musl
@@ -14,26 +15,14 @@ import MamoriEvents
 enum ProcFS {
     /// Reads a whole (small) file; `nil` when it cannot be opened or read. Stops at `limit`.
     static func readBytes(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
-        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = 4096
-        while result.count < limit {
-            let old = result.count
-            let want = min(chunk, limit - old)
-            result.append(contentsOf: repeatElement(0, count: want))
-            let n = result.withUnsafeMutableBytes { buf in
-                retryingEINTR { read(fd, buf.baseAddress! + old, want) }
+        try? FileDescriptor.withReadOnly(path) { fd throws(Errno) in
+            var result: [UInt8] = []
+            try fd.readChunks(chunkSize: min(limit, 1 << 16)) { chunk in
+                result += chunk.prefix(limit - result.count)
+                return result.count < limit
             }
-            if n < 0 {
-                return nil
-            }
-            result.removeLast(want - n)
-            if n == 0 { break }
-            chunk = min(chunk * 2, 1 << 16)
+            return result
         }
-        return result
     }
 
     /// Reads a file as UTF-8 text (invalid sequences repaired); `nil` when unreadable.
@@ -44,12 +33,10 @@ enum ProcFS {
 
     /// The target of a symbolic link; `nil` when it cannot be read (EACCES, ENOENT, ...).
     static func readLink(_ path: String) -> String? {
-        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = buffer.withUnsafeMutableBytes { buf in
-            path.withCString { readlink($0, buf.baseAddress!.assumingMemoryBound(to: CChar.self), buf.count) }
-        }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count)
         guard n >= 0 else { return nil }
-        return String(decoding: buffer[0..<n], as: UTF8.self)
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The inode number of `path` (following symlinks); `nil` when it cannot be stat'ed.
@@ -61,27 +48,11 @@ enum ProcFS {
 
     /// Numeric entries of `procRoot`: the thread-group ids of all visible processes.
     static func listPids(procRoot: String) -> [UInt32]? {
-        guard let dir = procRoot.withCString({ opendir($0) }) else { return nil }
-        defer { closedir(dir) }
-        var pids: [UInt32] = []
-        while let entry = readdir(dir) {
-            let pid: UInt32? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                var value: UInt32 = 0
-                var digits = 0
-                for byte in raw {
-                    if byte == 0 { break }
-                    guard byte >= 48, byte <= 57, digits < 10 else { return nil }
-                    let (m, o1) = value.multipliedReportingOverflow(by: 10)
-                    let (a, o2) = m.addingReportingOverflow(UInt32(byte - 48))
-                    if o1 || o2 { return nil }
-                    value = a
-                    digits += 1
-                }
-                return digits > 0 ? value : nil
-            }
-            if let pid { pids.append(pid) }
+        guard let names = try? DirectoryListing.names(at: procRoot) else { return nil }
+        return names.compactMap { name in
+            // Digits only: UInt32("+1") would accept a sign.
+            name.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } ? UInt32(name) : nil
         }
-        return pids
     }
 
     /// `sysconf(_SC_CLK_TCK)`: the unit of /proc/<pid>/stat times (USER_HZ, almost always 100).
@@ -119,13 +90,5 @@ enum ProcFS {
               let stat = ProcStat(parsing: bytes) else { return false }
         let ticks = keyTicks(fromClockTicks: stat.startTime)
         return ticks &+ 1 >= key.startTicks && key.startTicks &+ 1 >= ticks
-    }
-
-    @inline(__always)
-    private static func retryingEINTR(_ body: () -> Int) -> Int {
-        while true {
-            let n = body()
-            if n >= 0 || errno != EINTR { return n }
-        }
     }
 }

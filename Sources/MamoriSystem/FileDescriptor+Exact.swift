@@ -44,3 +44,29 @@ extension FileDescriptor {
         return try? FileDescriptor(rawValue: fd).readUpTo(limit)
     }
 }
+
+/// Streaming reads of whole files, EINTR retried.
+extension FileDescriptor {
+    /// Reads to the end of the file in chunks of `chunkSize`, handing each chunk to `body`;
+    /// `body` returns false to stop early. The chunk is valid only during the call.
+    /// - Throws: the `Errno` of the read that failed.
+    public func readChunks(chunkSize: Int = 1 << 16, _ body: (ArraySlice<UInt8>) -> Bool) throws(Errno) {
+        var chunk = [UInt8](repeating: 0, count: Swift.max(1, chunkSize))
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(rawValue, $0.baseAddress, $0.count) }
+            if n > 0 { if !body(chunk[0..<n]) { return }; continue }
+            if n == 0 { return }
+            let e = Errno.current
+            if e != .interrupted { throw e }
+        }
+    }
+
+    /// Opens `path` read-only (O_CLOEXEC), runs `body` with the descriptor and closes it.
+    /// - Throws: the `Errno` of `open`; `body`'s own error.
+    public static func withReadOnly<T>(_ path: String, _ body: (FileDescriptor) throws(Errno) -> T) throws(Errno) -> T {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Errno.current }
+        defer { _ = Glibc.close(fd) }
+        return try body(FileDescriptor(rawValue: fd))
+    }
+}

@@ -1,3 +1,4 @@
+import Synchronization
 import ArgumentParser
 import Dispatch
 import Glibc
@@ -112,16 +113,12 @@ enum AgentSignals {
     /// waits; the work runs on the concurrency pool and the agent's own threads).
     static func runBlocking(_ body: @escaping @Sendable () async throws -> Void) -> (any Error)? {
         let done = DispatchSemaphore(value: 0)
-        let box = ErrorBox()
+        let failure = Mutex<(any Error)?>(nil)
         Task {
-            do { try await body() } catch { box.error = error }
+            do { try await body() } catch { failure.withLock { $0 = error } }
             done.signal()
         }
         done.wait()
-        return box.error
+        return failure.withLock { $0 }
     }
-
-    // SAFETY: written once by the task before `signal()`, read after `wait()`: the semaphore
-    // orders the two accesses.
-    private final class ErrorBox: @unchecked Sendable { var error: (any Error)? }
 }

@@ -1,3 +1,4 @@
+import MamoriText
 import ArgumentParser
 import Foundation
 import MamoriBaseline
@@ -158,7 +159,7 @@ struct BaselineProposeCommand: ParsableCommand {
         do {
             proposal = try PolicyProposal.yaml(profile: unit.unit, state: header.state, items: items,
                                            daemonUnits: PreventionPolicy.defaultDaemonUnits,
-                                           generatedAt: ISO8601DateFormatter().string(from: Date()))
+                                           generatedAt: RFC3339.string(unixNanoseconds: TimeExpression.nowUnixNs(), fractionDigits: 0))
         } catch { throw BaselineCLIError(error.description) }
         // The proposal must load as a policy: never hand the operator a file the agent refuses.
         let text = policyOnly ? proposal.policy : proposal.dropIn

@@ -1,3 +1,4 @@
+import MamoriText
 import ArgumentParser
 import Foundation
 import MamoriControl
@@ -70,8 +71,8 @@ enum ControlCLI {
 
     /// A unix time in seconds as local-free UTC text.
     static func time(unixSeconds: Int64) -> String {
-        let f = ISO8601DateFormatter()
-        return f.string(from: Date(timeIntervalSince1970: TimeInterval(unixSeconds)))
+        RFC3339.string(unixNanoseconds: unixSeconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue,
+                       fractionDigits: 0)
     }
 
     /// A duration in seconds as `1d2h`, `35m`, `12s`.

@@ -1,3 +1,5 @@
+import MamoriSystem
+import MamoriText
 import ArgumentParser
 import Glibc
 import MamoriOutput
@@ -36,9 +38,7 @@ struct DoctorCommand: ParsableCommand {
         let cgroup = CgroupResolver.discover().mountPoint
         let probe = KernelProbe.run(cgroup2Mount: cgroup)
         let mechanism: PreventionMechanism = probe.available("bpf_lsm") ? .lsm : .signalAtExec
-        var uts = utsname()
-        uname(&uts)
-        let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let release = SystemIdentity.kernelRelease
         if json {
             var parts = ["\"version\":\"\(MamoriVersion.string)\"", "\"kernel\":\"\(release)\""]
             let caps = probe.capabilities.map {

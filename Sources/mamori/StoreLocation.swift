@@ -85,7 +85,6 @@ enum QueryCLI {
 
     /// One line on stderr (hints such as "no events match"), never mixed into stdout.
     static func note(_ text: String) {
-        var bytes = Array(("mamori: " + text + "\n").utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        try? FileDescriptor.standardError.writeAll("mamori: " + text + "\n")
     }
 }

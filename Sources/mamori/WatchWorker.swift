@@ -62,7 +62,6 @@ enum HostName {
 /// Diagnostics on stderr (one write(2) per message, so lines from threads do not interleave).
 enum StandardError {
     static func write(_ s: String) {
-        var bytes = Array(s.utf8)
-        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+        try? FileDescriptor.standardError.writeAll(s)
     }
 }

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 
@@ -30,12 +31,7 @@ final class AgentChild {
             """.write(toFile: dir + "/rules/marker.yml", atomically: true, encoding: .utf8)
     }
 
-    static var binary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var url = URL(fileURLWithPath: exe)
-        while url.path != "/" && !url.lastPathComponent.hasSuffix(".xctest") { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().path + "/mamori"
-    }
+    static var binary: String { BuiltProduct.path("mamori") }
 
     var logPath: String { dir + "/agent-\(logIndex).log" }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriAgent
@@ -7,7 +8,7 @@ import Testing
 /// The whole agent on the real kernel: a spawned process triggers rules, the alert lands in
 /// the ECS alert log and in the store, grouped into an incident.
 @Suite("Agent integration", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct AgentIntegrationTests {
     static let rules = """
     title: Shell with stdin on a socket (test)

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Logging
 import MamoriAgent
@@ -28,7 +29,7 @@ private struct RecordingService: Service {
 /// The real agent in an `AgentServiceGroup` with a sink and a frontend: the frontend must stop
 /// while the agent still runs, the sink only after the agent has drained and stopped.
 @Suite("Agent service group", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct AgentServiceGroupTests {
     @Test func sinksOutliveTheAgentAndFrontendsStopBeforeIt() async throws {
         let dir = NSTemporaryDirectory() + "mamori-group-\(getpid())"

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -7,14 +8,9 @@ import Testing
 /// SIGHUP reload with its configuration intact, apply a good one, and stop gracefully on
 /// SIGTERM with STOPPING=1 and exit status 0. Only the child this test spawned is signalled.
 @Suite("Agent service", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct AgentServiceTests {
-    static var mamoriBinary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var url = URL(fileURLWithPath: exe)
-        while url.path != "/" && !url.lastPathComponent.hasSuffix(".xctest") { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().path + "/mamori"
-    }
+    static var mamoriBinary: String { BuiltProduct.path("mamori") }
 
     @Test("systemd lifecycle: READY, WATCHDOG, reload (bad kept, good applied), graceful SIGTERM")
     func lifecycleUnderANotifySocket() throws {

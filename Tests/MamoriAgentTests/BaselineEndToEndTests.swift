@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriAgent
@@ -15,7 +16,7 @@ import Testing
 /// profile, applied at lockdown for that unit only, denies the shell and the new connect of
 /// the unit and nothing of a process outside it. Cgroup and namespace are removed in `defer`.
 @Suite("Baseline end to end", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct BaselineEndToEndTests {
     static let python = "/usr/bin/python3.11"
     static let address = "10.231.7.1"

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriAgent
@@ -9,7 +10,7 @@ import Testing
 /// query reach the alert log, attributed to that process. The packet-path hook sees the
 /// lookups whatever program sends them (here python3, no dig).
 @Suite("DNS tunnelling through the agent", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct DNSTunnelAgentTests {
     static let responder = #"""
     import socket, struct

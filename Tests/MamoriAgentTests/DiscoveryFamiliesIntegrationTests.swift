@@ -8,7 +8,7 @@ import Testing
 /// pack's families rule alerts on the session that crosses four discovery families, not on the
 /// administrator's session that touches three.
 @Suite("Discovery families integration", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct DiscoveryFamiliesIntegrationTests {
     static let packRule = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()

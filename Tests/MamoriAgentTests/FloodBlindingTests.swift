@@ -10,7 +10,7 @@ import Testing
 /// `mamori.loss` alert when anything was dropped). Everything runs in the test's directory;
 /// the flooders are killed in `defer`.
 @Suite("Agent under an unprivileged event flood", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct FloodBlindingTests {
     static let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
 

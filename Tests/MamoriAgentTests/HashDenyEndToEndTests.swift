@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriAgent
@@ -11,7 +12,7 @@ import Testing
 /// outside that scope (host at level 0) still runs. The file is a copy of touch with random
 /// bytes appended, so its hash is unique to the test and nothing else on the host is denied.
 @Suite("Hash denylist end to end", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct HashDenyEndToEndTests {
     @Test("a denied sha256 is enforced in the kernel from the second exec on, inside its scope only")
     func deniedHashReachesTheKernel() throws {

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// and its all-events log (`exports.events_json`) as OCSF 1.4, and every line validates against
 /// the OCSF schema (Tests/ocsf/validate.py).
 @Suite("OCSF output", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct OCSFOutputTests {
     @Test("alert log and events log are valid OCSF; the alert is a Detection Finding")
     func agentWritesValidOCSF() throws {

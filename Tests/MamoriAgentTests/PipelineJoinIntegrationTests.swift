@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriAgent
@@ -6,7 +7,7 @@ import Testing
 /// Pipe identity end to end: the real sensor reports the pipefs inode of each exec's stdio, the
 /// agent joins `curl … | sh` into one pipeline, and the pack's `pipeline` rules name the writer.
 @Suite("Pipeline join integration", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct PipelineJoinIntegrationTests {
     /// The pack's pipeline rules, copied unchanged from `rules/execution`.
     static let packRules = ["pipe-downloader-into-interpreter.yml", "pipe-decoder-into-interpreter.yml"]

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriAgent
@@ -12,7 +13,7 @@ import Testing
 /// level changes are audited and timed raises revert on their own; nothing outside the cgroup
 /// is touched.
 @Suite("Prevention end to end", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct PreventionEndToEndTests {
     static let token = "mamori-e2e-kill-\(getpid())"
 

@@ -8,7 +8,7 @@ import Testing
 /// disk under its store, and an event flood. Root (BPF), always under CI=true. Every agent,
 /// storm and mount belongs to the test and is removed in `defer`.
 @Suite("Agent resilience", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct ResilienceTests {
     static func tempDir(_ tag: String) -> String {
         NSTemporaryDirectory() + "mamori-resilience-\(tag)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriPrevention
@@ -9,7 +10,7 @@ import Testing
 /// lockdown, and quarantine moves a host file out of /tmp and back. Every enforcement is scoped
 /// to a cgroup the test creates; the files are the test's own.
 @Suite("Prevention under the unit's sandbox", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct SandboxedPreventionTests {
     @Test("exec from /tmp denied and quarantine of a /tmp file, with the unit's sandbox applied")
     func enforcementWorksInsideTheSandbox() throws {
@@ -44,21 +45,13 @@ struct SandboxedPreventionTests {
             prevention: {quarantine_dir: \(work)/quarantine}
             """.write(toFile: work + "/config.yaml", atomically: true, encoding: .utf8)
 
-        let agent = sandbox.process([AgentChild.binary, "agent", "--config", work + "/config.yaml",
-                                     "--state-file", work + "/state.json"])
-        let log = work + "/agent.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        agent.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        agent.standardOutput = agent.standardError
-        try agent.run()
-        defer {
-            if agent.isRunning { kill(agent.processIdentifier, SIGTERM) }
-            agent.waitUntilExit()
-        }
-        func agentLog() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-        let deadline = Date().addingTimeInterval(180)
-        while !agentLog().contains("sensor attached") && agent.isRunning && Date() < deadline { usleep(100_000) }
-        try #require(agentLog().contains("sensor attached"), "agent did not start in the sandbox: \(agentLog())")
+        let launched = try LaunchedProcess(sandbox.process([AgentChild.binary, "agent", "--config", work + "/config.yaml",
+                                                            "--state-file", work + "/state.json"]),
+                                           logPath: work + "/agent.log")
+        defer { launched.stop() }
+        let agent = launched.process
+        func agentLog() -> String { launched.log }
+        try #require(launched.waitForLog("sensor attached"), "agent did not start in the sandbox: \(agentLog())")
 
         // The sandbox really applies: root file system read-only for the agent, capabilities bounded.
         let pid = agent.processIdentifier

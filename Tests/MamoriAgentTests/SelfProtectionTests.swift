@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// Needs `.tamper` in DetectionPipeline.process's evaluated kinds
 /// (`case .exec, .network, .file, .tamper: break`), the one-line hook left to the lead.
 @Suite("Agent self-protection", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct SelfProtectionTests {
     /// The repository's rules/ directory, found from this source file.
     static let packRules = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

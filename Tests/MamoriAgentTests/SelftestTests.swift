@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriAgent
@@ -6,7 +7,7 @@ import Testing
 /// `mamori selftest` as a test: every technique simulation that can run here is detected by
 /// the default rule pack on the real kernel.
 @Suite("Selftest", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct SelftestTests {
     static let rulesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("rules").path

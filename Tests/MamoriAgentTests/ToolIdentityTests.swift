@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriAgent
@@ -7,7 +8,7 @@ import Testing
 /// recognised by content (`ImageIdentity: dash`) and raises the pack's renamed-tool rule;
 /// the real shell and an unrelated binary of another size do not.
 @Suite("Tool identity by content", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct ToolIdentityTests {
     @Test("a renamed copy of dash is identified by content and alerted")
     func renamedShellIsRecognised() throws {

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// The CLI against a real agent (root): `--json` output of the query and control commands
 /// parses and says what happened, and exit statuses are 0 when they should be.
 @Suite("CLI against a running agent", .serialized,
-       .enabled(if: geteuid() == 0 || ProcessInfo.processInfo.environment["CI"] == "true"))
+       .enabled(if: Privilege.integrationEnabled))
 struct CLIAgentTests {
     @Test("status, level, alerts, incidents, events, story, reload and simulate answer in JSON")
     func jsonOutputOfEveryQueryCommand() throws {
@@ -30,26 +31,17 @@ struct CLIAgentTests {
             control: {socket: \(socket)}
             sensor: {watch_files: [], watch_directories: []}
             """.write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: CLI.binary)
-        agent.arguments = ["agent", "--config", dir + "/config.yaml"]
-        let log = dir + "/agent.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        agent.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        agent.standardOutput = agent.standardError
-        try agent.run()
-        defer {
-            if agent.isRunning { kill(agent.processIdentifier, SIGTERM) }
-            agent.waitUntilExit()
-        }
-        func agentLog() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-        var deadline = Date().addingTimeInterval(180)
-        while !agentLog().contains("sensor attached") && agent.isRunning && Date() < deadline { usleep(100_000) }
-        try #require(agentLog().contains("sensor attached"), "\(agentLog())")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["agent", "--config", dir + "/config.yaml"]
+        let agent = try LaunchedProcess(process, logPath: dir + "/agent.log")
+        defer { agent.stop() }
+        func agentLog() -> String { agent.log }
+        try #require(agent.waitForLog("sensor attached"), "\(agentLog())")
 
         FileManager.default.createFile(atPath: dir + "/mamori-cli-marker", contents: Data("x".utf8))
         var alerts: [[String: Any]] = []
-        deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let r = try CLI.run(["alerts", "--json", "--db", db])
             alerts = Self.objects(r.stdout)
@@ -103,7 +95,7 @@ struct CLIAgentTests {
         let bad = try CLI.run(["reload", "--socket", socket])
         #expect(bad.status != 0, "a rejected configuration is an error: \(bad.output)")
         #expect(bad.output.contains("configuration reload rejected") && bad.output.contains("config.yaml:"), "\(bad.output)")
-        #expect(agent.isRunning)
+        #expect(agent.process.isRunning)
         // A valid change is read by `mamori reload` as by SIGHUP, and says what needs a restart.
         try (good + "\nexports: {syslog: {enabled: false, port: 1514}}\n").write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
         let changed = try CLI.run(["reload", "--socket", socket])

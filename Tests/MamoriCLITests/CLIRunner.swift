@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 
@@ -14,12 +15,7 @@ enum CLI {
     }
 
     /// `.build/<config>/mamori`, next to the test bundle.
-    static var binary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var url = URL(fileURLWithPath: exe)
-        while url.path != "/" && !url.lastPathComponent.hasSuffix(".xctest") { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().path + "/mamori"
-    }
+    static var binary: String { BuiltProduct.path("mamori") }
 
     /// Runs `mamori args…` with a clean MAMORI_SOCKET and waits (bounded) for it to finish.
     static func run(_ args: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> Result {

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// The authorisation matrix with real peers: this (root) process, and `perl` clients run as
 /// `nobody` through setpriv, with and without a temporary read group created by groupadd.
 /// Root only; always runs (and fails without root) under CI=true.
-@Suite(.serialized, .enabled(if: ControlPrivilege.integrationEnabled))
+@Suite(.serialized, .enabled(if: Privilege.integrationEnabled))
 struct ControlAuthorizationTests {
     static let nobody: UInt32 = 65534
 

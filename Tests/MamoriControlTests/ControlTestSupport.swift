@@ -1,15 +1,9 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 import MamoriSystem
 @testable import MamoriControl
 
-/// Root-only suites run as root, and always under CI=true (failing there if root is missing),
-/// like Tests/MamoriSensorTests/SensorHarness.swift.
-enum ControlPrivilege {
-    static let isRoot = geteuid() == 0
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-    static let integrationEnabled = isRoot || isCI
-}
 
 /// A handler with canned answers that records who asked what. Thread-safe.
 final class RecordingHandler: ControlHandler, @unchecked Sendable {

@@ -1,14 +1,16 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
+import MamoriSystem
 import Synchronization
 @testable import MamoriExport
 
 /// Gates for tests that need root (tmpfs mounts) or an external binary (rsyslogd): they run when
 /// possible, and ALWAYS under CI=true, where a missing prerequisite is a failure, not a skip.
 enum ExportGate {
-    static let isRoot = geteuid() == 0
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-    static let rootEnabled = isRoot || isCI
+    static let isRoot = Privilege.isRoot
+    static let isCI = Privilege.isCI
+    static let rootEnabled = Privilege.integrationEnabled
     static let rsyslogd: String? = ["/usr/sbin/rsyslogd", "/sbin/rsyslogd", "/usr/local/sbin/rsyslogd"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
     static let rsyslogEnabled = rsyslogd != nil || isCI
@@ -18,8 +20,7 @@ enum ExportGate {
 struct TempDir {
     let path: String
     init() {
-        var template = Array("/tmp/mamori-export-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        path = (try? TemporaryDirectory.create(prefix: "mamori-export-")) ?? "/tmp/mamori-export-\(getpid())"
     }
     func file(_ name: String) -> String { "\(path)/\(name)" }
     func remove() { try? FileManager.default.removeItem(atPath: path) }

@@ -1,5 +1,6 @@
 import Foundation
 import MamoriEvents
+import MamoriText
 import Testing
 @testable import MamoriOutput
 

@@ -1,4 +1,5 @@
 import Foundation
+import MamoriText
 import Testing
 @testable import MamoriOutput
 

@@ -1,3 +1,4 @@
+import MamoriText
 import MamoriSensor
 @testable import MamoriPrevention
 import Testing
@@ -20,7 +21,7 @@ import MamoriPolicy
             .init(policy: .global, address: [127, 0, 0, 0], prefixLength: 8, verdict: .deny, minLevel: 1, ipProtocol: 6,
                   ports: [9], policyId: 21),
             .init(policy: .global, address: [127, 0, 0, 5], prefixLength: 32, verdict: .deny, minLevel: 3, policyId: 22),
-            .init(policy: .global, address: IPPrefix("::1")!.address, prefixLength: 128, verdict: .deny, minLevel: 1,
+            .init(policy: .global, address: CIDR("::1")!.address, prefixLength: 128, verdict: .deny, minLevel: 1,
                   ipProtocol: 17, policyId: 23),
             .init(policy: .management, address: [10, 0, 0, 0], prefixLength: 8, verdict: .allow, minLevel: 0, policyId: 24),
             .init(policy: .executable(5), address: [192, 0, 2, 0], prefixLength: 24, verdict: .deny, minLevel: 1, policyId: 25),
@@ -72,8 +73,8 @@ import MamoriPolicy
         #expect(m.connect(address: [127, 0, 0, 5], port: 9, ipProtocol: 6, cgroupChain: [])
                 == KernelVerdict(reason: .egressDeny, policyId: 22, neededLevel: 3, level: 1, enforced: false))
         // IPv6 loopback, UDP only.
-        #expect(m.connect(address: IPPrefix.parseAddress("::1")!, port: 53, ipProtocol: 17, cgroupChain: [])?.policyId == 23)
-        #expect(m.connect(address: IPPrefix.parseAddress("::1")!, port: 53, ipProtocol: 6, cgroupChain: []) == nil)
+        #expect(m.connect(address: CIDR.parseAddress("::1")!, port: 53, ipProtocol: 17, cgroupChain: [])?.policyId == 23)
+        #expect(m.connect(address: CIDR.parseAddress("::1")!, port: 53, ipProtocol: 6, cgroupChain: []) == nil)
         // Executable lists apply only to tagged processes.
         #expect(m.connect(address: [192, 0, 2, 1], port: 80, ipProtocol: 6, cgroupChain: []) == nil)
         #expect(m.tag(of: ino(9)) == 5)
@@ -108,13 +109,13 @@ import MamoriPolicy
     }
 
     @Test func prefixes() {
-        #expect(IPPrefix("10.1.2.3/8")!.description == "10.0.0.0/8")
-        #expect(IPPrefix("2001:db8::1/32")!.description == "2001:db8::/32")
-        #expect(IPPrefix("10.0.0.1/33") == nil)
-        #expect(IPPrefix("::1")!.mapped.length == 128)
-        #expect(IPPrefix("10.0.0.0/8")!.mapped.length == 104)
-        #expect(IPPrefix("10.0.0.0/8")!.contains(mapped: IPPrefix.mapped([10, 200, 1, 1])))
-        #expect(!IPPrefix("10.0.0.0/8")!.contains(mapped: IPPrefix.mapped([11, 0, 0, 1])))
+        #expect(CIDR("10.1.2.3/8")!.description == "10.0.0.0/8")
+        #expect(CIDR("2001:db8::1/32")!.description == "2001:db8::/32")
+        #expect(CIDR("10.0.0.1/33") == nil)
+        #expect(CIDR("::1")!.mapped.length == 128)
+        #expect(CIDR("10.0.0.0/8")!.mapped.length == 104)
+        #expect(CIDR("10.0.0.0/8")!.contains(mapped: CIDR.mapped([10, 200, 1, 1])))
+        #expect(!CIDR("10.0.0.0/8")!.contains(mapped: CIDR.mapped([11, 0, 0, 1])))
     }
 }
 

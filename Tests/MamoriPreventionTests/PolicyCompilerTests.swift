@@ -1,3 +1,4 @@
+import MamoriText
 import MamoriSensor
 @testable import MamoriPrevention
 import Testing
@@ -23,14 +24,14 @@ import MamoriPolicy
                       .init(match: .path("/nope", tree: false))]
         p.shells = ["/bin/sh", "/usr/bin/sh", "/bin/bash", "/bin/zsh"]
         p.egressDeny = [
-            .init(networks: [IPPrefix("203.0.113.0/24")!], ports: [4444], ipProtocol: .tcp),
-            .init(networks: [IPPrefix("203.0.113.0/24")!], ports: [5555], ipProtocol: .tcp),
-            .init(networks: [IPPrefix("2001:db8::/32")!], executables: ["/usr/bin/curl"], level: .high),
+            .init(networks: [CIDR("203.0.113.0/24")!], ports: [4444], ipProtocol: .tcp),
+            .init(networks: [CIDR("203.0.113.0/24")!], ports: [5555], ipProtocol: .tcp),
+            .init(networks: [CIDR("2001:db8::/32")!], executables: ["/usr/bin/curl"], level: .high),
         ]
-        p.managementNetworks = [IPPrefix("10.0.0.0/8")!]
+        p.managementNetworks = [CIDR("10.0.0.0/8")!]
         p.unitEgress = [.init(unit: "postgresql@15-main.service", mode: .allowlist,
-                              rules: [.init(networks: [IPPrefix("10.1.2.0/24")!], ports: [5432])]),
-                        .init(unit: "ssh.service", mode: .denylist, rules: [.init(networks: [IPPrefix("0.0.0.0/0")!])])]
+                              rules: [.init(networks: [CIDR("10.1.2.0/24")!], ports: [5432])]),
+                        .init(unit: "ssh.service", mode: .denylist, rules: [.init(networks: [CIDR("0.0.0.0/0")!])])]
         p.daemonUnits = ["nginx.service", "postgresql*.service", "php*-fpm.service"]
         p.scopes = [.init(target: .unit("nginx.service"), level: .high), .init(target: .cgroup("/gone"), level: .monitor)]
         return p
@@ -65,7 +66,7 @@ import MamoriPolicy
         var agent = KernelPolicy.Scope(cgroupId: 14); agent.protected = true
         #expect(k.scopes == [root, nginx, php, pg, agent, ssh])
         #expect(k.taggedExecutables == [.init(inode: ino(300), tag: 1)])
-        let v4 = IPPrefix("203.0.113.0/24")!, v6 = IPPrefix("2001:db8::/32")!
+        let v4 = CIDR("203.0.113.0/24")!, v6 = CIDR("2001:db8::/32")!
         #expect(k.egress == [
             .init(policy: .management, address: [10, 0, 0, 0], prefixLength: 8, verdict: .allow, minLevel: 0, policyId: 9),
             .init(policy: .global, address: v4.address, prefixLength: 24, verdict: .deny, minLevel: 1, ipProtocol: 6,

@@ -1,3 +1,5 @@
+import MamoriTestSupport
+import MamoriText
 import Foundation
 import MamoriDetection
 import MamoriEvents
@@ -52,7 +54,7 @@ struct PreventionMeasurements {
         for i in 0..<2000 {
             table["/opt/bad/\(i)"] = ino(UInt64(10_000 + i))
             policy.execDeny.append(.init(match: .path("/opt/bad/\(i)", tree: false)))
-            policy.egressDeny.append(.init(networks: [IPPrefix("10.\(i / 256).\(i % 256).0/24")!], ports: [443]))
+            policy.egressDeny.append(.init(networks: [CIDR("10.\(i / 256).\(i % 256).0/24")!], ports: [443]))
         }
         let cgroups = FakeCgroups(ids: ["/": 1])
         var t0 = now()

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import MamoriEvents
 @testable import MamoriPrevention

@@ -1,3 +1,5 @@
+import MamoriTestSupport
+import MamoriText
 import Foundation
 import MamoriDetection
 import MamoriEvents
@@ -63,7 +65,7 @@ enum History {
     func policy() -> PreventionPolicy {
         var p = PreventionPolicy()
         p.execDeny = [.init(match: .path("/usr/bin/nc", tree: false))]
-        p.egressDeny = [.init(networks: [IPPrefix("203.0.113.0/24")!], ports: [4444], ipProtocol: .tcp)]
+        p.egressDeny = [.init(networks: [CIDR("203.0.113.0/24")!], ports: [4444], ipProtocol: .tcp)]
         p.shells = ["/usr/bin/bash"]
         p.daemonUnits = ["nginx.service"]
         p.protectedFiles = []

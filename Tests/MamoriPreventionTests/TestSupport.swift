@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import MamoriSensor
 @testable import MamoriPrevention
@@ -35,9 +36,3 @@ struct FakeCgroups: CgroupLocating {
 
 func ino(_ n: UInt64, dev: UInt32 = 8) -> KernelPolicy.Inode { KernelPolicy.Inode(dev: dev, ino: n) }
 
-/// Root integration tests run as root, and always under CI=true (failing there if they cannot).
-enum Privilege {
-    static let isRoot = geteuid() == 0
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-    static let integrationEnabled = isRoot || isCI
-}

@@ -1,3 +1,4 @@
+import MamoriTestSupport
 import Foundation
 import Glibc
 @testable import MamoriSensor
@@ -78,12 +79,7 @@ struct FailModeTests {
         }
     }
 
-    static var mamoriBinary: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var url = URL(fileURLWithPath: exe)
-        while url.path != "/" && !url.lastPathComponent.hasSuffix(".xctest") { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().path + "/mamori"
-    }
+    static var mamoriBinary: String { BuiltProduct.path("mamori") }
 
     @Test("fail-closed: the denial outlives kill -9 of its holder, a new loader takes the pins over, unpin releases it")
     func failClosedSurvivesTheAgent() throws {

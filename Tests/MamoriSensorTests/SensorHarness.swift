@@ -1,16 +1,9 @@
+import MamoriTestSupport
 import Foundation
 import MamoriEvents
 import MamoriPipeline
 @testable import MamoriSensor
 import Testing
-
-/// Root integration tests run only as root, except under CI=true where they always run (and
-/// therefore fail loudly when root/BPF is missing instead of skipping).
-enum Privilege {
-    static let isRoot = geteuid() == 0
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-    static let integrationEnabled = isRoot || isCI
-}
 
 /// Every root integration suite nests in this one: `.serialized` here applies to all of them,
 /// so tests never interleave on the shared sensor.

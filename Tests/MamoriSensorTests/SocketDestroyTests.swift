@@ -2,6 +2,7 @@ import MamoriPolicy
 import CMamoriABI
 import Foundation
 import Glibc
+import MamoriSystem
 @testable import MamoriSensor
 import Testing
 
@@ -15,21 +16,8 @@ import Testing
 extension SensorIntegration {
 @Suite("prevention: isolation destroys sockets")
 struct SocketDestroyTests {
-    static let python = IsolationBothWaysTests.python
-
     /// Echo server outside the cgroup, port 9011.
-    static let server = """
-        import socket, threading
-        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("10.213.8.1", 9011)); s.listen(16)
-        def echo(c):
-            while True:
-                d = c.recv(64)
-                if not d: return
-                c.sendall(d)
-        while True:
-            c, _ = s.accept(); threading.Thread(target=echo, args=(c,), daemon=True).start()
-        """
+    static let server = IsolationLab.echoServer("10.213.8.1", 9011)
     /// In the cgroup: a listener on 9012 blocked in accept, and a session to the server that
     /// answers one ping, then blocks in recv without a timeout. Each prints how it ended.
     static let insider = """
@@ -48,12 +36,8 @@ struct SocketDestroyTests {
         except OSError as e: print("session-error", e.errno, flush=True)
         time.sleep(60)
         """
-    static let probe = IsolationBothWaysTests.probe
-
     static var kernelHasSockDestroy: Bool {
-        var u = utsname()
-        uname(&u)
-        let release = withUnsafeBytes(of: u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let release = SystemIdentity.kernelRelease
         let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
         return parts.count == 2 && (parts[0], parts[1]) >= (6, 5)
     }
@@ -69,56 +53,21 @@ struct SocketDestroyTests {
         }
         let destroyer = try #require(program.policy.socketDestroyer,
                                      "the destroyer loads on \(ProcessInfo.processInfo.operatingSystemVersionString): \(SocketDestroyer.unavailable.withLock { $0 } ?? "?")")
-        let ns = "mamori-sd-\(getpid())"
-        let dir = try makeTempDir("sockdestroy")
-        let cg = try TestCgroup()
-        var children: [Process] = []
+        let lab = try IsolationLab(tag: "sd", address: "10.213.8.1",
+                                   scripts: ["server.py": Self.server, "insider.py": Self.insider])
         defer {
             try? program.policy.apply(KernelPolicy())
-            for p in children where p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
-            _ = try? runProcess("/usr/sbin/ip", ["netns", "del", ns])
-            cg.remove()
-            try? FileManager.default.removeItem(atPath: dir)
+            lab.close()
         }
-        for args in [["netns", "add", ns], ["-n", ns, "link", "set", "lo", "up"],
-                     ["-n", ns, "addr", "add", "10.213.8.1/32", "dev", "lo"]] {
-            #expect(try runProcess("/usr/sbin/ip", args).status == 0, "ip \(args)")
-        }
-        for (name, text) in [("server.py", Self.server), ("insider.py", Self.insider), ("probe.py", Self.probe)] {
-            try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
-        }
-        func spawn(_ shell: String, output: String) throws -> Process {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", shell]
-            FileManager.default.createFile(atPath: output, contents: nil)
-            p.standardOutput = FileHandle(forWritingAtPath: output)
-            try p.run()
-            children.append(p)
-            return p
-        }
-        func probe(_ port: Int) throws -> String {
-            let out = dir + "/probe-\(port)-\(UInt32.random(in: 0...UInt32.max))"
-            let p = try spawn("exec ip netns exec \(ns) \(Self.python) \(dir)/probe.py 10.213.8.1 \(port)", output: out)
-            p.waitUntilExit()
-            return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        func insiderLines() -> [Substring] {
-            ((try? String(contentsOfFile: dir + "/insider.out", encoding: .utf8)) ?? "").split(separator: "\n")
-        }
-        func waitFor(tries: Int = 100, _ what: () throws -> Bool) rethrows -> Bool {
-            for _ in 0..<tries { if try what() { return true }; usleep(100_000) }
-            return false
-        }
+        func insiderLines() -> [Substring] { lab.lines("insider.out") }
 
-        _ = try spawn("exec ip netns exec \(ns) \(Self.python) \(dir)/server.py", output: dir + "/server.out")
-        #expect(try waitFor { try probe(9011) == "q" }, "echo server up")
-        _ = try spawn("echo $$ > \(cg.path)/cgroup.procs && exec ip netns exec \(ns) \(Self.python) \(dir)/insider.py",
-                      output: dir + "/insider.out")
-        #expect(waitFor { insiderLines().contains("ok") }, "the insider's session is established")
+        try lab.python("server.py", output: "server.out")
+        #expect(try lab.waitFor { try lab.probe(9011) == "q" }, "echo server up")
+        try lab.python("insider.py", output: "insider.out", inCgroup: true)
+        #expect(lab.waitFor { insiderLines().contains("ok") }, "the insider's session is established")
         #expect(!insiderLines().contains { $0.hasPrefix("session-error") || $0 == "closed" })
 
-        var scope = KernelPolicy.Scope(cgroupId: cg.id, level: 0)
+        var scope = KernelPolicy.Scope(cgroupId: lab.cgroup.id, level: 0)
         scope.isolated = true
         var policy = KernelPolicy()
         policy.scopes = [scope]
@@ -127,15 +76,15 @@ struct SocketDestroyTests {
         #expect(destroyer.lastError == nil, "destroy run: \(String(describing: destroyer.lastError))")
 
         // Aborted at once (starving alone would leave recv blocked for minutes).
-        #expect(waitFor(tries: 30) { insiderLines().contains { $0.hasPrefix("session-error") } },
+        #expect(lab.waitFor(tries: 30) { insiderLines().contains { $0.hasPrefix("session-error") } },
                 "the blocked recv returned an error: \(insiderLines())")
         #expect(insiderLines().contains("session-error 103"), "ECONNABORTED: \(insiderLines())")
-        #expect(waitFor(tries: 30) { insiderLines().contains { $0.hasPrefix("listen-error") } },
+        #expect(lab.waitFor(tries: 30) { insiderLines().contains { $0.hasPrefix("listen-error") } },
                 "the listener was closed under its accept: \(insiderLines())")
         let after = destroyer.totals
         #expect(after.destroyed >= before.destroyed + 2, "session and listener destroyed: \(before) → \(after)")
         // The server (outside the cgroup) and its other clients are untouched.
-        #expect(try probe(9011) == "q", "a process outside the cgroup is unaffected")
+        #expect(try lab.probe(9011) == "q", "a process outside the cgroup is unaffected")
     }
 }
 }

@@ -22,7 +22,7 @@ public enum JSONEscaping {
     ///
     /// A `String` is always valid UTF-8, so only ASCII specials need work; the common case
     /// (nothing to escape) is one scan plus one bulk copy.
-    static func append(_ string: String, to bytes: inout [UInt8]) {
+    public static func append(_ string: String, to bytes: inout [UInt8]) {
         let utf8 = string.utf8
         guard utf8.contains(where: needsEscape) else {
             bytes.append(contentsOf: utf8)
@@ -45,7 +45,7 @@ public enum JSONEscaping {
 
     /// Appends the escaped body of raw bytes that should be UTF-8 but may not be (for callers
     /// that hold kernel bytes rather than a `String`).
-    static func append(utf8 input: [UInt8], to bytes: inout [UInt8]) {
+    public static func append(utf8 input: [UInt8], to bytes: inout [UInt8]) {
         var index = 0
         var runStart = 0
         while index < input.count {
