@@ -16,9 +16,13 @@ public struct RepeatKey: Hashable, Sendable {
     }
 
     /// The key of a decoded file event, or nil when the kernel never folds it (unknown inode,
-    /// failed call).
+    /// failed call, a creation, a rename or an unlink): those are not remembered.
     public init?(_ e: FileEvent) {
         guard e.inode != 0, e.result == 0 else { return nil }
+        switch e.op {
+        case .create, .rename, .unlink: return nil
+        default: break
+        }
         self.init(tgid: e.header.tgid, op: e.op.rawValue, device: e.device, inode: e.inode)
     }
 }
