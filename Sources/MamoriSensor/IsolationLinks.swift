@@ -53,7 +53,7 @@ public final class IsolationLinks: Sendable {
     /// detaching twice does nothing. A program that is not loaded (no cgroup v2, or left out
     /// on this kernel) is skipped; an attach failure detaches what was attached and throws.
     func setAttached(_ on: Bool) throws(SensorError) {
-        let result: SensorError? = box.withLock { b -> SensorError? in
+        let result: SensorError? = box.withLock { (b: inout Box) -> SensorError? in
             if on {
                 guard b.state.links.isEmpty, let object = b.state.object, let root = b.state.cgroupRoot else { return nil }
                 let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -116,19 +116,25 @@ extension SensorMaps {
         var cursor: UInt32 = 0, next: UInt32 = 0
         var first = true
         var seen = 0
+        // Locals for the duration of the scan (swapped, not copied: no allocation).
+        var keys: [mamori_repeat_key] = [], values: [mamori_repeat] = []
+        swap(&keys, &b.keys)
+        swap(&values, &b.values)
+        defer { swap(&keys, &b.keys); swap(&values, &b.values) }
+        let fd = repeatFD
         while seen < 1 << 20 {
-            var count = UInt32(RepeatScanBuffers.batch)
-            let rc = b.keys.withUnsafeMutableBytes { k in
-                b.values.withUnsafeMutableBytes { v in
-                    first ? bpf_map_lookup_batch(repeatFD, nil, &next, k.baseAddress, v.baseAddress, &count, nil)
-                          : bpf_map_lookup_batch(repeatFD, &cursor, &next, k.baseAddress, v.baseAddress, &count, nil)
+            var count = UInt32(keys.count)
+            let rc = keys.withUnsafeMutableBytes { k in
+                values.withUnsafeMutableBytes { v in
+                    first ? bpf_map_lookup_batch(fd, nil, &next, k.baseAddress, v.baseAddress, &count, nil)
+                          : bpf_map_lookup_batch(fd, &cursor, &next, k.baseAddress, v.baseAddress, &count, nil)
                 }
             }
             let e = errno
             if rc != 0 && e != ENOENT {
                 return !first   // refused at once: unsupported; later: keep what was read
             }
-            for i in 0..<Int(min(count, UInt32(RepeatScanBuffers.batch))) { consider(b.keys[i], b.values[i]) }
+            for i in 0..<Int(min(count, UInt32(keys.count))) { consider(keys[i], values[i]) }
             seen += Int(count)
             if rc != 0 { break }   // ENOENT: the last batch
             first = false
