@@ -11,9 +11,10 @@
  *   pending-map miss before any fd work; with watches, the fd slot, file, inode and s_dev
  *   reads and the per-device summary, the watch-set lookups only on a device holding watch
  *   entries (docs/kernel.md "Read-only open fast path"): ordinary reads emit nothing.
- * Repeats: with MAMORI_CFG_FILE_REPEATS, identical records (tgid, op, dev, ino) within 1 s of
- *   the last emitted one are counted in mamori_file_repeat instead of emitted (before the path
- *   copy); the count rides on the next record (repeat_count) or is taken by userspace.
+ * Repeats: with MAMORI_CFG_FILE_REPEATS, identical records (tgid, op, dev, ino, generation)
+ *   within 1 s of the last emitted one are counted in mamori_file_repeat instead of emitted
+ *   (before the path copy); the count rides on the next record (repeat_count) or is taken by
+ *   userspace. Creations are never folded (abi.h).
  * Paths: opens resolve the opened file itself (canonical); the other ops resolve dirfd/cwd in
  *   the kernel and append the user string (userspace folds "." and "..").
  * Known gaps: io_uring file ops bypass syscall tracepoints; writes through an fd opened before
@@ -45,11 +46,14 @@ struct {
  * folding is on; nothing when it is off or the inode is unknown. Increments are atomic, so
  * concurrent threads of one process lose no count.
  */
-MAMORI_ALWAYS long repeat_gate(struct mamori_config *cfg, __u32 tgid, __u16 op, __u32 dev, __u64 ino, __u64 now)
+MAMORI_ALWAYS long repeat_gate(struct mamori_config *cfg, __u32 tgid, __u16 op, __u32 dev, __u64 ino,
+				struct inode *inode, __u64 now)
 {
-	if (!(cfg->flags & MAMORI_CFG_FILE_REPEATS) || !ino)
+	/* A creation is never a repeat (abi.h): no lookup, no LRU insert per created file. */
+	if (!(cfg->flags & MAMORI_CFG_FILE_REPEATS) || !ino || op == MAMORI_FILE_CREATE)
 		return 0;
-	struct mamori_repeat_key k = {.tgid = tgid, .op = op, .dev = dev, .ino = ino};
+	struct mamori_repeat_key k = {.tgid = tgid, .op = op, .dev = dev, .ino = ino,
+				      .gen = BPF_CORE_READ(inode, i_generation)};
 	struct mamori_repeat *r = bpf_map_lookup_elem(&mamori_file_repeat, &k);
 	if (r) {
 		if ((__s64)(now - r->first_ns) < (__s64)MAMORI_REPEAT_WINDOW_NS) {
@@ -269,7 +273,7 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 	f->ino = BPF_CORE_READ(inode, i_ino);
 	f->dev = mamori_inode_dev(inode);
 	__u64 now = bpf_ktime_get_boot_ns();
-	long repeats = repeat_gate(cfg, id >> 32, op, f->dev, f->ino, now);
+	long repeats = repeat_gate(cfg, id >> 32, op, f->dev, f->ino, inode, now);
 	if (repeats < 0)
 		goto out; /* an identical repeat: counted, no path work */
 	f->repeat_count = (__u32)repeats;
@@ -385,7 +389,7 @@ MAMORI_ALWAYS int path_op_exit(struct trace_event_raw_sys_exit *ctx)
 		f->ino = BPF_CORE_READ(inode, i_ino);
 		f->dev = mamori_inode_dev(inode);
 		if (ctx->ret == 0) {
-			long repeats = repeat_gate(cfg, id >> 32, f->op, f->dev, f->ino, bpf_ktime_get_boot_ns());
+			long repeats = repeat_gate(cfg, id >> 32, f->op, f->dev, f->ino, inode, bpf_ktime_get_boot_ns());
 			if (repeats < 0)
 				goto out;
 			f->repeat_count = (__u32)repeats;

@@ -26,8 +26,10 @@
  * packet sockets owned by the scope pass through cgroup skb as well for IP traffic.
  * The owner is the socket's cgroup (bpf_skb_ancestor_cgroup_id), not the current task: ingress
  * runs in softirq. Packets are dropped silently (no record per packet); drops are counted per
- * direction in mamori_isolation_drops. Cost when nothing is isolated: one config lookup per
- * packet; while isolated: up to MAMORI_CGROUP_DEPTH scope lookups, one or two LPM lookups.
+ * direction in mamori_isolation_drops. Cost when nothing is isolated: none, the loader attaches
+ * these two programs only while a scope is isolated (IsolationLinks.swift); attached with no
+ * isolated scope (a policy being switched): one config lookup per packet; while isolated: up
+ * to MAMORI_CGROUP_DEPTH scope lookups, one or two LPM lookups.
  * Verifier bounds: the ancestry walk is bounded by MAMORI_CGROUP_DEPTH; header reads are fixed
  * bpf_skb_load_bytes copies.
  */

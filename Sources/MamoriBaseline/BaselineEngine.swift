@@ -170,8 +170,11 @@ public final class BaselineEngine {
     }
 
     func checkFile(_ p: BehaviourProfile, path: String) {
+        if p.recentlyKnownFile(path) { return }
         guard !configuration.ignores(path: path) else { return }
-        if p.files[PathPattern.hash(path)] == nil {
+        if p.files[PathPattern.hash(path)] != nil {
+            p.rememberKnownFile(path)
+        } else {
             let pattern = PathPattern.collapse(path)
             novel.append(Novelty(kind: .file, category: .file, key: pattern, detail: path,
                                  text: "file written \(path) (pattern \(pattern))"))

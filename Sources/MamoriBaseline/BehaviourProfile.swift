@@ -67,6 +67,11 @@ public final class BehaviourProfile {
     /// Path pattern hash → the pattern.
     public internal(set) var files: [UInt64: String] = [:]
     public internal(set) var users: Set<UInt32> = []
+    /// The last few written paths found in `files`: a file storm rewrites the same few paths,
+    /// and the decoder hands the same interned string each time, so the check ends at a
+    /// string comparison instead of the ignore list, the pattern hash and a lookup.
+    private var recentFiles = [String](repeating: "", count: 4)
+    private var recentFileNext = 0
 
     public init(name: String, nowUnixNs: Int64) {
         self.name = name
@@ -75,6 +80,20 @@ public final class BehaviourProfile {
         self.sinceUnixNs = nowUnixNs
         self.stateChangedUnixNs = nowUnixNs
         self.lastNewUnixNs = nowUnixNs
+    }
+
+    /// Whether `path` is one of the recently checked paths known to `files` (entries are never
+    /// removed from a profile, so a remembered path stays known).
+    @inline(__always)
+    func recentlyKnownFile(_ path: String) -> Bool {
+        for known in recentFiles where known == path { return !path.isEmpty }
+        return false
+    }
+
+    /// Remember a path just found in `files`.
+    func rememberKnownFile(_ path: String) {
+        recentFiles[recentFileNext] = path
+        recentFileNext = (recentFileNext + 1) & 3
     }
 
     public func count(_ c: ProfileCategory) -> Int {

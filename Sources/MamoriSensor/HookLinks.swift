@@ -62,7 +62,10 @@ struct HookLinks {
     /// Attach every loaded program: tracepoints and tp_btf directly, cgroup sock_addr programs
     /// at the cgroup v2 root. On failure everything attached so far is destroyed again before
     /// the error is thrown.
-    mutating func attachAll(object obj: OpaquePointer?, cgroupRoot: String?) throws(SensorError) {
+    /// Programs for which `deferred` is true are left for their owner to attach on demand
+    /// (`IsolationLinks`).
+    mutating func attachAll(object obj: OpaquePointer?, cgroupRoot: String?,
+                            deferred: (String) -> Bool = { _ in false }) throws(SensorError) {
         var cgroupFD: Int32 = -1
         defer { if cgroupFD >= 0 { close(cgroupFD) } }
         var prog = bpf_object__next_program(obj, nil)
@@ -71,6 +74,7 @@ struct HookLinks {
             guard bpf_program__autoload(p) else { continue }
             let name = String(cString: bpf_program__name(p))
             let section = String(cString: bpf_program__section_name(p))
+            if deferred(name) { continue }
             var link: OpaquePointer?
             if section.hasPrefix("cgroup/") || section.hasPrefix("cgroup_skb/") {
                 guard let root = cgroupRoot else {

@@ -30,10 +30,14 @@ public struct PolicyMaps: Sendable {
     /// Aborts the sockets of isolated scopes after each apply; nil where the kernel lacks
     /// `bpf_sock_destroy` (isolation then only starves them, `SocketDestroyer.unavailable`).
     public let socketDestroyer: SocketDestroyer?
+    /// The skb isolation programs: attached before a policy isolating a scope is switched on,
+    /// detached after the last isolation is switched off (nil: never attached, e.g. tests).
+    let isolation: IsolationLinks?
 
     init(object: OpaquePointer?, mechanism: PreventionMechanism, configGuard: ConfigGuard,
-         socketDestroyer: SocketDestroyer? = nil) throws(SensorError) {
+         socketDestroyer: SocketDestroyer? = nil, isolation: IsolationLinks? = nil) throws(SensorError) {
         self.socketDestroyer = socketDestroyer
+        self.isolation = isolation
         func fd(_ name: String) throws(SensorError) -> Int32 { try SensorMaps.mapFD(object, name) }
         self.configGuard = configGuard
         execFD = try fd("mamori_exec_policy")
@@ -56,6 +60,8 @@ public struct PolicyMaps: Sendable {
     /// Make the kernel enforce `policy`, replacing the previous one as a whole.
     public func apply(_ policy: KernelPolicy) throws(SensorError) {
         let encoded = try EncodedPolicy(policy)
+        let isolates = policy.scopes.contains(where: \.isolated)
+        if isolates { try isolation?.setAttached(true) }
         for t in tables {
             for (key, value) in encoded[keyPath: t.entries] {
                 try update(t.fd, t.name, key, value)
@@ -76,8 +82,10 @@ public struct PolicyMaps: Sendable {
                 }
             }
         }
+        // Nothing isolated any more: the skb programs stop running on every packet.
+        if !isolates { try isolation?.setAttached(false) }
         // With the skb programs already dropping the scope's packets, abort what is open.
-        if let socketDestroyer, policy.scopes.contains(where: \.isolated) {
+        if let socketDestroyer, isolates {
             socketDestroyer.destroyRecordingErrors(isolatedIn: policy)
         }
     }

@@ -94,6 +94,16 @@ public struct PreventionPins: Sendable, Equatable {
         }
     }
 
+    /// Pin one link as `link_<program>` in place of an older pin; returns 0 or an errno.
+    func pin(link: OpaquePointer, program: String) -> Int32 {
+        if mkdir(directory, 0o700) != 0 && errno != EEXIST { return errno }
+        unlink(linkPath(program))
+        return -bpf_link__pin(link, linkPath(program))
+    }
+
+    /// Remove the pin of one program's link (its link detaches once nothing else holds it).
+    func unpin(program: String) { unlink(linkPath(program)) }
+
     /// Names of the files in the pin directory (empty when it does not exist).
     public func entries() -> [String] {
         guard let dir = opendir(directory) else { return [] }

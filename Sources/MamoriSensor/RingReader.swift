@@ -28,6 +28,7 @@ public final class RingReader: @unchecked Sendable {
     private let pollTimeoutMs: Int32
     /// Repeat counts of quiet keys (only with `SensorOptions.foldFileRepeats`).
     private var repeats = RepeatFlush()
+    private var repeatBuffers = RepeatScanBuffers()
     private let maps: SensorMaps?
     private var lastRepeatFlushNs: UInt64 = 0
     private let repeatUnattributedCount = ManagedAtomic<UInt64>(0)
@@ -110,7 +111,8 @@ public final class RingReader: @unchecked Sendable {
         let now = UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
         guard force || now &- lastRepeatFlushNs >= 250_000_000 else { return }
         lastRepeatFlushNs = now
-        let taken = maps.takeQuietRepeats(nowNs: now, windowNs: force ? 0 : RepeatFlush.windowNs)
+        let taken = maps.takeQuietRepeats(nowNs: now, windowNs: force ? 0 : RepeatFlush.windowNs, limit: 4096,
+                                          buffers: &repeatBuffers)
         guard !taken.isEmpty else { return }
         let before = repeats.unattributed
         repeats.events(for: taken, nowNs: now, into: &sweep)

@@ -20,6 +20,8 @@ public final class SensorProgram {
     public let maps: SensorMaps
     /// The prevention maps: `policy.apply(_:)` makes the kernel enforce a `KernelPolicy`.
     public let policy: PolicyMaps
+    /// The isolation skb programs, attached only while a scope is isolated.
+    public let isolation: IsolationLinks
     /// The fail-closed pins, when `options.failClosed` and `options.pinDirectory` are set.
     public let pins: PreventionPins?
     /// Policy maps taken over from pins left by an earlier agent (their entries were kept).
@@ -71,8 +73,10 @@ public final class SensorProgram {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)
             if options.procfsActivity { try maps.enableProcfsActivity() }
+            let isolation = IsolationLinks()
+            self.isolation = isolation
             policy = try PolicyMaps(object: obj, mechanism: mechanism, configGuard: maps.configGuard,
-                                    socketDestroyer: SocketDestroyer.load())
+                                    socketDestroyer: SocketDestroyer.load(), isolation: isolation)
             // A taken-over policy stays in force until the caller applies its own.
             if reusedMaps.isEmpty { try policy.apply(KernelPolicy()) }
             try pins?.pinMaps(in: obj, except: reusedMaps)
@@ -91,11 +95,16 @@ public final class SensorProgram {
     public func attach(cgroupRoot: String?) throws(SensorError) {
         guard let skel = skeleton else { return }
         do {
-            try hooks.attachAll(object: mamori_bpf_object(skel), cgroupRoot: cgroupRoot)
+            try hooks.attachAll(object: mamori_bpf_object(skel), cgroupRoot: cgroupRoot,
+                                deferred: IsolationLinks.isIsolation(program:))
             // The tamper hook tells the agent's maps, programs and links from anyone else's.
             OwnObjects.publish(object: mamori_bpf_object(skel), links: hooks.links)
+            isolation.configure(object: mamori_bpf_object(skel), cgroupRoot: cgroupRoot, pins: pins)
+            // A policy taken over from pins that still isolates a scope: isolation stays in
+            // force without a gap (attached before the old pins are replaced).
+            if policy.readConfig().flags & UInt32(MAMORI_CFG_HAS_ISOLATION) != 0 { try isolation.setAttached(true) }
             if let pins {
-                try pins.replaceLinks(hooks.namedLinks)
+                try pins.replaceLinks(hooks.namedLinks + isolation.namedLinks)
             } else if let directory = options.pinDirectory {
                 // Fail-open: whatever an earlier fail-closed agent left is released now that
                 // this agent's own programs are attached.
@@ -109,6 +118,7 @@ public final class SensorProgram {
 
     /// Detach all links and free the object. Idempotent. Takes 3–4 s (see `HookLinks.destroyAll`).
     public func detach() {
+        isolation.destroy()
         hooks.destroyAll()
         if let s = skeleton {
             mamori_bpf_destroy(s)

@@ -84,9 +84,11 @@ public final class Connection {
             // Checkpoint every 16 MiB of WAL rather than 4: fewer fsyncs per row (≈ +20% inserts).
             try execute("PRAGMA wal_autocheckpoint=4096")
         }
-        // Page cache (it is agent RSS): the writer keeps the hot index pages of a batch (8 MiB;
-        // was 16 MiB, same insert rate in the file storm); readers answer short queries (2 MiB).
-        try execute(mode == .readWrite ? "PRAGMA cache_size=-8192" : "PRAGMA cache_size=-2048")
+        // Page cache (it is agent RSS): 2 MiB for the writer too. Since events go to segments
+        // (one row per batch of events, not one per event with seven indexes) a batch touches
+        // few index pages; the 8 MiB cache filled with segment blob pages and was ~6 MiB of
+        // the agent's RSS in a file storm (docs/benchmarks.md, "Cost per event").
+        try execute("PRAGMA cache_size=-2048")
         try execute("PRAGMA synchronous=NORMAL")
         try execute("PRAGMA foreign_keys=ON")
         try execute("PRAGMA temp_store=MEMORY")

@@ -117,6 +117,60 @@ struct FailModeTests {
         #expect(f.pins.entries().isEmpty)
     }
 
+    @Test("isolation skb links: attached only while isolated, pinned fail-closed across the loader's death, taken over, released when isolation ends")
+    func isolationLinksFollowIsolation() throws {
+        let f = try Fixture("isolate")
+        defer { f.tearDown() }
+        let root = try #require(cgroup2Mount())
+        var options = SensorOptions()
+        options.pinDirectory = f.pins.directory
+        options.failClosed = true
+        options.fileEvents = false
+        let names = IsolationLinks.programNames.map { "link_" + $0 }
+        func attachedEventually(_ ids: [UInt32], _ wanted: Bool) -> Bool {
+            for _ in 0..<50 {
+                let now = IsolationLinks.rootSkbPrograms(cgroupRoot: root)
+                if ids.allSatisfy({ now.contains($0) == wanted }) { return true }
+                usleep(100_000)
+            }
+            return false
+        }
+        var first: SensorProgram? = try SensorProgram(options: options, selfTgid: 0)
+        try first!.attach(cgroupRoot: root)
+        let firstIds = first!.isolation.programIds
+        #expect(!firstIds.contains(0))
+        #expect(first!.isolation.attachedInKernel == 0, "nothing isolated: not attached")
+        #expect(!f.pins.entries().contains(names[0]))
+
+        var scope = KernelPolicy.Scope(cgroupId: f.cgroup.id, level: 0)
+        scope.isolated = true
+        var policy = KernelPolicy()
+        policy.scopes = [scope]
+        try first!.policy.apply(policy)
+        #expect(first!.isolation.attachedInKernel == 2)
+        #expect(Set(names).isSubset(of: f.pins.entries()), "isolation links pinned: \(f.pins.entries())")
+
+        // The loader goes away while the scope is isolated (its descriptors close, as in a
+        // crash): the pins keep the isolation programs running.
+        first!.detach()
+        first = nil
+        #expect(attachedEventually(firstIds, true), "isolation outlives its loader")
+
+        // The next loader takes the isolating policy over: its own programs attach at once and
+        // replace the old links (no moment without isolation).
+        let second = try SensorProgram(options: options, selfTgid: 0)
+        defer { second.detach() }
+        try second.attach(cgroupRoot: root)
+        #expect(second.isolation.attachedInKernel == 2, "taken-over isolation attached at start")
+        #expect(attachedEventually(firstIds, false), "the old links were released by the takeover")
+
+        // Isolation ends: the programs detach and their pins go.
+        try second.policy.apply(KernelPolicy())
+        #expect(second.isolation.attachedInKernel == 0)
+        #expect(f.pins.entries().allSatisfy { !names.contains($0) }, "pins: \(f.pins.entries())")
+        #expect(f.pins.entries().contains("link_mamori_prevent_exec"), "the other prevention pins stay")
+    }
+
     @Test("fail-open: kill -9 of the holder releases the denial and leaves no pins")
     func failOpenReleasesWithTheAgent() throws {
         let f = try Fixture("open")

@@ -51,5 +51,40 @@ struct FileRepeatTests {
         #expect(files.contains { $0.path == a && $0.op == .truncate }, "a different op is not folded")
         #expect(session.reader.stats.repeatsUnattributed == 0)
     }
+
+    @Test("a creation is never folded: 200 create+unlink of distinct paths (inode numbers reused) are 200 creations, each with its path")
+    func creationsAreNeverFolded() throws {
+        var options = SensorOptions()
+        options.foldFileRepeats = true
+        let session = try SensorSession(options: options, queueCapacity: 1 << 16, cgroupRoot: cgroup2Mount(), selfTgid: 0)
+        session.start()
+        defer { session.stop() }
+        let dir = try makeTempDir("repeat-create")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var inodes = Set<UInt64>()
+        let paths = (0..<200).map { dir + "/f\($0)" }
+        for p in paths {
+            let fd = open(p, O_CREAT | O_WRONLY | O_EXCL, 0o600)
+            #expect(fd >= 0)
+            var st = stat()
+            if fstat(fd, &st) == 0 { inodes.insert(UInt64(st.st_ino)) }
+            close(fd)
+            unlink(p)
+        }
+        let me = UInt32(getpid())
+        var created: [FileEvent] = []
+        var batch: [SensorEvent] = []
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, created.count < paths.count {
+            _ = session.queue.waitForElements(timeout: .milliseconds(100))
+            batch.removeAll(keepingCapacity: true)
+            _ = session.queue.popBatch(into: &batch, max: 4096)
+            for case .file(let f) in batch where f.header.tgid == me && f.op == .create && f.path.hasPrefix(dir + "/") {
+                created.append(f)
+            }
+        }
+        #expect(Set(created.map(\.path)) == Set(paths), "every creation reported under its own path (\(inodes.count) distinct inode numbers)")
+        #expect(created.allSatisfy { $0.count == 1 }, "no creation carries a folded count")
+    }
 }
 }

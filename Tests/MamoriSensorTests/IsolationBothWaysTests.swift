@@ -64,9 +64,12 @@ struct IsolationBothWaysTests {
         scope.isolated = true
         var policy = KernelPolicy()
         policy.scopes = [scope]
+        // Nothing isolated yet: the skb programs do not run on packets at all.
+        #expect(program.isolation.attachedInKernel == 0, "skb isolation programs attached with nothing isolated")
         let before = program.policy.isolationDrops()
         try program.policy.apply(policy)
         #expect(program.policy.readBack().configFlags & UInt32(MAMORI_CFG_HAS_ISOLATION) != 0)
+        #expect(program.isolation.attachedInKernel == 2, "both skb isolation programs attached while isolated")
 
         // The established session stops passing data: from some point on, only "lost".
         let mark = insiderLines().count
@@ -80,9 +83,10 @@ struct IsolationBothWaysTests {
         let drops = program.policy.isolationDrops()
         #expect(drops.ingress > before.ingress && drops.egress > before.egress, "both directions dropped: \(before) → \(drops)")
 
-        // Lifting isolation restores traffic (the programs stay attached, idle).
+        // Lifting isolation restores traffic and detaches the skb programs again.
         try program.policy.apply(KernelPolicy())
         #expect(program.policy.readBack().configFlags & UInt32(MAMORI_CFG_HAS_ISOLATION) == 0)
+        #expect(program.isolation.attachedInKernel == 0, "skb isolation programs detached once nothing is isolated")
         #expect(try lab.waitFor { try probe(9002) == "shell" }, "the listener is reachable again")
     }
 }

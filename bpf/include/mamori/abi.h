@@ -468,7 +468,11 @@ struct mamori_watch_devs {
  * MAMORI_REPEAT_WINDOW_NS of it are only counted in `suppressed`; the next event after the
  * window is emitted carrying that count (mamori_file.repeat_count), and userspace takes the
  * count of a key that went quiet from the map (SensorMaps.takeQuietRepeats): counted, not lost.
- * Only records with a known inode and result 0 are folded (opens, fchmod, fchown).
+ * Only records with a known inode and result 0 are folded (opens of existing files, fchmod,
+ * fchown). Never a creation: a created file is new by definition, so an "identical" creation
+ * is an inode number the filesystem reused after an unlink, often for another path; folding it
+ * would report that path as a repeat of the first. The key carries i_generation for the same
+ * reason (a write-open of a reused inode number is another file).
  */
 #define MAMORI_REPEAT_WINDOW_NS 1000000000ULL
 struct mamori_repeat_key {
@@ -476,7 +480,7 @@ struct mamori_repeat_key {
 	__u16 op;               /* enum mamori_file_op */
 	__u16 _pad0;
 	__u32 dev;
-	__u32 _pad1;
+	__u32 gen;              /* inode i_generation: an inode number reused for a new file is another key */
 	__u64 ino;
 };
 struct mamori_repeat {
