@@ -52,6 +52,7 @@ import MamoriPipeline
             _ = admission.offer(Self.file(uid: 65534, watched: true, path: "/etc/ssh/sshd_config", at: 1_000_000_000 + UInt64(i) * 1_000), to: queue)
         }
         #expect(queue.count < 1024 - 256 + 20, "the reserved quarter is left for others: depth \(queue.count)")
-        #expect(admission.offer(Self.file(uid: 0, watched: true, path: "/etc/shadow", at: 2_000_000_000), to: queue))
+        let queued = admission.offer(Self.file(uid: 0, watched: true, path: "/etc/shadow", at: 2_000_000_000), to: queue)
+        #expect(queued)
     }
 }
