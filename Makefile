@@ -310,7 +310,8 @@ package-check: deb verify-unit install-check
 # libFuzzer targets (Fuzz/, issue 13): built with ASan in their own scratch directory, each run
 # for FUZZ_SECONDS on a copy of its committed seed corpus (fuzz/corpus/<target>/) so the
 # repository only holds the small seeds. Crashes land in build/fuzz/<target>/ and fail the run.
-FUZZ_TARGETS ?= FuzzRecordDecoder FuzzRuleLoader FuzzRegex FuzzConfigLoader FuzzControlProtocol FuzzMetricsRequest FuzzStateFiles
+FUZZ_TARGETS ?= FuzzRecordDecoder FuzzRuleLoader FuzzRegex FuzzConfigLoader FuzzControlProtocol FuzzMetricsRequest FuzzStateFiles \
+                FuzzDNSMessage FuzzSegmentDecoder
 FUZZ_SECONDS ?= 90
 FUZZ_SANITIZERS ?= fuzzer,address
 # Leak checking is off by default: swift-corelibs-foundation leaks 4 KiB per empty-file read

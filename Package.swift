@@ -162,6 +162,8 @@ if Context.environment["MAMORI_FUZZ"] == "1" {
         ("FuzzControlProtocol", ["MamoriControl"]),
         ("FuzzMetricsRequest", ["MamoriExport"]),
         ("FuzzStateFiles", ["MamoriPrevention"]),
+        ("FuzzDNSMessage", ["MamoriEvents"]),
+        ("FuzzSegmentDecoder", ["MamoriStore"]),
     ]
     for (name, dependencies) in fuzzTargets {
         package.targets.append(.executableTarget(

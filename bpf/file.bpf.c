@@ -27,6 +27,7 @@
 #include "lib/task.h"
 #include "lib/path.h"
 #include "lib/procfs.h"
+#include "lib/budget.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -276,6 +277,9 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 	long repeats = repeat_gate(cfg, id >> 32, op, f->dev, f->ino, inode, now);
 	if (repeats < 0)
 		goto out; /* an identical repeat: counted, no path work */
+	/* A non-root uid over its budget: counted, no path walk (watched reads never budgeted). */
+	if (op != MAMORI_FILE_OPEN_READ && mamori_uid_over_budget(task, now, 1 + (__u64)repeats))
+		goto out;
 	f->repeat_count = (__u32)repeats;
 	struct path *fpath = (struct path *)((void *)file + bpf_core_field_offset(struct file, f_path));
 	f->path_len = mamori_copy_path((char *)f + FILE_DATA_OFF, fpath, &cut) & MAMORI_PATH_MASK;
@@ -367,10 +371,12 @@ MAMORI_ALWAYS int path_op_exit(struct trace_event_raw_sys_exit *ctx)
 	}
 	if (ctx->ret != 0 && !(cfg->flags & MAMORI_CFG_REPORT_FAILED))
 		goto out;
+	task = (struct task_struct *)bpf_get_current_task();
+	if (mamori_uid_over_budget(task, bpf_ktime_get_boot_ns(), 1))
+		goto out;
 	f = mamori_scratch();
 	if (!f)
 		goto out;
-	task = (struct task_struct *)bpf_get_current_task();
 	data = (char *)f + FILE_DATA_OFF;
 	__builtin_memset(f, 0, sizeof(*f));
 	f->op = p->op;

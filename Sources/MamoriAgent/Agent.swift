@@ -48,6 +48,7 @@ public final class Agent: @unchecked Sendable {
     private var lastStatsAt = 0.0
     private var lastStatsEvents: UInt64 = 0
     private var loss = LossMonitor()
+    private var flood = FloodMonitor()
     /// True once `start()` finished: the control handler answers `unavailable` before.
     public var isStarted: Bool { startedFlag.load(ordering: .acquiring) }
     private var writer: StoreWriter?
@@ -242,6 +243,19 @@ public final class Agent: @unchecked Sendable {
             log("loss: \(fields.ruleName)")
             if let line = LossMonitor.ecsLine(fields, detail: detail, hostName: Self.hostName(), unixNs: unixNs) {
                 pipeline.raiseNotice(fields, nowUnixNs: unixNs, ecsLine: line)
+            }
+        }
+        // A user over its event budget names itself (FairAdmission, FloodMonitor).
+        let budgetReports = session.reader.takeBudgetReports()
+        if !budgetReports.isEmpty {
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            let unixNs = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+            for (fields, detail) in flood.check(budgetReports, at: now) {
+                log("flood: \(fields.ruleName)")
+                if let line = FloodMonitor.ecsLine(fields, detail: detail, hostName: Self.hostName(), unixNs: unixNs) {
+                    pipeline.raiseNotice(fields, nowUnixNs: unixNs, ecsLine: line)
+                }
             }
         }
         // Another process rewrote the config map (self_tgid, flags, level): restore and alert.

@@ -80,11 +80,23 @@ public final class EventQueue<Element: Sendable>: @unchecked Sendable {
     @inlinable
     @discardableResult
     public func tryPush(_ element: Element) -> Bool {
+        tryPush(element, depthLimit: capacity)
+    }
+
+    /// Appends `element` unless `depthLimit` or more elements are queued. Never blocks.
+    ///
+    /// Producer thread only. Lets the producer keep headroom for what matters most: a push with
+    /// a limit below `capacity` is refused (and counted as a drop) while the queue still has
+    /// room for pushes with a higher limit (`AdmissionTier`). One FIFO keeps the order of
+    /// events, which a second queue drained first would not.
+    @inlinable
+    @discardableResult
+    public func tryPush(_ element: Element, depthLimit: Int) -> Bool {
         let tail = counters.tail.load(ordering: .relaxed)
         // Acquire: the consumer has finished moving the element out of any slot it released.
         let head = counters.head.load(ordering: .acquiring)
         let depth = tail &- head
-        if depth >= capacity {
+        if depth >= Swift.min(depthLimit, capacity) {
             // Single writer: a plain load + store is enough and avoids a locked RMW.
             counters.dropped.store(counters.dropped.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
             return false

@@ -3,6 +3,7 @@ import CLibbpf
 import Glibc
 import MamoriEvents
 import MamoriPipeline
+import Synchronization
 
 /// Drains both ring buffers on a dedicated thread, decoding each record in place.
 ///
@@ -32,6 +33,16 @@ public final class RingReader: @unchecked Sendable {
     private let maps: SensorMaps?
     private var lastRepeatFlushNs: UInt64 = 0
     private let repeatUnattributedCount = ManagedAtomic<UInt64>(0)
+    /// Queue admission by uid and sensitivity (poller only).
+    private var admission: FairAdmission
+    private var lastBudgetReportNs: UInt64 = 0
+    private var budgetScratch: [UidBudget.Report] = []
+    /// Per-uid budget reports not yet taken by the worker (merged by uid, bounded).
+    private let pendingBudget = Mutex<[UidBudget.Report]>([])
+    /// The kernel's per-uid suppression counts (monotonic) at the previous report.
+    private let budgetMaps: SensorMaps
+    private var kernelSuppressedSeen: [UInt32: UInt64] = [:]
+    private var kernelScratch: [(uid: UInt32, suppressed: UInt64)] = []
 
     private let decodedCount = ManagedAtomic<UInt64>(0)
     private let decodeErrorCount = ManagedAtomic<UInt64>(0)
@@ -47,6 +58,8 @@ public final class RingReader: @unchecked Sendable {
         self.queue = queue
         self.pollTimeoutMs = pollTimeoutMs
         maps = program.options.foldFileRepeats ? program.maps : nil
+        admission = FairAdmission(limits: program.options.uidBudget)
+        budgetMaps = program.maps
         sweep.reserveCapacity(256)
         let fds = program.ringFDs
         let ctx = Unmanaged.passUnretained(self).toOpaque()
@@ -96,10 +109,63 @@ public final class RingReader: @unchecked Sendable {
         takeQuietRepeats()
         guard !sweep.isEmpty else { return }
         if sweep.count > 1 { sweep.sort { $0.header.ktimeNs < $1.header.ktimeNs } }
-        for event in sweep where !queue.tryPush(event) {
+        for event in sweep where !admission.offer(event, to: queue) {
             queueDropCount.wrappingIncrement(ordering: .relaxed)
         }
         sweep.removeAll(keepingCapacity: true)
+        publishBudgetReports()
+    }
+
+    /// Once a second hands the uids that went over budget to the worker (`takeBudgetReports`).
+    private func publishBudgetReports(force: Bool = false) {
+        var ts = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &ts)
+        let now = UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+        guard force || now &- lastBudgetReportNs >= 1_000_000_000 else { return }
+        lastBudgetReportNs = now
+        budgetScratch.removeAll(keepingCapacity: true)
+        admission.budget.takeReport(into: &budgetScratch)
+        kernelScratch.removeAll(keepingCapacity: true)
+        budgetMaps.fileBudgetSuppressed(into: &kernelScratch)
+        for (uid, total) in kernelScratch {
+            let before = kernelSuppressedSeen[uid] ?? 0
+            // An LRU entry evicted and made again restarts at 0: count it from there.
+            let delta = total >= before ? total &- before : total
+            kernelSuppressedSeen[uid] = total
+            guard delta > 0 else { continue }
+            if let i = budgetScratch.firstIndex(where: { $0.uid == uid }) {
+                budgetScratch[i].kernelSuppressed &+= delta
+            } else {
+                budgetScratch.append(UidBudget.Report(uid: uid, overBudget: 0, refused: 0, criticalDemoted: 0,
+                                                      firstOverNs: now, lastOverNs: now, kernelSuppressed: delta))
+            }
+        }
+        if kernelSuppressedSeen.count > 4096 { kernelSuppressedSeen.removeAll() }
+        guard !budgetScratch.isEmpty else { return }
+        let fresh = budgetScratch
+        pendingBudget.withLock { pending in
+            for r in fresh {
+                if let i = pending.firstIndex(where: { $0.uid == r.uid }) {
+                    pending[i].overBudget &+= r.overBudget
+                    pending[i].refused &+= r.refused
+                    pending[i].criticalDemoted &+= r.criticalDemoted
+                    pending[i].kernelSuppressed &+= r.kernelSuppressed
+                    pending[i].lastOverNs = r.lastOverNs
+                } else if pending.count < 64 {
+                    pending.append(r)
+                }
+            }
+        }
+    }
+
+    /// The uids that went over their event budget since the previous call, with counts.
+    /// Any thread (the agent's worker takes them about once a second).
+    public func takeBudgetReports() -> [UidBudget.Report] {
+        pendingBudget.withLock { pending in
+            let out = pending
+            pending.removeAll(keepingCapacity: true)
+            return out
+        }
     }
 
     /// Four times a second, or when forced (drain): the kernel's counts of keys that went
@@ -149,6 +215,7 @@ public final class RingReader: @unchecked Sendable {
         ring_buffer__consume(rb) // drain what is left
         takeQuietRepeats(force: true)
         flushSweep()
+        publishBudgetReports(force: true)
     }
 
     /// Stop and join the poller (after a final drain). Idempotent.

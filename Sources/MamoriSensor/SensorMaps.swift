@@ -20,6 +20,8 @@ public struct SensorMaps: Sendable {
     let priorityRingFD: Int32
     let bulkRingFD: Int32
     let repeatFD: Int32
+    let uidBudgetFD: Int32
+    let uidBudgetCfgFD: Int32
     let cpuCount: Int
 
     /// The descriptor of map `name` in a loaded object (shared with `PolicyMaps`).
@@ -39,6 +41,8 @@ public struct SensorMaps: Sendable {
         priorityRingFD = try fd("mamori_rb_priority")
         bulkRingFD = try fd("mamori_rb_bulk")
         repeatFD = try fd("mamori_file_repeat")
+        uidBudgetFD = try fd("mamori_uid_budget")
+        uidBudgetCfgFD = try fd("mamori_uid_budget_cfg")
         cpuCount = max(1, Int(libbpf_num_possible_cpus()))
     }
 

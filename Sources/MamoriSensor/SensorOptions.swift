@@ -1,3 +1,5 @@
+import MamoriPipeline
+
 /// How the kernel side is sized and tuned: ring sizes, wakeup batching, which families emit.
 ///
 /// A value type handed to `SensorProgram.load`; later updates go through `SensorMaps`.
@@ -41,6 +43,16 @@ public struct SensorOptions: Sendable, Equatable {
     /// that enforcement outlives the agent, and take over the pins found there at start. When
     /// false (fail-open, the default) pins found in `pinDirectory` are removed after attach.
     public var failClosed = false
+    /// Per-uid event budgets for the reader's queue admission (`FairAdmission`): a non-root
+    /// user sending more than this is queued only while the queue is under half full, and is
+    /// reported by uid.
+    public var uidBudget = UidBudget.Limits()
+    /// Per-uid budget of file records in the kernel (bpf/lib/budget.h): a non-root uid beyond
+    /// it has its file records counted instead of written into the bulk lane, so a flooder
+    /// cannot fill the ring everyone's file events share. Far above `uidBudget` (which orders
+    /// the queue): this one only bounds what a flooder costs the kernel and the reader.
+    /// `eventsPerSecond` 0 turns it off.
+    public var kernelFileBudget: (eventsPerSecond: UInt64, burst: UInt64) = (20_000, 60_000)
 
     public init() {}
 
@@ -52,5 +64,6 @@ public struct SensorOptions: Sendable, Equatable {
             && a.foldFileRepeats == b.foldFileRepeats && a.procfsActivity == b.procfsActivity
             && a.verboseLibbpf == b.verboseLibbpf && a.allowLSM == b.allowLSM
             && a.pinDirectory == b.pinDirectory && a.failClosed == b.failClosed
+            && a.uidBudget == b.uidBudget && a.kernelFileBudget == b.kernelFileBudget
     }
 }

@@ -72,6 +72,7 @@ public final class SensorProgram {
         do {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)
+            try maps.writeFileBudget(eventsPerSecond: options.kernelFileBudget.eventsPerSecond, burst: options.kernelFileBudget.burst)
             if options.procfsActivity { try maps.enableProcfsActivity() }
             let isolation = IsolationLinks()
             self.isolation = isolation

@@ -7,7 +7,9 @@ import Testing
 /// `nobody` (setpriv) flood it with cheap events (creates of distinct files, which repeat
 /// folding cannot merge, and execs of /bin/true) while another process, root, reads
 /// /etc/shadow. The read must still alert, and the flood itself must be visible (a
-/// `mamori.loss` alert when anything was dropped). Everything runs in the test's directory;
+/// `mamori.loss` alert when anything was dropped, a `mamori.flood` alert naming the uid). Every
+/// read must alert: the flooder is over its budget and cannot take the reserved headroom of
+/// sensitive events (`FairAdmission`). Everything runs in the test's directory;
 /// the flooders are killed in `defer`.
 @Suite("Agent under an unprivileged event flood", .serialized,
        .enabled(if: Privilege.integrationEnabled))
@@ -23,7 +25,7 @@ struct FloodBlindingTests {
             fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600); os.close(fd); os.unlink(p); i += 1
         """
 
-    @Test("a /etc/shadow read by another process alerts during a flood by nobody; loss is an alert")
+    @Test("every /etc/shadow read by another process alerts during a flood by nobody; the flood names its uid")
     func shadowReadSurvivesFlood() throws {
         try StormLock.exclusive {
             #expect(geteuid() == 0, "needs root to load BPF programs")
@@ -96,11 +98,14 @@ struct FloodBlindingTests {
             print("flood: shadow-read alerts \(hits)/5, stop counters \(counters)")
             let alerts = (try? String(contentsOfFile: agent.alertsPath, encoding: .utf8)) ?? ""
             let lost = (counters["kernel_drops"] ?? 0) + (counters["queue_drops"] ?? 0) + (counters["store_drops"] ?? 0)
-            // KNOWN GAP: no per-uid budget yet, so a flood that overflows the queue can drop a
-            // shadow read (a fresh-clone CI run: 4/5 alerted, 52,091 queue drops). What holds
-            // today: the reads alert unless events were lost, and a loss is never silent (below).
-            #expect(hits >= 1, "the flood did not blind every read (\(hits)/5); counters \(counters)")
-            #expect(hits >= 5 || lost > 0, "a missed read without any counted loss (\(hits)/5); counters \(counters)")
+            // Every read alerts: sensitive events have a reserved quarter of the queue that an
+            // over-budget user cannot fill (FairAdmission). Before it: 4/5 in CI (52,091 queue
+            // drops), 3/5 under load (257,855).
+            #expect(hits == 5, "every /etc/shadow read alerted during the flood (\(hits)/5); counters \(counters)")
+            // The flood names itself: a mamori.flood alert for uid 65534 with its counts.
+            let floodAlerts = alerts.split(separator: "\n").filter { $0.contains("\"mamori.flood\"") }
+            #expect(floodAlerts.contains { $0.contains("\"user\":{\"id\":\"65534\"}") && $0.contains("over_budget") },
+                    "the flooding uid is reported: \(floodAlerts.prefix(2))")
             if lost > 0 {
                 #expect(alerts.contains("\"mamori.loss\""), "loss during the flood is an alert: \(counters)")
             }

@@ -495,6 +495,28 @@ struct mamori_repeat {
  */
 #include "../../../bpf/include/mamori/abi_prevention.h"
 
+/* ------------------------------------------------------------------------------------------
+ * Per-uid file-event budget (bpf/lib/budget.h, docs/kernel.md "Per-uid budget"): a non-root
+ * uid that emits file records faster than its budget has the excess counted here instead of
+ * written into the bulk lane, so an unprivileged flooder cannot fill the ring that carries
+ * everyone's file events. Watched-file reads and root's (uid or euid 0) events are never
+ * budgeted. The agent reads `suppressed` (monotonic) to report the uid.
+ * ------------------------------------------------------------------------------------------ */
+
+/* mamori_uid_budget_cfg[0]: 0 ns_per_event = no budget (the default until userspace sets it). */
+struct mamori_uid_budget_cfg {
+	__u64 ns_per_event;     /* 1e9 / events per second */
+	__u64 cap_ns;           /* burst × ns_per_event */
+};
+
+/* mamori_uid_budget value, keyed by the real uid (__u32); an LRU so uids cannot exhaust it. */
+struct mamori_uid_budget {
+	__u64 credit_ns;        /* sending time available, ≤ cap_ns */
+	__u64 last_ns;          /* boot-time ns of the last charge */
+	__u64 suppressed;       /* records counted instead of emitted, since the entry was made */
+	__u64 last_suppressed_ns;
+};
+
 _Static_assert(sizeof(struct mamori_tamper) == 104, "mamori_tamper layout");
 _Static_assert(sizeof(struct mamori_activity) == 152, "mamori_activity layout");
 _Static_assert(sizeof(struct mamori_header) == 32, "mamori_header layout");
@@ -512,5 +534,7 @@ _Static_assert(sizeof(struct mamori_watch_key) == 16, "mamori_watch_key layout")
 _Static_assert(sizeof(struct mamori_watch_devs) == 72, "mamori_watch_devs layout");
 _Static_assert(sizeof(struct mamori_repeat_key) == 24, "mamori_repeat_key layout");
 _Static_assert(sizeof(struct mamori_repeat) == 16, "mamori_repeat layout");
+_Static_assert(sizeof(struct mamori_uid_budget_cfg) == 16, "mamori_uid_budget_cfg layout");
+_Static_assert(sizeof(struct mamori_uid_budget) == 32, "mamori_uid_budget layout");
 
 #endif /* MAMORI_ABI_H */

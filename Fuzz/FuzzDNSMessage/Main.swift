@@ -1,0 +1,9 @@
+import CFuzzDriver
+
+/// SwiftPM links an executable's entry point as `FuzzDNSMessage_main`; hand control to libFuzzer.
+@_cdecl("FuzzDNSMessage_main")
+public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var vector = argv
+    return LLVMFuzzerRunDriver(&count, &vector) { data, size in fuzzOne(data, size) }
+}
