@@ -23,6 +23,8 @@
  * Cost of a non-DNS packet: one bpf_skb_load_bytes of the IP header and ports (two with IPv4
  *        options) and a few compares; no map lookup (docs/kernel.md has the measured ns/run).
  */
+/* cgroup skb: the current-task helpers are refused on 6.1, read the task (lib/task.h). */
+#define MAMORI_SKB_CONTEXT 1
 #include "lib/common.h"
 #include "lib/maps.h"
 #include "lib/emit.h"
@@ -43,6 +45,8 @@ char LICENSE[] SEC("license") = "GPL";
 struct dns_owner {
 	__u32 tgid;
 	__u32 pid;
+	__u32 agent;      /* the owner is the agent (judged at the send, where it is current) */
+	__u32 _pad;
 	__u64 start_boottime_ns;
 	struct mamori_subject subj;
 };
@@ -171,12 +175,13 @@ MAMORI_ALWAYS bool dns_locate(struct __sk_buff *skb, bool egress, struct dns_loc
 	return loc->avail > 0;
 }
 
-MAMORI_ALWAYS void dns_owner_from_current(struct dns_owner *o)
+MAMORI_ALWAYS void dns_owner_from_current(struct mamori_config *cfg, struct dns_owner *o)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = mamori_current_pid_tgid();
 	o->tgid = id >> 32;
 	o->pid = (__u32)id;
+	o->agent = mamori_is_agent(cfg, o->tgid);
 	o->start_boottime_ns = mamori_group_start(task);
 	mamori_fill_subject(&o->subj, task);
 }
@@ -230,7 +235,7 @@ MAMORI_ALWAYS int dns_packet(struct __sk_buff *skb, bool egress)
 		stored = bpf_sk_storage_get(&mamori_dns_sock, sk, 0,
 					    egress ? BPF_SK_STORAGE_GET_F_CREATE : 0);
 	if (egress && (loc.protocol == IPPROTO_UDP_ || !stored || stored->tgid == 0)) {
-		dns_owner_from_current(&owner);
+		dns_owner_from_current(cfg, &owner);
 		if (stored)
 			*stored = owner;
 		flags |= MAMORI_DNS_OWNER_SENDER;
@@ -238,7 +243,8 @@ MAMORI_ALWAYS int dns_packet(struct __sk_buff *skb, bool egress)
 		owner = *stored;
 		flags |= MAMORI_DNS_OWNER_SOCKET;
 	}
-	if (owner.tgid && mamori_is_muted(cfg, owner.tgid))
+	/* Not mamori_is_muted: an answer arrives in softirq, where current is not the owner. */
+	if (owner.tgid && (owner.agent || bpf_map_lookup_elem(&mamori_muted, &owner.tgid)))
 		return 1;
 	now = bpf_ktime_get_boot_ns();
 	if (!dns_budget_take(owner.tgid, now))
@@ -252,10 +258,13 @@ MAMORI_ALWAYS int dns_packet(struct __sk_buff *skb, bool egress)
 		n = MAMORI_DNS_DATA_MAX;
 	if (loc.wire_len > n)
 		flags |= MAMORI_DNS_TRUNCATED;
-	/* The verifier needs the copy length in [1, MAMORI_DNS_DATA_MAX] in the register used. */
-	n &= (2 * MAMORI_DNS_DATA_MAX - 1);
-	if (n == 0 || n > MAMORI_DNS_DATA_MAX)
-		return 1;
+	/*
+	 * The verifier needs the copy length in [1, MAMORI_DNS_DATA_MAX] in the register passed.
+	 * 6.1 does not learn it from compares clang may apply to a copy (n - 1 < MAX), so bound
+	 * it by arithmetic: for n in [1, MAX] (avail > 0, clamped above) this is n itself.
+	 */
+	barrier_var(n);
+	n = ((n - 1) & (MAMORI_DNS_DATA_MAX - 1)) + 1;
 	if (bpf_skb_load_bytes(skb, loc.off, (char *)rec + sizeof(*rec), n))
 		return 1;
 

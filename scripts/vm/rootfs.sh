@@ -84,9 +84,10 @@ done
 if [[ -n "$VM_PYTHON" && -x "$VM_PYTHON" ]]; then
     put_elf "$VM_PYTHON"
     pystd=$("$VM_PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+    abs_stage=$(cd "$stage" && pwd)
     (cd / && find "${pystd#/}" \( -name 'config-3*' -o -name tkinter -o -name idlelib -o -name lib2to3 \
         -o -name pydoc_data -o -name ensurepip -o -name turtledemo -o -name test \) -prune -o -print \
-        | cpio -pdm --quiet "$stage")
+        | cpio -pdm --quiet "$abs_stage")
     for so in "$pystd"/lib-dynload/*.so; do
         { ldd "$so" 2>/dev/null || true; } | awk '/=> \//{print $3}' | while read -r lib; do put "$lib"; done
     done
