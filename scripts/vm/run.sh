@@ -16,6 +16,9 @@ VM_ACCEL=${VM_ACCEL:-tcg}
 VM_MEM=${VM_MEM:-2G}
 VM_SMP=${VM_SMP:-2}
 VM_SMOKE=${VM_SMOKE:-1}
+# Extra QEMU arguments, split on spaces. `-icount shift=0` makes guest time count instructions
+# (1 ns each), so bpf_stats ns/run become load-independent instruction counts (docs/kernel.md).
+VM_QEMU_ARGS=${VM_QEMU_ARGS:-}
 log="$VM_DIR/console.log"
 b64() { printf '%s' "$1" | base64 -w0; }
 
@@ -30,7 +33,7 @@ started=$(date +%s)
 # CI run without a terminal works the same. sed -u (unbuffered, so the console streams live)
 # drops the serial console's carriage returns.
 timeout --foreground -k 10 "$VM_TIMEOUT" \
-    qemu-system-x86_64 -accel "$VM_ACCEL" -cpu max -m "$VM_MEM" -smp "$VM_SMP" \
+    qemu-system-x86_64 -accel "$VM_ACCEL" -cpu max -m "$VM_MEM" -smp "$VM_SMP" $VM_QEMU_ARGS \
         -nographic -serial mon:stdio -no-reboot -nic none \
         -kernel "$KDIR/vmlinuz" -initrd "$VM_DIR/initramfs.cpio" -append "$cmdline" \
         </dev/null 2>&1 | sed -u 's/\r//g' | tee "$log"
