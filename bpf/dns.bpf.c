@@ -20,9 +20,11 @@
  * Bounds: no loops; one bounded copy (<= MAMORI_DNS_DATA_MAX) per DNS packet; at most
  *        MAMORI_DNS_BUDGET records per owner per second (the rest counted, not sent), so a
  *        DNS flood cannot crowd process records out of the priority lane.
- * Cost of a non-DNS packet: the header loads and two compares (direct packet access); no map
- *        lookup and no helper call (docs/kernel.md has the measured ns/run).
+ * Cost of a non-DNS packet: one bpf_skb_load_bytes of the IP header and ports (two with IPv4
+ *        options) and a few compares; no map lookup (docs/kernel.md has the measured ns/run).
  */
+/* cgroup skb: the current-task helpers are refused on 6.1, read the task (lib/task.h). */
+#define MAMORI_SKB_CONTEXT 1
 #include "lib/common.h"
 #include "lib/maps.h"
 #include "lib/emit.h"
@@ -43,6 +45,8 @@ char LICENSE[] SEC("license") = "GPL";
 struct dns_owner {
 	__u32 tgid;
 	__u32 pid;
+	__u32 agent;      /* the owner is the agent (judged at the send, where it is current) */
+	__u32 _pad;
 	__u64 start_boottime_ns;
 	struct mamori_subject subj;
 };
@@ -85,53 +89,61 @@ struct dns_loc {
 	__u8 src[16], dst[16];
 };
 
+/* The first bytes of an IP packet: its header and, for the common header length, the ports. */
+union dns_head {
+	struct {
+		struct iphdr ip;
+		__be16 ports[2];   /* valid when ihl == 5 */
+	} v4;
+	struct {
+		struct ipv6hdr ip6;
+		__be16 ports[2];
+	} v6;
+};
+
 /*
- * The cheap part, run on every packet: parse IP and the transport ports from the linear
- * data and decide whether this is DNS for our direction. Returns false for everything else.
+ * The cheap part, run on every packet: read the IP header and the transport ports with
+ * bpf_skb_load_bytes (one call for IPv6 and option-less IPv4, two with IPv4 options) and decide
+ * whether this is DNS for our direction. Returns false for everything else.
+ * Not direct packet access: the 6.1 verifier refuses the skb->data_end load in a cgroup skb
+ * program (EINVAL), and a copy with a constant length is accepted by every kernel; a packet too
+ * short for the copy is no UDP or TCP packet with ports and fails the load.
  */
 MAMORI_ALWAYS bool dns_locate(struct __sk_buff *skb, bool egress, struct dns_loc *loc)
 {
-	void *data = (void *)(long)skb->data;
-	void *end = (void *)(long)skb->data_end;
+	union dns_head h;
 	__u32 l4;
-	__be16 *ports;
 
 	if (skb->protocol == ETH_P_IP_BE) {
-		struct iphdr *ip = data;
-		if ((void *)(ip + 1) > end)
+		if (bpf_skb_load_bytes(skb, 0, &h.v4, sizeof(h.v4)))
 			return false;
-		if (ip->protocol != IPPROTO_UDP_ && ip->protocol != IPPROTO_TCP_)
+		if (h.v4.ip.protocol != IPPROTO_UDP_ && h.v4.ip.protocol != IPPROTO_TCP_)
 			return false;
-		if (ip->frag_off & bpf_htons(0x1fff))
+		if (h.v4.ip.frag_off & bpf_htons(0x1fff))
 			return false;
-		l4 = ip->ihl * 4;
-		if (l4 < sizeof(*ip) || l4 > 60)
+		l4 = h.v4.ip.ihl * 4;
+		if (l4 < sizeof(h.v4.ip) || l4 > 60)
 			return false;
-		ports = data + l4;
-		if ((void *)(ports + 2) > end)
+		if (l4 != sizeof(h.v4.ip) && bpf_skb_load_bytes(skb, l4, h.v4.ports, sizeof(h.v4.ports)))
 			return false;
-		loc->sport = ports[0];
-		loc->dport = ports[1];
+		loc->sport = h.v4.ports[0];
+		loc->dport = h.v4.ports[1];
 		loc->family = MAMORI_AF_INET;
-		loc->protocol = ip->protocol;
-		__builtin_memcpy(loc->src, &ip->saddr, 4);
-		__builtin_memcpy(loc->dst, &ip->daddr, 4);
+		loc->protocol = h.v4.ip.protocol;
+		__builtin_memcpy(loc->src, &h.v4.ip.saddr, 4);
+		__builtin_memcpy(loc->dst, &h.v4.ip.daddr, 4);
 	} else if (skb->protocol == ETH_P_IPV6_BE) {
-		struct ipv6hdr *ip6 = data;
-		if ((void *)(ip6 + 1) > end)
+		if (bpf_skb_load_bytes(skb, 0, &h.v6, sizeof(h.v6)))
 			return false;
-		if (ip6->nexthdr != IPPROTO_UDP_ && ip6->nexthdr != IPPROTO_TCP_)
+		if (h.v6.ip6.nexthdr != IPPROTO_UDP_ && h.v6.ip6.nexthdr != IPPROTO_TCP_)
 			return false;
-		l4 = sizeof(*ip6);
-		ports = data + l4;
-		if ((void *)(ports + 2) > end)
-			return false;
-		loc->sport = ports[0];
-		loc->dport = ports[1];
+		l4 = sizeof(h.v6.ip6);
+		loc->sport = h.v6.ports[0];
+		loc->dport = h.v6.ports[1];
 		loc->family = MAMORI_AF_INET6;
-		loc->protocol = ip6->nexthdr;
-		__builtin_memcpy(loc->src, &ip6->saddr, 16);
-		__builtin_memcpy(loc->dst, &ip6->daddr, 16);
+		loc->protocol = h.v6.ip6.nexthdr;
+		__builtin_memcpy(loc->src, &h.v6.ip6.saddr, 16);
+		__builtin_memcpy(loc->dst, &h.v6.ip6.daddr, 16);
 	} else {
 		return false;
 	}
@@ -163,12 +175,13 @@ MAMORI_ALWAYS bool dns_locate(struct __sk_buff *skb, bool egress, struct dns_loc
 	return loc->avail > 0;
 }
 
-MAMORI_ALWAYS void dns_owner_from_current(struct dns_owner *o)
+MAMORI_ALWAYS void dns_owner_from_current(struct mamori_config *cfg, struct dns_owner *o)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = mamori_current_pid_tgid();
 	o->tgid = id >> 32;
 	o->pid = (__u32)id;
+	o->agent = mamori_is_agent(cfg, o->tgid);
 	o->start_boottime_ns = mamori_group_start(task);
 	mamori_fill_subject(&o->subj, task);
 }
@@ -222,7 +235,7 @@ MAMORI_ALWAYS int dns_packet(struct __sk_buff *skb, bool egress)
 		stored = bpf_sk_storage_get(&mamori_dns_sock, sk, 0,
 					    egress ? BPF_SK_STORAGE_GET_F_CREATE : 0);
 	if (egress && (loc.protocol == IPPROTO_UDP_ || !stored || stored->tgid == 0)) {
-		dns_owner_from_current(&owner);
+		dns_owner_from_current(cfg, &owner);
 		if (stored)
 			*stored = owner;
 		flags |= MAMORI_DNS_OWNER_SENDER;
@@ -230,7 +243,8 @@ MAMORI_ALWAYS int dns_packet(struct __sk_buff *skb, bool egress)
 		owner = *stored;
 		flags |= MAMORI_DNS_OWNER_SOCKET;
 	}
-	if (owner.tgid && mamori_is_muted(cfg, owner.tgid))
+	/* Not mamori_is_muted: an answer arrives in softirq, where current is not the owner. */
+	if (owner.tgid && (owner.agent || bpf_map_lookup_elem(&mamori_muted, &owner.tgid)))
 		return 1;
 	now = bpf_ktime_get_boot_ns();
 	if (!dns_budget_take(owner.tgid, now))
@@ -244,10 +258,13 @@ MAMORI_ALWAYS int dns_packet(struct __sk_buff *skb, bool egress)
 		n = MAMORI_DNS_DATA_MAX;
 	if (loc.wire_len > n)
 		flags |= MAMORI_DNS_TRUNCATED;
-	/* The verifier needs the copy length in [1, MAMORI_DNS_DATA_MAX] in the register used. */
-	n &= (2 * MAMORI_DNS_DATA_MAX - 1);
-	if (n == 0 || n > MAMORI_DNS_DATA_MAX)
-		return 1;
+	/*
+	 * The verifier needs the copy length in [1, MAMORI_DNS_DATA_MAX] in the register passed.
+	 * 6.1 does not learn it from compares clang may apply to a copy (n - 1 < MAX), so bound
+	 * it by arithmetic: for n in [1, MAX] (avail > 0, clamped above) this is n itself.
+	 */
+	barrier_var(n);
+	n = ((n - 1) & (MAMORI_DNS_DATA_MAX - 1)) + 1;
 	if (bpf_skb_load_bytes(skb, loc.off, (char *)rec + sizeof(*rec), n))
 		return 1;
 

@@ -4,7 +4,8 @@
  * and read-only opens of inodes in the watch set.
  *
  * Hooks: syscall tracepoints (enter saves the arguments, exit resolves and emits):
- *   open, openat, openat2, creat, rename, renameat, renameat2, unlink, unlinkat, chmod, fchmod,
+ *   open, openat, openat2, creat (or, where fexit attaches, one fexit on security_file_open
+ *   instead of these four: "fexit tier" below), rename, renameat, renameat2, unlink, unlinkat, chmod, fchmod,
  *   fchmodat, fchmodat2 (optional), chown, lchown, fchown, fchownat, truncate.
  * Emits: struct mamori_file into the bulk lane (a file storm cannot displace process records).
  * Cost: a read-only open costs an argument check at enter; at exit, with no watches, one
@@ -192,18 +193,58 @@ MAMORI_ALWAYS bool watched(struct mamori_config *cfg, struct file *file, struct 
 	return what && (*what & MAMORI_WATCH_CHILDREN);
 }
 
+/*
+ * Emit the record of an opened file (both open tiers): the repeat gate first, then the path of
+ * the file itself. `open_flags` and `mode` are what the open asked for (0 when unknown).
+ */
+MAMORI_ALWAYS void open_emit(struct mamori_config *cfg, struct file *file, __u64 id, __u16 op,
+			     __u32 open_flags, __u32 mode)
+{
+	struct task_struct *task;
+	struct mamori_file *f;
+	bool cut = false;
+
+	f = mamori_scratch();
+	if (!f)
+		return;
+	task = (struct task_struct *)bpf_get_current_task();
+	__builtin_memset(f, 0, sizeof(*f));
+	f->op = op;
+	f->flags = op == MAMORI_FILE_OPEN_READ ? MAMORI_FILE_WATCHED : 0;
+	f->open_flags = open_flags;
+	f->mode = mode;
+	f->owner_uid = 0xffffffff;
+	f->owner_gid = 0xffffffff;
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	f->ino = BPF_CORE_READ(inode, i_ino);
+	f->dev = mamori_inode_dev(inode);
+	__u64 now = bpf_ktime_get_boot_ns();
+	long repeats = repeat_gate(cfg, id >> 32, op, f->dev, f->ino, inode, now);
+	if (repeats < 0)
+		return; /* an identical repeat: counted, no path work */
+	/* A non-root uid over its budget: counted, no path walk (watched reads never budgeted). */
+	if (op != MAMORI_FILE_OPEN_READ && mamori_uid_over_budget(task, now, 1 + (__u64)repeats))
+		return;
+	f->repeat_count = (__u32)repeats;
+	struct path *fpath = (struct path *)((void *)file + bpf_core_field_offset(struct file, f_path));
+	f->path_len = mamori_copy_path((char *)f + FILE_DATA_OFF, fpath, &cut) & MAMORI_PATH_MASK;
+	if (cut)
+		f->flags |= MAMORI_FILE_PATH_TRUNCATED;
+	__u32 size = FILE_DATA_OFF + (f->path_len & MAMORI_PATH_MASK);
+	mamori_fill_subject(&f->subj, task);
+	mamori_fill_header(&f->hdr, MAMORI_KIND_FILE, size, task, now);
+	mamori_output(cfg, MAMORI_LANE_BULK, MAMORI_KIND_FILE, f, size, now);
+}
+
 MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	struct mamori_config *cfg = mamori_config();
-	struct task_struct *task;
 	struct mamori_pending *p = NULL;
-	struct mamori_file *f;
 	struct mamori_window fw;
 	struct file *file;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 fmode;
 	__u16 op;
-	bool cut = false;
 	/* Read once: clang may otherwise keep a ctx+off pointer, which the verifier refuses. */
 	long ret = ctx->ret;
 
@@ -259,36 +300,7 @@ MAMORI_ALWAYS int open_exit(struct trace_event_raw_sys_exit *ctx)
 		else
 			op = MAMORI_FILE_OPEN_WRITE;
 	}
-	f = mamori_scratch();
-	if (!f)
-		goto out;
-	task = (struct task_struct *)bpf_get_current_task();
-	__builtin_memset(f, 0, sizeof(*f));
-	f->op = op;
-	f->flags = op == MAMORI_FILE_OPEN_READ ? MAMORI_FILE_WATCHED : 0;
-	f->open_flags = p ? p->flags : 0;
-	f->mode = p ? p->mode : 0;
-	f->owner_uid = 0xffffffff;
-	f->owner_gid = 0xffffffff;
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
-	f->ino = BPF_CORE_READ(inode, i_ino);
-	f->dev = mamori_inode_dev(inode);
-	__u64 now = bpf_ktime_get_boot_ns();
-	long repeats = repeat_gate(cfg, id >> 32, op, f->dev, f->ino, inode, now);
-	if (repeats < 0)
-		goto out; /* an identical repeat: counted, no path work */
-	/* A non-root uid over its budget: counted, no path walk (watched reads never budgeted). */
-	if (op != MAMORI_FILE_OPEN_READ && mamori_uid_over_budget(task, now, 1 + (__u64)repeats))
-		goto out;
-	f->repeat_count = (__u32)repeats;
-	struct path *fpath = (struct path *)((void *)file + bpf_core_field_offset(struct file, f_path));
-	f->path_len = mamori_copy_path((char *)f + FILE_DATA_OFF, fpath, &cut) & MAMORI_PATH_MASK;
-	if (cut)
-		f->flags |= MAMORI_FILE_PATH_TRUNCATED;
-	__u32 size = FILE_DATA_OFF + (f->path_len & MAMORI_PATH_MASK);
-	mamori_fill_subject(&f->subj, task);
-	mamori_fill_header(&f->hdr, MAMORI_KIND_FILE, size, task, now);
-	mamori_output(cfg, MAMORI_LANE_BULK, MAMORI_KIND_FILE, f, size, now);
+	open_emit(cfg, file, id, op, p ? p->flags : 0, p ? p->mode : 0);
 out:
 	if (p)
 		bpf_map_delete_elem(&mamori_pending_map, &id);
@@ -303,6 +315,74 @@ OPEN_EXIT(openat)
 OPEN_EXIT(openat2)
 OPEN_EXIT(open)
 OPEN_EXIT(creat)
+
+/*
+ * The fexit tier of the open family (chosen at load where fexit attaches, SensorProgram):
+ * one program after security_file_open, once every LSM has allowed the open, on the struct
+ * file being opened. It replaces the eight open/openat/openat2/creat tracepoints above (their
+ * autoload is turned off): no argument save, no fd-table walk, no user-path TOCTOU, and opens
+ * that bypass the syscalls (io_uring, kernel-internal opens of user tasks) are seen too.
+ * Read-only opens without watches exit after one direct load of f_mode.
+ * Skipped: failed LSM verdicts (ret != 0), kernel threads, exec's own open of the binary
+ * (FMODE_EXEC; the exec record covers it) and stacked file systems' inner opens of the backing
+ * file (overlayfs opens the upper/lower file again with the overlay's path: there f_inode is
+ * not the inode of f_path, and the outer open was already reported).
+ * Differences from the syscall tier: the record's mode is the created inode's permission bits
+ * (after umask) instead of the mode argument, 0 when nothing was created; an open that fails
+ * after the LSM check (the file system's own ->open, O_TRUNC's truncate) is still reported.
+ */
+#define PF_KTHREAD_ 0x00200000
+#define FMODE_EXEC_ 0x20
+
+SEC("fexit/security_file_open")
+int BPF_PROG(mamori_file_open_fexit, struct file *file, int ret)
+{
+	struct mamori_config *cfg;
+	struct mamori_window fw;
+	__u64 id;
+	__u32 fmode, fflags, mode = 0;
+	__u16 op;
+
+	if (ret)
+		return 0;
+	fmode = file->f_mode;
+	cfg = mamori_config();
+	if (!cfg || !(cfg->flags & MAMORI_CFG_FILE_EVENTS))
+		return 0;
+	if (!(fmode & MAMORI_FMODE_WRITE) && !(cfg->flags & MAMORI_CFG_HAS_WATCHES))
+		return 0;
+	if (fmode & FMODE_EXEC_)
+		return 0;
+	if (bpf_get_current_task_btf()->flags & PF_KTHREAD_)
+		return 0;
+	if (file->f_path.dentry->d_inode != file->f_inode)
+		return 0;
+	id = bpf_get_current_pid_tgid();
+	if (!mamori_window_read(&fw, file))
+		return 0;
+	if (!(fmode & MAMORI_FMODE_WRITE)) {
+		if (!watched(cfg, file, &fw, fmode) || mamori_is_muted(cfg, id >> 32))
+			return 0;
+		op = MAMORI_FILE_OPEN_READ;
+	} else {
+		if (mamori_is_muted(cfg, id >> 32))
+			return 0;
+		struct inode *winode = file->f_inode;
+		if (winode && (watch_dev_bits(mamori_inode_dev(winode)) & WATCH_PROCFS))
+			mamori_procfs_open(cfg, file, winode, true, fmode);
+		fflags = file->f_flags;
+		if (fmode & MAMORI_FMODE_CREATED) {
+			op = MAMORI_FILE_CREATE;
+			mode = file->f_inode->i_mode & 07777;
+		} else if (fflags & MAMORI_O_TRUNC) {
+			op = MAMORI_FILE_TRUNCATE;
+		} else {
+			op = MAMORI_FILE_OPEN_WRITE;
+		}
+	}
+	open_emit(cfg, file, id, op, file->f_flags, mode);
+	return 0;
+}
 
 /* ---------- path operations: rename, unlink, chmod, chown, truncate ---------- */
 

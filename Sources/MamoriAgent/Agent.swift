@@ -156,7 +156,7 @@ public final class Agent: @unchecked Sendable {
         startedFlag.store(true, ordering: .releasing)
         let refused = session.program.skipped.filter { $0.hook.contains("refused") }.map(\.program)
         if !refused.isEmpty { log("activity programs refused by this kernel's verifier, running without them: \(refused.joined(separator: " "))") }
-        log("sensor attached: \(session.program.attached.count) hooks, \(session.program.skipped.count) skipped; \(seeded) processes seeded; alerts → \(c.alertsPath); store → \(c.databasePath ?? "disabled")")
+        log("sensor attached: \(session.program.attached.count) hooks, \(session.program.skipped.count) skipped; file opens: \(session.program.fileOpenTier.rawValue); \(seeded) processes seeded; alerts → \(c.alertsPath); store → \(c.databasePath ?? "disabled")")
     }
 
     /// The worker loop; returns after `requestStop` (or once `externalStop` says so) when the

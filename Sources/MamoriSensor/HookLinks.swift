@@ -59,6 +59,16 @@ struct HookLinks {
         }
     }
 
+    /// Before load: turn off autoload of the programs in `names` without listing them as
+    /// skipped (the other tier of a hook this kernel offers twice, `FileOpenTier`).
+    func disableReplaced(in obj: OpaquePointer?, named names: Set<String>) {
+        var prog = bpf_object__next_program(obj, nil)
+        while let p = prog {
+            if names.contains(String(cString: bpf_program__name(p))) { bpf_program__set_autoload(p, false) }
+            prog = bpf_object__next_program(obj, p)
+        }
+    }
+
     /// Attach every loaded program: tracepoints and tp_btf directly, cgroup sock_addr programs
     /// at the cgroup v2 root. On failure everything attached so far is destroyed again before
     /// the error is thrown.

@@ -50,6 +50,10 @@ public struct KernelProbe: Sendable {
         let fentry = root && tracingProbe(btfHandle, kind: BTF_KIND_FUNC, names: ["do_unlinkat", "vfs_unlink", "vfs_open"],
                                           type: BPF_PROG_TYPE_TRACING, attach: BPF_TRACE_FENTRY)
         p.add("fentry", fentry, fentry ? "fentry/fexit usable" : "fentry/fexit refused: syscall tracepoints are used instead", required: false)
+        let openFexit = root && tracingProbe(btfHandle, kind: BTF_KIND_FUNC, names: [FileOpenTier.fexitFunction],
+                                             type: BPF_PROG_TYPE_TRACING, attach: BPF_TRACE_FEXIT)
+        p.add("file_open_fexit", openFexit, openFexit ? "fexit on security_file_open: opens reported from the opened file (one program instead of 8 tracepoints)"
+              : "fexit on security_file_open refused: opens use the syscall tracepoints", required: false)
         let lsmActive = (readSmallFile("/sys/kernel/security/lsm") ?? "").split(separator: ",").contains("bpf")
         let lsm = root && tracingProbe(btfHandle, kind: BTF_KIND_FUNC, names: ["bpf_lsm_bprm_check_security"],
                                        type: BPF_PROG_TYPE_LSM, attach: BPF_LSM_MAC)
@@ -100,6 +104,16 @@ public struct KernelProbe: Sendable {
         defer { btf__free(btf) }
         return tracingProbe(btf, kind: BTF_KIND_FUNC, names: ["bpf_lsm_bprm_check_security"],
                             type: BPF_PROG_TYPE_LSM, attach: BPF_LSM_MAC)
+    }
+
+    /// Whether an fexit program on `security_file_open` loads and attaches here (the file
+    /// open tier, `FileOpenTier`).
+    public static func fileOpenFexitWorks() -> Bool {
+        guard geteuid() == 0, access("/sys/kernel/btf/vmlinux", R_OK) == 0 else { return false }
+        guard let btf = btf__load_vmlinux_btf() else { return false }
+        defer { btf__free(btf) }
+        return tracingProbe(btf, kind: BTF_KIND_FUNC, names: [FileOpenTier.fexitFunction],
+                            type: BPF_PROG_TYPE_TRACING, attach: BPF_TRACE_FEXIT)
     }
 
     private mutating func add(_ name: String, _ ok: Bool, _ detail: String, required: Bool) {

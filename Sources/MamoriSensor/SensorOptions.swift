@@ -36,6 +36,9 @@ public struct SensorOptions: Sendable, Equatable {
     /// Use BPF LSM for prevention where the kernel allows it (false forces the SIGKILL-at-exec
     /// fallback, e.g. to test it on an LSM kernel).
     public var allowLSM = true
+    /// Use the fexit tier for opens where the kernel allows it (`FileOpenTier`; false forces
+    /// the syscall tracepoints, e.g. to compare both tiers on a kernel that has fexit).
+    public var allowFentry = true
     /// Where the prevention pins live (`PreventionPins.defaultDirectory()`, `<bpffs>/mamori`);
     /// nil = never look at pins (tests, `mamori watch`).
     public var pinDirectory: String?
@@ -62,7 +65,7 @@ public struct SensorOptions: Sendable, Equatable {
             && a.udpFlowTTLNs == b.udpFlowTTLNs && a.fileEvents == b.fileEvents
             && a.networkEvents == b.networkEvents && a.reportFailedFileOps == b.reportFailedFileOps
             && a.foldFileRepeats == b.foldFileRepeats && a.procfsActivity == b.procfsActivity
-            && a.verboseLibbpf == b.verboseLibbpf && a.allowLSM == b.allowLSM
+            && a.verboseLibbpf == b.verboseLibbpf && a.allowLSM == b.allowLSM && a.allowFentry == b.allowFentry
             && a.pinDirectory == b.pinDirectory && a.failClosed == b.failClosed
             && a.uidBudget == b.uidBudget && a.kernelFileBudget == b.kernelFileBudget
     }

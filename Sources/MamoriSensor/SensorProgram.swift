@@ -28,6 +28,8 @@ public final class SensorProgram {
     public private(set) var reusedMaps: Set<String> = []
     /// How denied executables are stopped on this kernel (chosen before load).
     public var preventionMechanism: PreventionMechanism { policy.mechanism }
+    /// Which hook reports opened files on this kernel (chosen before load).
+    public private(set) var fileOpenTier: FileOpenTier = .syscallTracepoints
 
     /// Open, size, verify and load the embedded programs, and write the initial config.
     /// Nothing is attached yet: call `attach(cgroupRoot:)`.
@@ -39,6 +41,8 @@ public final class SensorProgram {
         // BPF LSM where the kernel accepts it (exec gets EPERM, protected files are enforced);
         // otherwise the LSM programs stay out and exec denial is a SIGKILL at exec.
         let mechanism: PreventionMechanism = options.allowLSM && KernelProbe.bpfLSMWorks() ? .lsm : .signalAtExec
+        // fexit for opens where it attaches; a verifier refusal of it falls back below.
+        var tier: FileOpenTier = options.allowFentry && KernelProbe.fileOpenFexitWorks() ? .fexit : .syscallTracepoints
         pins = options.failClosed ? options.pinDirectory.map(PreventionPins.init(directory:)) : nil
         // Load; when the verifier refuses only optional programs (OptionalPrograms), open the
         // object again without them and retry (each retry leaves at least one more out).
@@ -54,6 +58,7 @@ public final class SensorProgram {
             if let rb = map("mamori_rb_bulk") { bpf_map__set_max_entries(rb, options.bulkRingBytes) }
             hooks.disableMissingHooks(in: obj)
             if mechanism != .lsm { hooks.disablePrograms(in: obj, sectionPrefix: "lsm/") }
+            hooks.disableReplaced(in: obj, named: tier.unusedPrograms)
             hooks.disablePrograms(in: obj, named: excluded, reason: "refused by the verifier on this kernel")
             if let pins { reusedMaps = pins.reuseMaps(in: obj) }
             let err = mamori_bpf_load(skel)
@@ -64,11 +69,16 @@ public final class SensorProgram {
             let log = HookLinks.capturedLog()
             let sections = OptionalPrograms.sections(of: obj)
             mamori_bpf_destroy(skel)
+            if tier == .fexit && OptionalPrograms.refusedPrograms(inLog: log).contains(FileOpenTier.fexitProgram) {
+                tier = .syscallTracepoints
+                continue
+            }
             guard let next = OptionalPrograms.exclusions(afterLog: log, sections: sections, already: excluded) else {
                 throw .load(errno: err, log: log)
             }
             excluded = next
         }
+        fileOpenTier = tier
         do {
             maps = try SensorMaps(object: obj)
             try maps.writeConfig(options: options, selfTgid: selfTgid)

@@ -39,6 +39,7 @@ struct DoctorCommand: ParsableCommand {
         let probe = KernelProbe.run(cgroup2Mount: cgroup)
         let mechanism: PreventionMechanism = probe.available("bpf_lsm") ? .lsm : .signalAtExec
         let release = SystemIdentity.kernelRelease
+        let openTier: FileOpenTier = probe.available("file_open_fexit") ? .fexit : .syscallTracepoints
         if json {
             var parts = ["\"version\":\"\(MamoriVersion.string)\"", "\"kernel\":\"\(release)\""]
             let caps = probe.capabilities.map {
@@ -47,6 +48,7 @@ struct DoctorCommand: ParsableCommand {
             parts.append("\"capabilities\":[\(caps.joined(separator: ","))]")
             parts.append("\"exec_deny\":\"\(execDenyMechanism(probe))\"")
             parts.append("\"prevention_mechanism\":\"\(mechanism.rawValue)\"")
+            parts.append("\"file_open_tier\":\"\(openTier.rawValue)\"")
             parts.append("\"file_protection\":\"\(jsonEscape(mechanism.fileProtection))\"")
             print("{" + parts.joined(separator: ",") + "}")
         } else {
@@ -57,6 +59,7 @@ struct DoctorCommand: ParsableCommand {
             }
             print("  exec deny mechanism: \(mechanism.execDenial)")
             print("  protected files:     \(mechanism.fileProtection)")
+            print("  file open hook:      \(openTier.description)")
         }
         if probe.capabilities.contains(where: { $0.required && !$0.available }) { throw ExitCode(1) }
     }

@@ -46,6 +46,9 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Do not report /proc/<pid> access and sysctl writes (cost comparisons, docs/benchmarks.md).", visibility: .hidden))
     var noProcfsActivity = false
 
+    @Flag(name: .long, help: ArgumentHelp("Observe opens with the syscall tracepoints even where fexit attaches (tier cost comparisons, tools/open-tier-cost.py).", visibility: .hidden))
+    var noFentry = false
+
     @Flag(name: .long, help: "Print libbpf's log (verifier output) while loading.")
     var verbose = false
 
@@ -69,6 +72,7 @@ struct WatchCommand: ParsableCommand {
         options.fileEvents = !noFiles
         options.procfsActivity = !noProcfsActivity
         options.verboseLibbpf = verbose
+        options.allowFentry = !noFentry
         StopSignal.install()
         let cgroups = CgroupResolver.discover()
         let session: SensorSession
@@ -91,7 +95,7 @@ struct WatchCommand: ParsableCommand {
         let table = ProcessTable(entityIds: entityIds, cgroups: cgroups,
                                  fallback: { seeder.readProcess($0) })
         _ = try? seeder.seed(into: table)
-        StandardError.write("mamori: sensor attached (\(session.program.attached.count) hooks); Ctrl-C to stop\n")
+        StandardError.write("mamori: sensor attached (\(session.program.attached.count) hooks; file opens: \(session.program.fileOpenTier.rawValue)); Ctrl-C to stop\n")
 
         let startedNs = monotonicNs()
         var worker = WatchWorker(table: table, filter: filter, json: json, format: format, hostName: HostName.current)

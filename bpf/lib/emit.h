@@ -25,7 +25,7 @@ MAMORI_ALWAYS bool mamori_is_agent(struct mamori_config *cfg, __u32 tgid)
 {
 	if (tgid == 0 || tgid != cfg->self_tgid || cfg->self_exe_ino == 0)
 		return false;
-	if ((__u32)bpf_get_current_uid_gid() != cfg->self_uid)
+	if ((__u32)mamori_current_uid_gid() != cfg->self_uid)
 		return false;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
@@ -100,7 +100,7 @@ MAMORI_ALWAYS bool mamori_flush_gap(__u32 lane, void *ring, __u64 now)
 	rec = bpf_ringbuf_reserve(ring, sizeof(*rec), 0);
 	if (!rec)
 		return false;
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = mamori_current_pid_tgid();
 	rec->hdr.kind = MAMORI_KIND_GAP;
 	rec->hdr.version = MAMORI_ABI_VERSION;
 	rec->hdr.size = sizeof(*rec);

@@ -32,6 +32,35 @@ MAMORI_ALWAYS bool mamori_window_read(struct mamori_window *w, const void *obj)
 		__v;                                                                       \
 	})
 
+/*
+ * The current task's identity helpers. A program built with MAMORI_SKB_CONTEXT defined (the
+ * cgroup skb programs of bpf/dns.bpf.c) reads them from the task instead: Linux 6.1 refuses
+ * bpf_get_current_{pid_tgid,uid_gid,comm,cgroup_id} in cgroup skb programs (they may run in
+ * softirq, where current is whoever was interrupted), while bpf_get_current_task and
+ * bpf_probe_read_kernel are allowed. Every other program keeps the one-call helpers.
+ */
+MAMORI_ALWAYS __u64 mamori_current_pid_tgid(void)
+{
+#ifdef MAMORI_SKB_CONTEXT
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	return ((__u64)BPF_CORE_READ(t, tgid) << 32) | (__u32)BPF_CORE_READ(t, pid);
+#else
+	return bpf_get_current_pid_tgid();
+#endif
+}
+
+/* (gid << 32 | uid) of the current task, as bpf_get_current_uid_gid returns it. */
+MAMORI_ALWAYS __u64 mamori_current_uid_gid(void)
+{
+#ifdef MAMORI_SKB_CONTEXT
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	const struct cred *c = BPF_CORE_READ(t, cred);
+	return ((__u64)BPF_CORE_READ(c, gid.val) << 32) | BPF_CORE_READ(c, uid.val);
+#else
+	return bpf_get_current_uid_gid();
+#endif
+}
+
 /* Start of the thread group (the leader's start_boottime): half of every process key. */
 MAMORI_ALWAYS __u64 mamori_group_start(struct task_struct *task)
 {
@@ -41,7 +70,7 @@ MAMORI_ALWAYS __u64 mamori_group_start(struct task_struct *task)
 MAMORI_ALWAYS void mamori_fill_header(struct mamori_header *h, __u16 kind, __u32 size,
 				      struct task_struct *task, __u64 now)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = mamori_current_pid_tgid();
 	h->kind = kind;
 	h->version = MAMORI_ABI_VERSION;
 	h->size = size;
@@ -53,13 +82,18 @@ MAMORI_ALWAYS void mamori_fill_header(struct mamori_header *h, __u16 kind, __u32
 
 MAMORI_ALWAYS void mamori_fill_subject(struct mamori_subject *s, struct task_struct *task)
 {
-	__u64 ug = bpf_get_current_uid_gid();
+	__u64 ug = mamori_current_uid_gid();
 	s->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	s->uid = (__u32)ug;
 	s->gid = ug >> 32;
 	s->euid = BPF_CORE_READ(task, cred, euid.val);
+#ifdef MAMORI_SKB_CONTEXT
+	s->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	bpf_core_read(s->comm, sizeof(s->comm), &task->comm);
+#else
 	s->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(s->comm, sizeof(s->comm));
+#endif
 }
 
 /* The struct file behind fd in the current task, or NULL (bounds-checked against max_fds). */

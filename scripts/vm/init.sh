@@ -5,7 +5,7 @@
 # with @@MAMORI-VM markers (parsed by scripts/vm/run.sh), and powers off. It never returns: pid 1
 # exiting would panic the kernel, and `panic=-1` would then reboot into -no-reboot's exit anyway.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/root TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb NO_COLOR=1 CI=true
+export HOME=/root TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb NO_COLOR=1 CI=true MAMORI_TEST_VM=1
 . /etc/mamori-vm.conf   # PKG_ROOT, BIN_DIR, VM_MODULES (written by rootfs.sh)
 
 say() { echo "@@MAMORI-VM $*"; }
@@ -22,7 +22,7 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
 # /tmp and /run stay on the root file system (already tmpfs, the unpacked initramfs): a tmpfs
 # mounted over /tmp would hide the package when it was built under /tmp (CI clones anywhere).
-chmod 1777 /tmp
+chmod 1777 /tmp /var/tmp
 mount -t bpf bpf /sys/fs/bpf
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null

@@ -15,7 +15,10 @@ set -euo pipefail
 VM_MODULES=${VM_MODULES:-veth}
 VM_TOOLS=${VM_TOOLS:-sh dash bash echo true false cat sleep mv cp rm chmod chown ln mkdir rmdir \
 touch ls env id kill printf head tail wc stat readlink sync timeout nohup setsid tee sed grep \
-dd mktemp chgrp nproc uname bpftool ip unshare nsenter}
+dd mktemp chgrp nproc uname bpftool ip unshare nsenter setpriv mount umount awk sort killall}
+# python3 (stdlib, no site packages): the stand-in attackers, peers and DNS server of the
+# tamper, isolation, activity and dns suites are python3 scripts. VM_PYTHON= leaves it out.
+VM_PYTHON=${VM_PYTHON-/usr/bin/python3}
 here=$(cd "$(dirname "$0")" && pwd)
 out="$VM_DIR/initramfs.cpio"
 stage="$VM_DIR/root"
@@ -28,7 +31,7 @@ done
 
 # --- cache: skip when nothing that goes into the image changed --------------------------------
 tracked=$(cd "$PKG_ROOT" && git ls-files)
-stamp=$( { echo "$VM_MODULES|$VM_TOOLS|$KDIR"
+stamp=$( { echo "$VM_MODULES|$VM_TOOLS|$VM_PYTHON|$KDIR"
            (cd "$PKG_ROOT" && stat -c '%n %s %Y' $tracked 2>/dev/null || true)
            stat -c '%n %s %Y' "$test_bin" "$mamori_bin" "$here"/* "$VM_DIR"/lsm-smoke.bpf.o "$VM_DIR"/lsm-smoke 2>/dev/null || true
          } | sha256sum | cut -d' ' -f1)
@@ -38,7 +41,7 @@ if [[ -f "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$stamp" ]]; then
 fi
 
 rm -rf "$stage"
-mkdir -p "$stage"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc,root,proc,sys,dev,tmp,run,mnt}
+mkdir -p "$stage"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc,root,proc,sys,dev,tmp,run,mnt,var/tmp}
 # Merged /usr, like Debian 12: /bin, /sbin, /lib, /lib64 are links into /usr.
 for d in bin sbin lib lib64; do ln -s "usr/$d" "$stage/$d"; done
 
@@ -50,7 +53,9 @@ put() {
     mkdir -p "$(dirname "$dst")"
     if [[ -L "$src" ]]; then
         cp -P "$src" "$dst"
-        local target; target=$(readlink -f "$src")
+        # One hop at a time, so a chain (/usr/bin/awk -> /etc/alternatives/awk -> mawk) stays whole.
+        local target; target=$(readlink "$src")
+        [[ "$target" == /* ]] || target="$(cd "$(dirname "$src")" && pwd -P)/$target"
         put "$target"
     else
         cp "$src" "$dst"
@@ -73,6 +78,20 @@ put_elf /bin/busybox
 /bin/busybox --list-full | while read -r applet; do
     [[ -e "$stage/$applet" || -L "$stage/$applet" ]] || { mkdir -p "$stage/$(dirname "$applet")"; ln -s /bin/busybox "$stage/$applet"; }
 done
+
+# python3 and its standard library (minus the parts no test imports: the static libpython,
+# tkinter, idle, 2to3, docs), with the libraries its extension modules link.
+if [[ -n "$VM_PYTHON" && -x "$VM_PYTHON" ]]; then
+    put_elf "$VM_PYTHON"
+    pystd=$("$VM_PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+    abs_stage=$(cd "$stage" && pwd)
+    (cd / && find "${pystd#/}" \( -name 'config-3*' -o -name tkinter -o -name idlelib -o -name lib2to3 \
+        -o -name pydoc_data -o -name ensurepip -o -name turtledemo -o -name test \) -prune -o -print \
+        | cpio -pdm --quiet "$abs_stage")
+    for so in "$pystd"/lib-dynload/*.so; do
+        { ldd "$so" 2>/dev/null || true; } | awk '/=> \//{print $3}' | while read -r lib; do put "$lib"; done
+    done
+fi
 
 # The test bundle and the CLI at their host paths, debug info stripped (it is most of their size).
 mkdir -p "$stage$BIN_DIR"
