@@ -106,3 +106,20 @@ extension Fixtures {
             ]),
     ]
 }
+
+extension Fixtures {
+    static let credentialStores: [RuleFixture] = [
+        RuleFixture("credential-store-read-by-other-program",
+            positives: [
+                Case("cat of root's AWS credentials", Actor(Proc.line("/usr/bin/cat", "cat /root/.aws/credentials"), in: Trees.rootLogin).file(.openRead, "/root/.aws/credentials")),
+                Case("a python stealer reading a user's kubeconfig", Actor(python, in: Trees.rootLogin).file(.openRead, "/home/alice/.kube/config")),
+                Case("a copied tool reading docker registry auth", Actor(Proc("/tmp/.x/sysupd", ["sysupd"]), in: Trees.rootLogin).file(.openRead, "/home/bob/.docker/config.json")),
+            ],
+            negatives: [
+                Case("the aws CLI (python) reading its own file", Actor(Proc.line("/usr/bin/python3", "/usr/bin/python3 /usr/local/bin/aws s3 ls"), in: Trees.userLogin).file(.openRead, "/home/alice/.aws/credentials")),
+                Case("kubectl reading the kubeconfig", Actor(Proc.line("/usr/local/bin/kubectl", "kubectl get pods"), in: Trees.userLogin).file(.openRead, "/home/alice/.kube/config")),
+                Case("git reading its credential file", Actor(Proc.line("/usr/lib/git-core/git-credential-store", "git credential-store get"), in: Trees.userLogin).file(.openRead, "/home/alice/.git-credentials")),
+                Case("a project file with a store-like name", Actor(Proc.line("/usr/bin/cat", "cat fixtures/.kube/config"), in: Trees.userLogin).file(.openRead, "/home/alice/proj/fixtures/.kube/config")),
+            ]),
+    ]
+}
