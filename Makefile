@@ -11,7 +11,8 @@ BUILD      := build/bpf
 GEN        := Sources/CMamoriBPF/generated
 BPF_SRCS   := bpf/process.bpf.c bpf/network.bpf.c bpf/file.bpf.c \
               bpf/prevent_exec.bpf.c bpf/prevent_net.bpf.c bpf/prevent_lsm.bpf.c \
-              bpf/tamper.bpf.c bpf/activity.bpf.c bpf/dns.bpf.c
+              bpf/tamper.bpf.c bpf/activity.bpf.c bpf/dns.bpf.c \
+              bpf/fileattr.bpf.c
 BPF_HDRS   := $(wildcard bpf/include/mamori/*.h bpf/lib/*.h)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \

@@ -100,8 +100,8 @@ public final class Agent: @unchecked Sendable {
         } catch {
             throw .sensor(error)
         }
-        for path in c.watchFiles { _ = try? session.program.maps.watch(path: path) }
-        for dir in c.watchDirectories { _ = try? session.program.maps.watch(path: dir, children: true) }
+        for path in WatchPaths.expand(c.watchFiles) { _ = try? session.program.maps.watch(path: path) }
+        for dir in WatchPaths.expand(c.watchDirectories) { _ = try? session.program.maps.watch(path: dir, children: true) }
         if c.preventionEnabled {
             let controller = PreventionController(
                 policy: c.prevention, levelStore: LevelStore(path: c.levelStatePath), maps: session.program.policy,

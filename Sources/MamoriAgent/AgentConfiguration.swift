@@ -1,3 +1,4 @@
+import MamoriConfig
 import MamoriBaseline
 import MamoriOutput
 import MamoriPrevention
@@ -22,6 +23,7 @@ public struct AgentConfiguration: Sendable {
     public var outputFormat = OutputFormat.ecs
     /// Paths whose read-only opens are reported (credential stores, keys).
     public var watchFiles = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/security/opasswd"]
+        + CredentialStores.watchFiles
     /// Directories whose direct children's read-only opens are reported.
     public var watchDirectories = ["/etc/ssh", "/root/.ssh", "/etc/sudoers.d"]
     /// The agent folds identical file repeats in the kernel (counted into `events.count`).

@@ -23,6 +23,32 @@ sensor:
     - /etc/gshadow
     - /etc/sudoers
     - /etc/security/opasswd
+    # credential stores (cloud, kube, docker, git, database); globs expand at start
+    - /root/.aws/credentials
+    - /home/*/.aws/credentials
+    - /root/.config/gcloud/credentials.db
+    - /home/*/.config/gcloud/credentials.db
+    - /root/.config/gcloud/application_default_credentials.json
+    - /home/*/.config/gcloud/application_default_credentials.json
+    - /root/.azure/accessTokens.json
+    - /home/*/.azure/accessTokens.json
+    - /root/.azure/msal_token_cache.json
+    - /home/*/.azure/msal_token_cache.json
+    - /root/.kube/config
+    - /home/*/.kube/config
+    - /root/.docker/config.json
+    - /home/*/.docker/config.json
+    - /root/.git-credentials
+    - /home/*/.git-credentials
+    - /root/.pgpass
+    - /home/*/.pgpass
+    - /root/.my.cnf
+    - /home/*/.my.cnf
+    - /root/.netrc
+    - /home/*/.netrc
+    - /root/.vault-token
+    - /home/*/.vault-token
+    - /etc/kubernetes/admin.conf
   watch_directories:             # read-only opens of their direct children are reported
     - /etc/ssh
     - /root/.ssh

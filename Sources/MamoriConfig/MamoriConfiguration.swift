@@ -35,6 +35,7 @@ public struct SensorSettings: Sendable, Equatable {
     public var queueCapacity = 1 << 14
     /// Files whose read-only opens are reported.
     public var watchFiles = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/security/opasswd"]
+        + CredentialStores.watchFiles
     /// Directories whose direct children's read-only opens are reported.
     public var watchDirectories = ["/etc/ssh", "/root/.ssh", "/etc/sudoers.d"]
     public init() {}

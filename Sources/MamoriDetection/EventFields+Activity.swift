@@ -31,7 +31,11 @@ extension EventFields {
         case .timesExplicit:
             guard let e = a.explicitTimes else { return false }
             return put(e ? "true" : "false")
-        case .activityResult: return put(a.result >= 0 ? "success" : "failure")
+        case .activityResult:
+            // Records emitted at syscall enter (fileattr.bpf.c) carry no result.
+            return a.flags.contains(.noResult) ? put("attempt") : put(a.result >= 0 ? "success" : "failure")
+        case .fileCapabilities: return put(a.grantedCapabilities)
+        case .fileAttributes: return put(a.newFileFlags)
         default: return false
         }
     }

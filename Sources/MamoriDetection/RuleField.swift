@@ -29,6 +29,9 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     // activity (Mamori's own category): the acting process's effect on a target.
     case activityType, targetProcessId, targetImage, targetIsDescendant, procEntry, accessMode
     case sysctlName, activityPath, activitySource, fsType, timesExplicit, activityResult
+    /// activity: the capabilities a security.capability write grants (`cap_setuid,...`) and
+    /// the inode flags an ioctl sets (`immutable,append`).
+    case fileCapabilities, fileAttributes
     /// process_creation: what backs the executable ("file", "deleted", "memfd").
     case imageBacking
     /// file_delete: the deleted path is the executable of the acting process or an ancestor.
@@ -140,6 +143,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .fsType: return "FsType"
         case .timesExplicit: return "TimesExplicit"
         case .activityResult: return "ActivityResult"
+        case .fileCapabilities: return "FileCapabilities"
+        case .fileAttributes: return "FileAttributes"
         case .imageBacking: return "ImageBacking"
         case .targetIsOwnImage: return "TargetIsOwnImage"
         case .stdinWriterImage: return "StdinWriterImage"
@@ -222,7 +227,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .tamperKind, .tamperRequest, .signalSource:
             return category == .tamper
         case .activityType, .targetProcessId, .targetImage, .targetIsDescendant, .procEntry, .accessMode,
-             .sysctlName, .activityPath, .activitySource, .fsType, .timesExplicit, .activityResult:
+             .sysctlName, .activityPath, .activitySource, .fsType, .timesExplicit, .activityResult,
+             .fileCapabilities, .fileAttributes:
             return category == .activity
         case .imageBacking:
             return category == .processCreation

@@ -76,6 +76,8 @@ public struct ActivityEvent: Sendable, Equatable {
         case .setid: return value % 2 == 0 ? "setgid" : "setuid"
         case .capset: return "capset"
         case .kill: return "kill"
+        case .xattrSet: return "capability_set"
+        case .fileFlags: return "file_flags"
         }
     }
 
@@ -188,6 +190,8 @@ extension String {
 public enum ActivityOp: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case procAccess = 1, sysctlWrite = 2, ptrace = 3, vmRead = 4, vmWrite = 5, memfdCreate = 6
     case utimes = 7, mount = 8, moveMount = 9, moduleLoad = 10, setid = 11, capset = 12, kill = 13
+    /// bpf/fileattr.bpf.c: security.capability written (setcap), inode flags set (chattr).
+    case xattrSet = 20, fileFlags = 21
 
     public var description: String {
         switch self {
@@ -204,6 +208,8 @@ public enum ActivityOp: UInt16, Sendable, CaseIterable, CustomStringConvertible 
         case .setid: return "setid"
         case .capset: return "capset"
         case .kill: return "kill"
+        case .xattrSet: return "xattr_set"
+        case .fileFlags: return "file_flags"
         }
     }
 }
@@ -218,6 +224,8 @@ public struct ActivityFlags: OptionSet, Sendable, Equatable {
     public static let pathRelative = ActivityFlags(rawValue: UInt32(MAMORI_ACT_F_PATH_RELATIVE))
     public static let timesNull = ActivityFlags(rawValue: UInt32(MAMORI_ACT_F_TIMES_NULL))
     public static let targetIsSelf = ActivityFlags(rawValue: UInt32(MAMORI_ACT_F_SELF))
+    /// Emitted at syscall enter (fileattr.bpf.c): `result` is not known.
+    public static let noResult = ActivityFlags(rawValue: UInt32(MAMORI_ACT_F_NO_RESULT))
 }
 
 /// Decoding of `struct mamori_activity`, beside `RecordDecoder` (same rules: the fixed size is
@@ -237,7 +245,7 @@ extension RecordDecoder {
         // Only kernel-resolved paths are normalised; names and user strings stay as given.
         let resolved: Bool
         switch op {
-        case .utimes, .mount, .moveMount, .moduleLoad, .sysctlWrite: resolved = true
+        case .utimes, .mount, .moveMount, .moduleLoad, .sysctlWrite, .xattrSet, .fileFlags: resolved = true
         default: resolved = false
         }
         let uid = rec.u32(L.targetUid)

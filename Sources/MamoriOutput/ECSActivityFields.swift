@@ -10,7 +10,7 @@ extension ECSVocabulary {
         switch e.op {
         case .procAccess, .ptrace, .vmRead, .vmWrite, .kill, .setid, .capset: return "process"
         case .sysctlWrite: return "configuration"
-        case .memfdCreate, .utimes, .mount, .moveMount: return "file"
+        case .memfdCreate, .utimes, .mount, .moveMount, .xattrSet, .fileFlags: return "file"
         case .moduleLoad: return "driver"
         }
     }
@@ -21,7 +21,8 @@ extension ECSVocabulary {
         case .memfdCreate: return "creation"
         case .moduleLoad: return "start"
         case .kill: return "end"
-        case .sysctlWrite, .ptrace, .vmWrite, .utimes, .mount, .moveMount, .setid, .capset: return "change"
+        case .sysctlWrite, .ptrace, .vmWrite, .utimes, .mount, .moveMount, .setid, .capset, .xattrSet, .fileFlags:
+            return "change"
         }
     }
 }
@@ -30,7 +31,7 @@ extension ECSEncoder {
     /// `file.*` for the ops that name a file, `mamori.activity` for the rest.
     func writeActivityFile(_ e: ActivityEvent, to writer: inout JSONWriter) {
         switch e.op {
-        case .utimes, .mount, .moveMount, .moduleLoad, .sysctlWrite:
+        case .utimes, .mount, .moveMount, .moduleLoad, .sysctlWrite, .xattrSet, .fileFlags:
             guard !e.path.isEmpty else { return }
             writer.beginObject("file")
             writer.string("path", e.path)
@@ -45,7 +46,7 @@ extension ECSEncoder {
     func writeActivityMamori(_ e: ActivityEvent, to writer: inout JSONWriter) {
         writer.beginObject("activity")
         writer.literal("op", e.action)
-        writer.number("result", e.result)
+        if !e.flags.contains(.noResult) { writer.number("result", e.result) }
         if let pid = e.targetProcess { writer.number("target_pid", pid) }
         else if e.targetPid != 0 { writer.number("target_pid", e.targetPid) }
         if let uid = e.targetUid { writer.number("target_uid", uid) }
@@ -87,6 +88,12 @@ extension ECSEncoder {
             writer.decimalString("new_permitted", e.arg1)
             writer.decimalString("old_effective", e.arg2)
             writer.decimalString("old_permitted", e.arg3)
+        case .xattrSet:
+            writer.string("capabilities", e.grantedCapabilities ?? "")
+            writer.bool("capability_effective", e.capabilityEffective ?? false)
+        case .fileFlags:
+            writer.string("flags", e.newFileFlags ?? "")
+            writer.string("old_flags", e.oldFileFlags ?? "")
         case .procAccess, .sysctlWrite, .ptrace, .vmRead, .vmWrite, .kill:
             break
         }

@@ -121,7 +121,10 @@ enum ECSVocabulary {
         case .file(let e): return e.result >= 0 ? "success" : "failure"
         case .action(let e): return e.failed ? "failure" : (e.enforced ? "success" : "unknown")
         case .tamper: return "unknown"
-        case .activity(let e): return e.result >= 0 ? "success" : "failure"
+        case .activity(let e):
+            // Emitted at syscall enter (fileattr.bpf.c): the attempt, outcome not known.
+            if e.flags.contains(.noResult) { return "unknown" }
+            return e.result >= 0 ? "success" : "failure"
         case .dns(let e):
             guard let m = e.message else { return "unknown" }
             if !m.isResponse { return "unknown" }

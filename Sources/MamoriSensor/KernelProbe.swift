@@ -73,7 +73,7 @@ public struct KernelProbe: Sendable {
         p.add("cgroup_sock_addr", sockAddr, sockAddr ? "cgroup connect/sendmsg hooks" : "cgroup sock_addr programs unsupported", required: false)
         let absent = missingActivityHooks()
         p.add("activity_hooks", absent.isEmpty,
-              absent.isEmpty ? "ptrace, process_vm_*, memfd_create, utimensat, mount, modules, set*id, capset, kill tracepoints (activity signals; a verifier refusal is named in the agent's start line)"
+              absent.isEmpty ? "ptrace, process_vm_*, memfd_create, utimensat, mount, modules, set*id, capset, kill, setxattr (security.capability), ioctl (chattr flags) tracepoints (activity signals; a verifier refusal is named in the agent's start line)"
                              : "absent here: \(absent.joined(separator: ", ")); those activity signals are off, the sensor runs without them",
               required: false)
         // DNS on the packet path is an optional hook: without it the sensor starts, with no

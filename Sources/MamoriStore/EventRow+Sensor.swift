@@ -70,6 +70,12 @@ extension EventRow {
             case .utimes, .mount, .moveMount, .moduleLoad, .sysctlWrite, .memfdCreate:
                 if !e.path.isEmpty { path = e.path }
                 if !e.path2.isEmpty { targetPath = e.path2 }
+            case .xattrSet:
+                if !e.path.isEmpty { path = e.path }
+                targetPath = "capability_set " + (e.grantedCapabilities ?? "")
+            case .fileFlags:
+                if !e.path.isEmpty { path = e.path }
+                targetPath = "file_flags " + (e.newFileFlags ?? "")
             default:
                 // The target process and what was done to it, beside the actor's own command line.
                 var what = "\(e.action)"

@@ -212,4 +212,26 @@ import Testing
         #expect(parsed.string("file.mtime")?.hasPrefix("2001-01-01T00:00:00") == true)
         #expect(parsed.bool("mamori.activity.explicit_times") == true)
     }
+
+    @Test func capabilityWriteIsAFileChangeWithCapabilitiesAndNoResult() throws {
+        let a = ActivityEvent(header: Fixture.header(.activity), subject: Fixture.subject(comm: "setcap"), op: .xattrSet,
+                              flags: .noResult, arg0: 0x0200_0001, arg1: 1 << 7, arg3: 0xffff_ffff, path: "/tmp/x/py")
+        let parsed = try line(.activity(a))
+        #expect(parsed.string("event.action") == "capability_set")
+        #expect(parsed.strings("event.category") == ["file"])
+        #expect(parsed.string("event.outcome") == "unknown")
+        #expect(parsed.string("file.path") == "/tmp/x/py")
+        #expect(parsed.string("mamori.activity.capabilities") == "cap_setuid")
+        #expect(parsed.bool("mamori.activity.capability_effective") == true)
+        #expect(parsed.int("mamori.activity.result") == nil, "an enter-only record has no result")
+    }
+
+    @Test func fileFlagsCarryNewAndOldFlags() throws {
+        let a = ActivityEvent(header: Fixture.header(.activity), subject: Fixture.subject(comm: "chattr"), op: .fileFlags,
+                              flags: .noResult, value: 0x10, arg0: 0x4008_6602, path: "/tmp/x/keep")
+        let parsed = try line(.activity(a))
+        #expect(parsed.string("event.action") == "file_flags")
+        #expect(parsed.string("mamori.activity.flags") == "immutable")
+        #expect(parsed.string("mamori.activity.old_flags") == "")
+    }
 }

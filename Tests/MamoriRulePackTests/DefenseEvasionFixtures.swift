@@ -29,8 +29,12 @@ extension Fixtures {
 
         RuleFixture("log-directory-mass-deletion",
             positives: [
-                Case("rm -rf /var/log/nginx/*", (0..<15).map { i in
+                Case("rm -rf /var/log/nginx/*", (0..<20).map { i in
                     Actor(Proc.line("/usr/bin/rm", "rm -rf /var/log/nginx/"), in: Trees.rootLogin).file(.unlink, "/var/log/nginx/access.log.\(i)", at: 100 + Double(i) * 0.5)
+                }),
+                Case("a loop of rm in one session, one log each", (0..<20).map { i in
+                    Actor(Proc.line("/usr/bin/rm", "rm -f /var/log/app/app\(i).log", pid: 7000 + UInt32(i)), in: Trees.rootLogin)
+                        .file(.unlink, "/var/log/app/app\(i).log", at: 100 + Double(i) * 0.2)
                 }),
             ],
             negatives: [

@@ -65,10 +65,12 @@ extension Fixtures {
             positives: [
                 Case("insmod /tmp/diamorphine.ko", Actor(Proc.line("/usr/bin/kmod", "insmod /tmp/diamorphine.ko"), in: Trees.rootLogin).exec()),
                 Case("insmod from a hidden directory", Actor(Proc.line("/usr/sbin/insmod", "insmod /var/lib/.cache/rk.ko"), in: Trees.rootLogin).exec()),
+                Case("busybox insmod applet from /tmp", Actor(Proc.line("/usr/bin/busybox", "busybox insmod /tmp/.m.ko"), in: Trees.rootLogin).exec()),
             ],
             negatives: [
                 Case("modprobe by name", Actor(Proc.line("/usr/bin/kmod", "modprobe nf_conntrack"), in: Trees.rootLogin).exec()),
                 Case("insmod from /lib/modules", Actor(Proc.line("/usr/bin/kmod", "insmod /lib/modules/6.8.0-45-generic/updates/dkms/zfs.ko.zst"), in: Trees.rootLogin).exec()),
+                Case("busybox lsmod", Actor(Proc.line("/usr/bin/busybox", "busybox lsmod /tmp/x.ko"), in: Trees.rootLogin).exec()),
             ]),
 
         RuleFixture("nsenter-host-init-namespaces",

@@ -383,7 +383,21 @@ enum mamori_activity_op {
 	MAMORI_ACT_KILL = 13,        /* kill/tkill/tgkill/pidfd_send_signal: value = signal, target_pid = pid as given (pidfd: the pid behind the pidfd or /proc/<pid> fd)
 	                              * (kill: 0 / negative = process group, -1 = everything),
 	                              * arg[0] = tgid (tgkill), arg[1] = MAMORI_KILL_* */
+	/* bpf/fileattr.bpf.c (enter only: flags carry NO_RESULT). 20+ leaves room below. */
+	MAMORI_ACT_XATTR_SET = 20,   /* setxattr family, name "security.capability" only: path =
+	                              * file, value = XATTR_* flags, arg[0] = vfs_cap_data magic_etc
+	                              * (revision | VFS_CAP_FLAGS_EFFECTIVE), arg[1] = permitted,
+	                              * arg[2] = inheritable (64-bit sets), arg[3] = rootid (v3) or
+	                              * 0xffffffff */
+	MAMORI_ACT_FILE_FLAGS = 21,  /* ioctl FS_IOC_SETFLAGS / FS_IOC_FSSETXATTR: path = file,
+	                              * value = new flags (MAMORI_FS_*_FL bits), arg[0] = ioctl
+	                              * command, arg[1] = immutable/append before (MAMORI_FS_*_FL) */
 };
+
+/* mamori_activity.value for FILE_FLAGS (the FS_*_FL values of linux/fs.h). */
+#define MAMORI_FS_IMMUTABLE_FL 0x00000010u
+#define MAMORI_FS_APPEND_FL    0x00000020u
+#define MAMORI_FS_NODUMP_FL    0x00000040u
 
 /* mamori_activity.value for PROC_ACCESS: which /proc/<pid> entry. */
 #define MAMORI_PROC_MEM     1 /* mem */
@@ -416,6 +430,7 @@ enum mamori_activity_op {
 #define MAMORI_ACT_F_PATH_RELATIVE   (1u << 3) /* dirfd could not be resolved: path as given */
 #define MAMORI_ACT_F_TIMES_NULL      (1u << 4) /* UTIMES: times == NULL (both set to now) */
 #define MAMORI_ACT_F_SELF            (1u << 5) /* the target is the acting process itself */
+#define MAMORI_ACT_F_NO_RESULT       (1u << 15) /* emitted at syscall enter: result unknown */
 
 /*
  * One activity record. The header and subject are the acting process's. Variable data after
