@@ -65,6 +65,117 @@ MAMORI_ALWAYS void exec_fill_stdio(struct mamori_exec *e, struct task_struct *ta
 	}
 }
 
+/*
+ * Loader variables of the new environment (LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH): a library
+ * injected through the environment leaves no trace in argv. At sched_process_exec the new
+ * stack is as the kernel built it (argc, argv[], NULL, envp[], NULL) and the process has not
+ * run yet, so the pointers and strings cannot be changed under the scan.
+ *
+ * Cost bound: one read of at most MAMORI_ENV_SCAN_VARS envp pointers, one read of at most
+ * ENV_WINDOW bytes of the string block, then per variable two 8-byte compares (a 16-byte user
+ * read only for a variable past the window). Only matching entries are copied (at most
+ * MAMORI_ENV_ENTRIES, MAMORI_ENV_ENTRY_MAX bytes each). A process whose environment has no
+ * loader variable costs the scan and adds nothing to the record.
+ */
+#define ENV_WINDOW 4096
+#define ENV_OUT_MASK 1023 /* entries total at most MAMORI_ENV_ENTRIES * MAMORI_ENV_ENTRY_MAX */
+#define ENV_SCRATCH_OFF 20480 /* window, then pointers: past any exec record (< 17 KiB) */
+#define ENV_PTRS_OFF (ENV_SCRATCH_OFF + ENV_WINDOW + 16)
+#define U64_CHARS(a, b, c, d, e, f, g, h) \
+	((__u64)(a) | (__u64)(b) << 8 | (__u64)(c) << 16 | (__u64)(d) << 24 | \
+	 (__u64)(e) << 32 | (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
+#define ENV_LD_PRELO U64_CHARS('L', 'D', '_', 'P', 'R', 'E', 'L', 'O')
+#define ENV_LD_AUDIT U64_CHARS('L', 'D', '_', 'A', 'U', 'D', 'I', 'T')
+#define ENV_LD_LIBRA U64_CHARS('L', 'D', '_', 'L', 'I', 'B', 'R', 'A')
+#define ENV_RY_PATH_ U64_CHARS('R', 'Y', '_', 'P', 'A', 'T', 'H', '=')
+
+MAMORI_ALWAYS bool env_is_loader_var(__u64 a, __u64 b)
+{
+	if ((a & 0xffffff) != U64_CHARS('L', 'D', '_', 0, 0, 0, 0, 0))
+		return false;
+	return (a == ENV_LD_PRELO && (b & 0xffffff) == U64_CHARS('A', 'D', '=', 0, 0, 0, 0, 0)) ||
+	       (a == ENV_LD_AUDIT && (b & 0xff) == '=') ||
+	       (a == ENV_LD_LIBRA && b == ENV_RY_PATH_);
+}
+
+/* Appends the loader entries at out (inside scratch `base`); returns their byte count. */
+MAMORI_ALWAYS __u32 exec_scan_env(struct mamori_exec *e, char *out, void *base, struct task_struct *task)
+{
+	struct mm_struct *mm = task->mm;
+	char *win = (char *)base + ENV_SCRATCH_OFF;
+	__u64 *ptrs = (__u64 *)((char *)base + ENV_PTRS_OFF);
+	__u64 argc = 0;
+	__u32 pos = 0, count = 0;
+
+	if (!mm)
+		return 0;
+	unsigned long env_start = mm->env_start, env_end = mm->env_end, stack = mm->start_stack;
+	if (env_end <= env_start)
+		return 0;
+	__u64 span = env_end - env_start;
+	/* The ELF loader leaves mm->start_stack at argc; anything else is not scanned. */
+	if (bpf_probe_read_user(&argc, sizeof(argc), (void *)stack) || argc != e->argc || argc > 0xffff) {
+		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+		return 0;
+	}
+	unsigned long envp = stack + 8 * (argc + 2);
+	if (envp >= env_start) {
+		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+		return 0;
+	}
+	/* The pointer array ends below the strings; never read past env_end. */
+	__u64 plen = env_end - envp;
+	if (plen > MAMORI_ENV_SCAN_VARS * 8)
+		plen = MAMORI_ENV_SCAN_VARS * 8;
+	plen &= (MAMORI_ENV_SCAN_VARS * 8 * 2 - 1);
+	if (plen < 8 || bpf_probe_read_user(ptrs, plen, (void *)envp)) {
+		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+		return 0;
+	}
+	__u64 wlen = span < ENV_WINDOW ? span : ENV_WINDOW;
+	wlen &= (ENV_WINDOW * 2 - 1);
+	if (wlen && bpf_probe_read_user(win, wlen, (void *)env_start))
+		wlen = 0;
+	__u32 nptrs = plen / 8;
+	bool ended = false;
+	for (__u32 i = 0; i < MAMORI_ENV_SCAN_VARS; i++) {
+		if (i >= nptrs)
+			break;
+		__u64 p = ptrs[i & (MAMORI_ENV_SCAN_VARS - 1)];
+		if (!p) {
+			ended = true;
+			break;
+		}
+		if (p < env_start || p >= env_end)
+			break;
+		__u64 off = p - env_start;
+		__u64 pre[2] = {};
+		if (off + 16 <= wlen) {
+			__builtin_memcpy(pre, win + (off & (ENV_WINDOW - 1)), 16);
+		} else if (bpf_probe_read_user(pre, sizeof(pre), (void *)p)) {
+			continue;
+		}
+		if (!env_is_loader_var(pre[0], pre[1]))
+			continue;
+		if (count >= MAMORI_ENV_ENTRIES) {
+			e->flags |= MAMORI_EXEC_ENV_TRUNCATED;
+			continue;
+		}
+		long n = bpf_probe_read_user_str(&out[pos & ENV_OUT_MASK],
+						 MAMORI_ENV_ENTRY_MAX, (void *)p);
+		if (n <= 0)
+			continue;
+		if (n == MAMORI_ENV_ENTRY_MAX)
+			e->flags |= MAMORI_EXEC_ENV_TRUNCATED;
+		pos += (__u32)n & (MAMORI_ENV_ENTRY_MAX * 2 - 1);
+		count++;
+	}
+	if (!ended)
+		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+	e->env_count = count;
+	return pos;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -149,6 +260,14 @@ int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	if (cut)
 		e->flags |= MAMORI_EXEC_CWD_TRUNCATED;
 	off = (off & (2 * MAMORI_PATH_MAX - 1)) + len;
+
+	/* Loader variables of the new environment (after cwd). */
+	e->env_count = 0;
+	e->_pad1 = 0;
+	len = exec_scan_env(e, &data[off & (4 * MAMORI_PATH_MAX - 1)], e, task);
+	len &= ENV_OUT_MASK;
+	e->env_len = len;
+	off = (off & (4 * MAMORI_PATH_MAX - 1)) + len;
 
 	__u32 size = EXEC_DATA_OFF + off;
 	mamori_fill_header(&e->hdr, MAMORI_KIND_EXEC, size, task, now);

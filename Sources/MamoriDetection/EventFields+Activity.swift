@@ -8,6 +8,16 @@ extension EventFields {
         case .imageBacking:
             guard case .exec(let e) = input.event else { return false }
             return put(e.flags.contains(.exeMemfd) ? "memfd" : e.flags.contains(.exeDeleted) ? "deleted" : "file")
+        case .loaderEnvironment:
+            guard case .exec(let e) = input.event, !e.loaderEnvironment.isEmpty else { return false }
+            for (i, entry) in e.loaderEnvironment.enumerated() {
+                if i > 0 { arena.append(UInt8(ascii: "\n")) }
+                arena.append(contentsOf: entry.utf8)
+            }
+            return true
+        case .targetIsRunningImage:
+            guard case .file(let f) = input.event, f.op == .unlink, !f.path.isEmpty else { return false }
+            return put(input.target?.record?.executable == f.path ? "true" : "false")
         case .targetIsOwnImage:
             guard case .file(let f) = input.event, f.op == .unlink, !f.path.isEmpty else { return false }
             let own = input.process?.executable == f.path || input.ancestry.contains { $0.executable == f.path }
@@ -32,6 +42,11 @@ extension EventFields {
             guard let e = a.explicitTimes else { return false }
             return put(e ? "true" : "false")
         case .activityResult: return put(a.result >= 0 ? "success" : "failure")
+        case .namespaces: return put(a.namespaces)
+        case .namespaceTarget:
+            guard let joined = a.joinedNamespace else { return false }
+            if joined.previous == joined.inode { return put("same") }
+            return put(HostNamespaces.isInitial(inode: joined.inode, kind: joined.kind) ? "initial" : "other")
         default: return false
         }
     }

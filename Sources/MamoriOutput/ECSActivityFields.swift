@@ -8,7 +8,7 @@ import MamoriEvents
 extension ECSVocabulary {
     static func activityCategory(_ e: ActivityEvent) -> StaticString {
         switch e.op {
-        case .procAccess, .ptrace, .vmRead, .vmWrite, .kill, .setid, .capset: return "process"
+        case .procAccess, .ptrace, .vmRead, .vmWrite, .kill, .setid, .capset, .unshare, .setns: return "process"
         case .sysctlWrite: return "configuration"
         case .memfdCreate, .utimes, .mount, .moveMount: return "file"
         case .moduleLoad: return "driver"
@@ -21,7 +21,7 @@ extension ECSVocabulary {
         case .memfdCreate: return "creation"
         case .moduleLoad: return "start"
         case .kill: return "end"
-        case .sysctlWrite, .ptrace, .vmWrite, .utimes, .mount, .moveMount, .setid, .capset: return "change"
+        case .sysctlWrite, .ptrace, .vmWrite, .utimes, .mount, .moveMount, .setid, .capset, .unshare, .setns: return "change"
         }
     }
 }
@@ -87,6 +87,12 @@ extension ECSEncoder {
             writer.decimalString("new_permitted", e.arg1)
             writer.decimalString("old_effective", e.arg2)
             writer.decimalString("old_permitted", e.arg3)
+        case .unshare, .setns:
+            if let kinds = e.namespaces { writer.string("namespaces", kinds) }
+            if let joined = e.joinedNamespace {
+                writer.number("namespace_inode", joined.inode)
+                if joined.previous != 0 { writer.number("previous_namespace_inode", joined.previous) }
+            }
         case .procAccess, .sysctlWrite, .ptrace, .vmRead, .vmWrite, .kill:
             break
         }
