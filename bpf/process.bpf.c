@@ -98,10 +98,81 @@ MAMORI_ALWAYS bool env_is_loader_var(__u64 a, __u64 b)
 	       (a == ENV_LD_LIBRA && b == ENV_RY_PATH_);
 }
 
-/* Appends the loader entries at out (inside scratch `base`); returns their byte count. */
-MAMORI_ALWAYS __u32 exec_scan_env(struct mamori_exec *e, char *out, void *base, struct task_struct *task)
+/* Copies one "NAME=value" entry (NUL included) from user pointer p to out[pos]. */
+MAMORI_ALWAYS __u32 env_copy_entry(struct mamori_exec *e, char *out, __u32 pos, __u64 p, __u32 *count)
 {
-	struct mm_struct *mm = task->mm;
+	if (!p)
+		return pos;
+	long n = bpf_probe_read_user_str(&out[pos & ENV_OUT_MASK], MAMORI_ENV_ENTRY_MAX, (void *)p);
+	if (n <= 0)
+		return pos;
+	if (n == MAMORI_ENV_ENTRY_MAX)
+		e->flags |= MAMORI_EXEC_ENV_TRUNCATED;
+	*count += 1;
+	return (pos & ENV_OUT_MASK) + ((__u32)n & (MAMORI_ENV_ENTRY_MAX * 2 - 1));
+}
+
+/* State of the environment scan, shared with its bpf_loop callback. */
+struct env_scan {
+	__u64 env_start, env_end, wlen;
+	__u64 found[4];          /* MAMORI_ENV_ENTRIES used, one spare for the index mask */
+	__u32 nfound;
+	bool ended, extra;
+};
+
+/* One envp entry: stop at the NULL terminator or a pointer outside the strings; keep the
+ * pointer of a loader variable. */
+static long env_scan_one(__u64 i, struct env_scan *c)
+{
+	char *base = mamori_scratch();
+	if (!base)
+		return 1;
+	__u64 p = *(__u64 *)(base + ENV_PTRS_OFF + ((i & (MAMORI_ENV_SCAN_VARS - 1)) * 8));
+	if (!p) {
+		c->ended = true;
+		return 1;
+	}
+	if (p < c->env_start || p >= c->env_end)
+		return 1;
+	__u64 off = p - c->env_start;
+	__u64 pre[2] = {};
+	if (off + 16 <= c->wlen) {
+		/* Unaligned 8-byte loads from the map value (no strict alignment on x86/arm64). */
+		const __u64 *w = (const __u64 *)(base + ENV_SCRATCH_OFF + (off & (ENV_WINDOW - 1)));
+		pre[0] = w[0];
+		pre[1] = w[1];
+	} else if (bpf_probe_read_user(pre, sizeof(pre), (void *)p)) {
+		return 0;
+	}
+	if (!env_is_loader_var(pre[0], pre[1]))
+		return 0;
+	if (c->nfound >= MAMORI_ENV_ENTRIES) {
+		c->extra = true;
+		return 0;
+	}
+	c->found[c->nfound & 3] = p;
+	c->nfound++;
+	return 0;
+}
+
+/*
+ * Appends the loader entries of the current task's new environment at byte `out_off` of the
+ * per-CPU scratch record (the exec record being built there); returns their byte count.
+ *
+ * A global (non-inlined) function on purpose: the verifier checks it once, on its own, instead
+ * of once per state the exe/cwd path walks leave behind in mamori_exec (inlined, the scan
+ * multiplied those states past the 1M-instruction budget). Hence scalar arguments only: the
+ * scratch record and the task are fetched here.
+ */
+__noinline int mamori_exec_scan_env(__u32 out_off)
+{
+	void *base = mamori_scratch();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	if (!base)
+		return 0;
+	struct mamori_exec *e = base;
+	char *out = (char *)base + EXEC_DATA_OFF + (out_off & (4 * MAMORI_PATH_MAX - 1));
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
 	char *win = (char *)base + ENV_SCRATCH_OFF;
 	__u64 *ptrs = (__u64 *)((char *)base + ENV_PTRS_OFF);
 	__u64 argc = 0;
@@ -109,7 +180,8 @@ MAMORI_ALWAYS __u32 exec_scan_env(struct mamori_exec *e, char *out, void *base, 
 
 	if (!mm)
 		return 0;
-	unsigned long env_start = mm->env_start, env_end = mm->env_end, stack = mm->start_stack;
+	unsigned long env_start = BPF_CORE_READ(mm, env_start), env_end = BPF_CORE_READ(mm, env_end);
+	unsigned long stack = BPF_CORE_READ(mm, start_stack);
 	if (env_end <= env_start)
 		return 0;
 	__u64 span = env_end - env_start;
@@ -136,42 +208,21 @@ MAMORI_ALWAYS __u32 exec_scan_env(struct mamori_exec *e, char *out, void *base, 
 	wlen &= (ENV_WINDOW * 2 - 1);
 	if (wlen && bpf_probe_read_user(win, wlen, (void *)env_start))
 		wlen = 0;
-	__u32 nptrs = plen / 8;
-	bool ended = false;
-	for (__u32 i = 0; i < MAMORI_ENV_SCAN_VARS; i++) {
-		if (i >= nptrs)
-			break;
-		__u64 p = ptrs[i & (MAMORI_ENV_SCAN_VARS - 1)];
-		if (!p) {
-			ended = true;
-			break;
-		}
-		if (p < env_start || p >= env_end)
-			break;
-		__u64 off = p - env_start;
-		__u64 pre[2] = {};
-		if (off + 16 <= wlen) {
-			__builtin_memcpy(pre, win + (off & (ENV_WINDOW - 1)), 16);
-		} else if (bpf_probe_read_user(pre, sizeof(pre), (void *)p)) {
-			continue;
-		}
-		if (!env_is_loader_var(pre[0], pre[1]))
-			continue;
-		if (count >= MAMORI_ENV_ENTRIES) {
-			e->flags |= MAMORI_EXEC_ENV_TRUNCATED;
-			continue;
-		}
-		long n = bpf_probe_read_user_str(&out[pos & ENV_OUT_MASK],
-						 MAMORI_ENV_ENTRY_MAX, (void *)p);
-		if (n <= 0)
-			continue;
-		if (n == MAMORI_ENV_ENTRY_MAX)
-			e->flags |= MAMORI_EXEC_ENV_TRUNCATED;
-		pos += (__u32)n & (MAMORI_ENV_ENTRY_MAX * 2 - 1);
-		count++;
-	}
+	struct env_scan c = {.env_start = env_start, .env_end = env_end, .wlen = wlen};
+	/* Pass 1 (bpf_loop, 5.17+: its callback is verified once, not once per iteration) finds at
+	 * most MAMORI_ENV_ENTRIES matching entries and keeps their user pointers; pass 2 copies
+	 * them. A kernel without bpf_loop does not scan (flagged ENV_UNSCANNED). */
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop))
+		bpf_loop(plen / 8, env_scan_one, &c, 0);
+	bool ended = c.ended, extra = c.extra;
+	__u64 f0 = c.found[0], f1 = c.found[1], f2 = c.found[2];
 	if (!ended)
 		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+	if (extra)
+		e->flags |= MAMORI_EXEC_ENV_TRUNCATED;
+	pos = env_copy_entry(e, out, 0, f0, &count);
+	pos = env_copy_entry(e, out, pos, f1, &count);
+	pos = env_copy_entry(e, out, pos, f2, &count);
 	e->env_count = count;
 	return pos;
 }
@@ -264,7 +315,7 @@ int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	/* Loader variables of the new environment (after cwd). */
 	e->env_count = 0;
 	e->_pad1 = 0;
-	len = exec_scan_env(e, &data[off & (4 * MAMORI_PATH_MAX - 1)], e, task);
+	len = (__u32)mamori_exec_scan_env(off & (4 * MAMORI_PATH_MAX - 1));
 	len &= ENV_OUT_MASK;
 	e->env_len = len;
 	off = (off & (4 * MAMORI_PATH_MAX - 1)) + len;

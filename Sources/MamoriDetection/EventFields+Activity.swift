@@ -17,7 +17,7 @@ extension EventFields {
             return true
         case .targetIsRunningImage:
             guard case .file(let f) = input.event, f.op == .unlink, !f.path.isEmpty else { return false }
-            return put(input.target?.record?.executable == f.path ? "true" : "false")
+            return put(input.target?.executable == f.path ? "true" : "false")
         case .targetIsOwnImage:
             guard case .file(let f) = input.event, f.op == .unlink, !f.path.isEmpty else { return false }
             let own = input.process?.executable == f.path || input.ancestry.contains { $0.executable == f.path }

@@ -1,3 +1,4 @@
+import CMamoriABI
 import Foundation
 import Glibc
 import MamoriEvents
