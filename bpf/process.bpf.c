@@ -6,7 +6,9 @@
  *        (BTF-typed raw tracepoints: kernels >= 5.5; no kprobe/fentry needed).
  * Emits: struct mamori_exec / mamori_fork / mamori_exit into the priority lane.
  * Bounds: exe and cwd paths walk at most MAMORI_PATH_DEPTH dentries into MAMORI_PATH_MAX bytes;
- *         argv copies at most MAMORI_ARGS_MAX bytes (flagged when cut).
+ *         argv copies at most MAMORI_ARGS_MAX bytes (flagged when cut); the environment scan
+ *         looks at MAMORI_ENV_SCAN_VARS entries and keeps MAMORI_ENV_ENTRIES.
+ * Cost: the environment scan adds 1.1-1.3 µs per exec (docs/kernel.md, tools/exec-env-cost.py).
  */
 #include "lib/common.h"
 #include "lib/maps.h"
