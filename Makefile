@@ -18,7 +18,7 @@ BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -Wno-default-const-init-var-unsafe -Wno-unknown-warning-option \
               -I$(BUILD) -Ibpf/include -Ibpf
-APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl rsyslog python3-pip
+APT_PKGS   := libbpf-dev libelf-dev libsqlite3-dev bpftool zlib1g-dev pkg-config iproute2 curl rsyslog python3-pip iptables
 SWIFT_FLAGS ?=
 
 .PHONY: all deps mounts py-test-deps bpf build debug run watch test test-unit test-vm vm-deps doctor bench bench-alloc bench-callgrind eval clean fuzz fuzz-build fuzz-seeds \

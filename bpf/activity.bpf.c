@@ -2,7 +2,8 @@
 /*
  * Activity aimed at other processes and at kernel state, by any process: ptrace attach/seize/
  * poke, process_vm_readv/writev, memfd_create, utimensat (futimens), mount, move_mount,
- * init_module/finit_module, set*uid/set*gid, capset, kill/tkill/tgkill/pidfd_send_signal. (Opens on /proc are
+ * init_module/finit_module, set*uid/set*gid, capset, kill/tkill/tgkill/pidfd_send_signal, unshare
+ * and setns (namespace changes: a container escape joins the host's). (Opens on /proc are
  * reported from file.bpf.c through lib/procfs.h; tamper.bpf.c keeps its agent-specific view.)
  *
  * Hooks: syscall tracepoints. Enter saves the arguments (and, for set*id/capset, the old
@@ -450,3 +451,92 @@ int mamori_act_capset_enter(struct trace_event_raw_sys_enter *ctx)
 	return act_save(p);
 }
 ACT_EXIT(capset)
+
+/* ---------- namespaces: unshare, setns ---------- */
+
+#define ACT_CLONE_NEWTIME   0x00000080
+#define ACT_CLONE_NEWNS     0x00020000
+#define ACT_CLONE_NEWCGROUP 0x02000000
+#define ACT_CLONE_NEWUTS    0x04000000
+#define ACT_CLONE_NEWIPC    0x08000000
+#define ACT_CLONE_NEWUSER   0x10000000
+#define ACT_CLONE_NEWPID    0x20000000
+#define ACT_CLONE_NEWNET    0x40000000
+#define ACT_CLONE_NEW_ANY   (ACT_CLONE_NEWTIME | ACT_CLONE_NEWNS | ACT_CLONE_NEWCGROUP | ACT_CLONE_NEWUTS | \
+			     ACT_CLONE_NEWIPC | ACT_CLONE_NEWUSER | ACT_CLONE_NEWPID | ACT_CLONE_NEWNET)
+#define ACT_NSFS_MAGIC      0x6e736673
+
+/* The namespace type moved from proc_ns_operations (type) into ns_common (ns_type) in 6.18. */
+struct ns_common___typed {
+	__u32 ns_type;
+} __attribute__((preserve_access_index));
+struct proc_ns_operations___typed {
+	int type;
+} __attribute__((preserve_access_index));
+
+/* The caller's namespace inode of one CLONE_NEW* type (0 for a type not read). */
+MAMORI_ALWAYS __u64 act_own_ns(struct task_struct *task, __u32 type)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	switch (type) {
+	case ACT_CLONE_NEWNS: return BPF_CORE_READ(nsp, mnt_ns, ns.inum);
+	case ACT_CLONE_NEWUTS: return BPF_CORE_READ(nsp, uts_ns, ns.inum);
+	case ACT_CLONE_NEWIPC: return BPF_CORE_READ(nsp, ipc_ns, ns.inum);
+	case ACT_CLONE_NEWNET: return BPF_CORE_READ(nsp, net_ns, ns.inum);
+	case ACT_CLONE_NEWPID: return BPF_CORE_READ(nsp, pid_ns_for_children, ns.inum);
+	case ACT_CLONE_NEWCGROUP: return BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+	case ACT_CLONE_NEWUSER: return BPF_CORE_READ(task, cred, user_ns, ns.inum);
+	}
+	return 0;
+}
+
+/* unshare(2) with at least one CLONE_NEW* flag (unshare of files/fs alone is not reported). */
+SEC("tracepoint/syscalls/sys_enter_unshare")
+int mamori_act_unshare_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	long flags = ctx->args[0];
+	if (!(flags & ACT_CLONE_NEW_ANY))
+		return 0;
+	struct act_pending *p = act_begin(MAMORI_ACT_UNSHARE);
+	if (!p)
+		return 0;
+	p->a.value = (__s32)flags;
+	p->a.arg[0] = act_own_ns((struct task_struct *)bpf_get_current_task(), ACT_CLONE_NEWUSER);
+	return act_save(p);
+}
+ACT_EXIT(unshare)
+
+/* setns(2): which namespace is joined (an nsfs fd) or whose (a pidfd). */
+SEC("tracepoint/syscalls/sys_enter_setns")
+int mamori_act_setns_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct act_pending *p = act_begin(MAMORI_ACT_SETNS);
+	if (!p)
+		return 0;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file *file = mamori_fd_file(task, (int)ctx->args[0]);
+	struct inode *inode = file ? BPF_CORE_READ(file, f_inode) : NULL;
+	p->a.value = (__s32)ctx->args[1];
+	if (inode && BPF_CORE_READ(inode, i_sb, s_magic) == ACT_NSFS_MAGIC) {
+		struct ns_common *ns = (struct ns_common *)BPF_CORE_READ(inode, i_private);
+		__u32 type;
+		if (bpf_core_field_exists(((struct ns_common___typed *)0)->ns_type))
+			type = BPF_CORE_READ((struct ns_common___typed *)ns, ns_type);
+		else {
+			struct proc_ns_operations___typed *ops = (void *)BPF_CORE_READ(ns, ops);
+			type = BPF_CORE_READ(ops, type);
+		}
+		p->a.arg[0] = BPF_CORE_READ(ns, inum);
+		p->a.arg[1] = type;
+		p->a.arg[2] = act_own_ns(task, type);
+	} else if (inode) {
+		/* A pidfd (5.8+): the namespaces of the process behind it, as in pidfd_send_signal. */
+		struct pid *pid = (struct pid *)BPF_CORE_READ(inode, i_private);
+		if (!pid)
+			pid = (struct pid *)BPF_CORE_READ(file, private_data);
+		p->a.target_pid = pid ? BPF_CORE_READ(pid, numbers[0].nr) : 0;
+		p->a.arg[1] = (__u32)ctx->args[1];
+	}
+	return act_save(p);
+}
+ACT_EXIT(setns)

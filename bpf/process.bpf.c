@@ -6,7 +6,9 @@
  *        (BTF-typed raw tracepoints: kernels >= 5.5; no kprobe/fentry needed).
  * Emits: struct mamori_exec / mamori_fork / mamori_exit into the priority lane.
  * Bounds: exe and cwd paths walk at most MAMORI_PATH_DEPTH dentries into MAMORI_PATH_MAX bytes;
- *         argv copies at most MAMORI_ARGS_MAX bytes (flagged when cut).
+ *         argv copies at most MAMORI_ARGS_MAX bytes (flagged when cut); the environment scan
+ *         looks at MAMORI_ENV_SCAN_VARS entries and keeps MAMORI_ENV_ENTRIES.
+ * Cost: the environment scan adds 1.1-1.3 µs per exec (docs/kernel.md, tools/exec-env-cost.py).
  */
 #include "lib/common.h"
 #include "lib/maps.h"
@@ -63,6 +65,168 @@ MAMORI_ALWAYS void exec_fill_stdio(struct mamori_exec *e, struct task_struct *ta
 		e->stdio_type[fd] = type;
 		e->stdio_ino[fd] = type == MAMORI_FT_FIFO ? BPF_CORE_READ(inode, i_ino) : 0;
 	}
+}
+
+/*
+ * Loader variables of the new environment (LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH): a library
+ * injected through the environment leaves no trace in argv. At sched_process_exec the new
+ * stack is as the kernel built it (argc, argv[], NULL, envp[], NULL) and the process has not
+ * run yet, so the pointers and strings cannot be changed under the scan.
+ *
+ * Cost bound: one read of at most MAMORI_ENV_SCAN_VARS envp pointers, one read of at most
+ * ENV_WINDOW bytes of the string block, then per variable two 8-byte compares (a 16-byte user
+ * read only for a variable past the window). Only matching entries are copied (at most
+ * MAMORI_ENV_ENTRIES, MAMORI_ENV_ENTRY_MAX bytes each). A process whose environment has no
+ * loader variable costs the scan and adds nothing to the record.
+ */
+#define ENV_WINDOW 4096
+#define ENV_OUT_MASK 1023 /* entries total at most MAMORI_ENV_ENTRIES * MAMORI_ENV_ENTRY_MAX */
+#define ENV_SCRATCH_OFF 20480 /* window, then pointers: past any exec record (< 17 KiB) */
+#define ENV_PTRS_OFF (ENV_SCRATCH_OFF + ENV_WINDOW + 16)
+#define U64_CHARS(a, b, c, d, e, f, g, h) \
+	((__u64)(a) | (__u64)(b) << 8 | (__u64)(c) << 16 | (__u64)(d) << 24 | \
+	 (__u64)(e) << 32 | (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
+#define ENV_LD_PRELO U64_CHARS('L', 'D', '_', 'P', 'R', 'E', 'L', 'O')
+#define ENV_LD_AUDIT U64_CHARS('L', 'D', '_', 'A', 'U', 'D', 'I', 'T')
+#define ENV_LD_LIBRA U64_CHARS('L', 'D', '_', 'L', 'I', 'B', 'R', 'A')
+#define ENV_RY_PATH_ U64_CHARS('R', 'Y', '_', 'P', 'A', 'T', 'H', '=')
+
+MAMORI_ALWAYS bool env_is_loader_var(__u64 a, __u64 b)
+{
+	if ((a & 0xffffff) != U64_CHARS('L', 'D', '_', 0, 0, 0, 0, 0))
+		return false;
+	return (a == ENV_LD_PRELO && (b & 0xffffff) == U64_CHARS('A', 'D', '=', 0, 0, 0, 0, 0)) ||
+	       (a == ENV_LD_AUDIT && (b & 0xff) == '=') ||
+	       (a == ENV_LD_LIBRA && b == ENV_RY_PATH_);
+}
+
+/* Copies one "NAME=value" entry (NUL included) from user pointer p to out[pos]. */
+MAMORI_ALWAYS __u32 env_copy_entry(struct mamori_exec *e, char *out, __u32 pos, __u64 p, __u32 *count)
+{
+	if (!p)
+		return pos;
+	long n = bpf_probe_read_user_str(&out[pos & ENV_OUT_MASK], MAMORI_ENV_ENTRY_MAX, (void *)p);
+	if (n <= 0)
+		return pos;
+	if (n == MAMORI_ENV_ENTRY_MAX)
+		e->flags |= MAMORI_EXEC_ENV_TRUNCATED;
+	*count += 1;
+	return (pos & ENV_OUT_MASK) + ((__u32)n & (MAMORI_ENV_ENTRY_MAX * 2 - 1));
+}
+
+/* State of the environment scan, shared with its bpf_loop callback. */
+struct env_scan {
+	__u64 env_start, env_end, wlen;
+	__u64 found[4];          /* MAMORI_ENV_ENTRIES used, one spare for the index mask */
+	__u32 nfound;
+	bool ended, extra;
+};
+
+/* One envp entry: stop at the NULL terminator or a pointer outside the strings; keep the
+ * pointer of a loader variable. */
+static long env_scan_one(__u64 i, struct env_scan *c)
+{
+	char *base = mamori_scratch();
+	if (!base)
+		return 1;
+	__u64 p = *(__u64 *)(base + ENV_PTRS_OFF + ((i & (MAMORI_ENV_SCAN_VARS - 1)) * 8));
+	if (!p) {
+		c->ended = true;
+		return 1;
+	}
+	if (p < c->env_start || p >= c->env_end)
+		return 1;
+	__u64 off = p - c->env_start;
+	__u64 pre[2] = {};
+	if (off + 16 <= c->wlen) {
+		/* Unaligned 8-byte loads from the map value (no strict alignment on x86/arm64). */
+		const __u64 *w = (const __u64 *)(base + ENV_SCRATCH_OFF + (off & (ENV_WINDOW - 1)));
+		pre[0] = w[0];
+		pre[1] = w[1];
+	} else if (bpf_probe_read_user(pre, sizeof(pre), (void *)p)) {
+		return 0;
+	}
+	if (!env_is_loader_var(pre[0], pre[1]))
+		return 0;
+	if (c->nfound >= MAMORI_ENV_ENTRIES) {
+		c->extra = true;
+		return 0;
+	}
+	c->found[c->nfound & 3] = p;
+	c->nfound++;
+	return 0;
+}
+
+/*
+ * Appends the loader entries of the current task's new environment at byte `out_off` of the
+ * per-CPU scratch record (the exec record being built there); returns their byte count.
+ *
+ * A global (non-inlined) function on purpose: the verifier checks it once, on its own, instead
+ * of once per state the exe/cwd path walks leave behind in mamori_exec (inlined, the scan
+ * multiplied those states past the 1M-instruction budget). Hence scalar arguments only: the
+ * scratch record and the task are fetched here.
+ */
+__noinline int mamori_exec_scan_env(__u32 out_off)
+{
+	void *base = mamori_scratch();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	if (!base)
+		return 0;
+	struct mamori_exec *e = base;
+	char *out = (char *)base + EXEC_DATA_OFF + (out_off & (4 * MAMORI_PATH_MAX - 1));
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	char *win = (char *)base + ENV_SCRATCH_OFF;
+	__u64 *ptrs = (__u64 *)((char *)base + ENV_PTRS_OFF);
+	__u64 argc = 0;
+	__u32 pos = 0, count = 0;
+
+	if (!mm)
+		return 0;
+	unsigned long env_start = BPF_CORE_READ(mm, env_start), env_end = BPF_CORE_READ(mm, env_end);
+	unsigned long stack = BPF_CORE_READ(mm, start_stack);
+	if (env_end <= env_start)
+		return 0;
+	__u64 span = env_end - env_start;
+	/* The ELF loader leaves mm->start_stack at argc; anything else is not scanned. */
+	if (bpf_probe_read_user(&argc, sizeof(argc), (void *)stack) || argc != e->argc || argc > 0xffff) {
+		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+		return 0;
+	}
+	unsigned long envp = stack + 8 * (argc + 2);
+	if (envp >= env_start) {
+		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+		return 0;
+	}
+	/* The pointer array ends below the strings; never read past env_end. */
+	__u64 plen = env_end - envp;
+	if (plen > MAMORI_ENV_SCAN_VARS * 8)
+		plen = MAMORI_ENV_SCAN_VARS * 8;
+	plen &= (MAMORI_ENV_SCAN_VARS * 8 * 2 - 1);
+	if (plen < 8 || bpf_probe_read_user(ptrs, plen, (void *)envp)) {
+		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+		return 0;
+	}
+	__u64 wlen = span < ENV_WINDOW ? span : ENV_WINDOW;
+	wlen &= (ENV_WINDOW * 2 - 1);
+	if (wlen && bpf_probe_read_user(win, wlen, (void *)env_start))
+		wlen = 0;
+	struct env_scan c = {.env_start = env_start, .env_end = env_end, .wlen = wlen};
+	/* Pass 1 (bpf_loop, 5.17+: its callback is verified once, not once per iteration) finds at
+	 * most MAMORI_ENV_ENTRIES matching entries and keeps their user pointers; pass 2 copies
+	 * them. A kernel without bpf_loop does not scan (flagged ENV_UNSCANNED). */
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop))
+		bpf_loop(plen / 8, env_scan_one, &c, 0);
+	bool ended = c.ended, extra = c.extra;
+	__u64 f0 = c.found[0], f1 = c.found[1], f2 = c.found[2];
+	if (!ended)
+		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
+	if (extra)
+		e->flags |= MAMORI_EXEC_ENV_TRUNCATED;
+	pos = env_copy_entry(e, out, 0, f0, &count);
+	pos = env_copy_entry(e, out, pos, f1, &count);
+	pos = env_copy_entry(e, out, pos, f2, &count);
+	e->env_count = count;
+	return pos;
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -149,6 +313,14 @@ int BPF_PROG(mamori_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	if (cut)
 		e->flags |= MAMORI_EXEC_CWD_TRUNCATED;
 	off = (off & (2 * MAMORI_PATH_MAX - 1)) + len;
+
+	/* Loader variables of the new environment (after cwd). */
+	e->env_count = 0;
+	e->_pad1 = 0;
+	len = (__u32)mamori_exec_scan_env(off & (4 * MAMORI_PATH_MAX - 1));
+	len &= ENV_OUT_MASK;
+	e->env_len = len;
+	off = (off & (4 * MAMORI_PATH_MAX - 1)) + len;
 
 	__u32 size = EXEC_DATA_OFF + off;
 	mamori_fill_header(&e->hdr, MAMORI_KIND_EXEC, size, task, now);

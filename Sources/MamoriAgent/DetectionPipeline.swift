@@ -141,6 +141,10 @@ public final class DetectionPipeline {
         hits.removeAll(keepingCapacity: true)
         var target: ActivityTarget?
         if case .activity(let a) = event { target = ActivityTarget.resolve(a, actor: key, in: table) }
+        if case .file(let f) = event, f.op == .unlink, f.result == 0,
+           let running = table.liveProcess(runningExecutable: f.path) {
+            target = ActivityTarget(record: running, isDescendant: nil)  // TargetIsRunningImage
+        }
         engine.evaluate(event, process: process, parent: parent, ancestry: ancestry, target: target, into: &hits)
         var highest: RuleLevel?
         for hit in hits {

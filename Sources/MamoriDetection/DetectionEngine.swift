@@ -95,7 +95,8 @@ public struct DetectionEngine {
     ///   - parent: its parent's record.
     ///   - ancestry: the ancestors, parent first (`ProcessTable.ancestry(of:)`).
     ///   - target: `activity` events: the target process's record, and whether it descends
-    ///     from the acting process (`ActivityTarget`).
+    ///     from the acting process (`ActivityTarget`); `file` unlinks: the running process whose
+    ///     executable was deleted (`TargetIsRunningImage`).
     public mutating func evaluate(_ event: SensorEvent, process: ProcessRecord?, parent: ProcessRecord?,
                                   ancestry: [ProcessRecord], target: ActivityTarget? = nil,
                                   into hits: inout [RuleHit]) {

@@ -8,6 +8,16 @@ extension EventFields {
         case .imageBacking:
             guard case .exec(let e) = input.event else { return false }
             return put(e.flags.contains(.exeMemfd) ? "memfd" : e.flags.contains(.exeDeleted) ? "deleted" : "file")
+        case .loaderEnvironment:
+            guard case .exec(let e) = input.event, !e.loaderEnvironment.isEmpty else { return false }
+            for (i, entry) in e.loaderEnvironment.enumerated() {
+                if i > 0 { arena.append(UInt8(ascii: "\n")) }
+                arena.append(contentsOf: entry.utf8)
+            }
+            return true
+        case .targetIsRunningImage:
+            guard case .file(let f) = input.event, f.op == .unlink, !f.path.isEmpty else { return false }
+            return put(input.target?.executable == f.path ? "true" : "false")
         case .targetIsOwnImage:
             guard case .file(let f) = input.event, f.op == .unlink, !f.path.isEmpty else { return false }
             let own = input.process?.executable == f.path || input.ancestry.contains { $0.executable == f.path }
@@ -36,6 +46,11 @@ extension EventFields {
             return a.flags.contains(.noResult) ? put("attempt") : put(a.result >= 0 ? "success" : "failure")
         case .fileCapabilities: return put(a.grantedCapabilities)
         case .fileAttributes: return put(a.newFileFlags)
+        case .namespaces: return put(a.namespaces)
+        case .namespaceTarget:
+            guard let joined = a.joinedNamespace else { return false }
+            if joined.previous == joined.inode { return put("same") }
+            return put(HostNamespaces.isInitial(inode: joined.inode, kind: joined.kind) ? "initial" : "other")
         default: return false
         }
     }

@@ -295,7 +295,8 @@ struct EventFields {
             return appendNonEmpty(t.signalName)
         case .activityType, .targetImage, .targetIsDescendant, .procEntry, .accessMode, .sysctlName,
              .activityPath, .activitySource, .fsType, .timesExplicit, .activityResult, .imageBacking,
-             .targetIsOwnImage, .fileCapabilities, .fileAttributes:
+             .targetIsOwnImage, .fileCapabilities, .fileAttributes, .loaderEnvironment, .namespaces, .namespaceTarget,
+             .targetIsRunningImage:
             return appendActivity(field, input)
         case .tamperRequest:
             guard case .tamper(let t) = input.event else { return false }

@@ -36,6 +36,16 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case imageBacking
     /// file_delete: the deleted path is the executable of the acting process or an ancestor.
     case targetIsOwnImage
+    /// process_creation: the dynamic-loader variables of the new environment
+    /// (LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH entries, one "NAME=value" per line).
+    case loaderEnvironment
+    /// file_delete: the deleted path is the executable of a process that is still running.
+    case targetIsRunningImage
+    /// activity (unshare, setns): the namespace kinds created or joined ("user,mnt").
+    case namespaces
+    /// activity (setns): "initial" when the joined namespace is the host's (initial) one and
+    /// the caller was in another (a container escape), "same" when nothing changed, else "other".
+    case namespaceTarget
     // pipeline (Mamori's own category): the process writing the reader's stdin.
     case stdinWriterImage, stdinWriterCommandLine, stdinWriterUser
     // dns_query (Sysmon names; Zeek-style and ECS aliases in `aliases`).
@@ -147,6 +157,10 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .fileAttributes: return "FileAttributes"
         case .imageBacking: return "ImageBacking"
         case .targetIsOwnImage: return "TargetIsOwnImage"
+        case .loaderEnvironment: return "LoaderEnvironment"
+        case .targetIsRunningImage: return "TargetIsRunningImage"
+        case .namespaces: return "Namespaces"
+        case .namespaceTarget: return "NamespaceTarget"
         case .stdinWriterImage: return "StdinWriterImage"
         case .stdinWriterCommandLine: return "StdinWriterCommandLine"
         case .stdinWriterUser: return "StdinWriterUser"
@@ -230,9 +244,11 @@ enum RuleField: UInt8, CaseIterable, Sendable {
              .sysctlName, .activityPath, .activitySource, .fsType, .timesExplicit, .activityResult,
              .fileCapabilities, .fileAttributes:
             return category == .activity
-        case .imageBacking:
+        case .imageBacking, .loaderEnvironment:
             return category == .processCreation
-        case .targetIsOwnImage:
+        case .namespaces, .namespaceTarget:
+            return category == .activity
+        case .targetIsOwnImage, .targetIsRunningImage:
             return category == .fileDelete
         case .stdinWriterImage, .stdinWriterCommandLine, .stdinWriterUser:
             return category == .pipeline

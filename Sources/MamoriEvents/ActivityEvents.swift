@@ -2,7 +2,8 @@ import CMamoriABI
 
 /// What a process did to another process or to kernel state (`struct mamori_activity`): a
 /// /proc/<pid> access, a sysctl write, ptrace, process_vm_readv/writev, memfd_create, a
-/// timestamp change, a mount, a module load, a credential change or a signal.
+/// timestamp change, a mount, a module load, a credential change, a signal or a namespace
+/// change (unshare, setns).
 ///
 /// Exists so that credential access through another process's memory, injection, fileless
 /// execution, timestomping, kernel-state changes and mass kills are kernel-observed events the
@@ -78,7 +79,39 @@ public struct ActivityEvent: Sendable, Equatable {
         case .kill: return "kill"
         case .xattrSet: return "capability_set"
         case .fileFlags: return "file_flags"
+        case .unshare: return "unshare"
+        case .setns: return "setns"
         }
+    }
+
+    /// `.unshare` / `.setns`: the namespace kinds created or joined, comma-separated in a fixed
+    /// order ("user,mnt"); for setns of a namespace fd, its one kind.
+    public var namespaces: String? {
+        let mask: UInt32
+        switch op {
+        case .unshare: mask = UInt32(bitPattern: value)
+        case .setns: mask = UInt32(truncatingIfNeeded: arg1) != 0 ? UInt32(truncatingIfNeeded: arg1) : UInt32(bitPattern: value)
+        default: return nil
+        }
+        var out = ""
+        for (bit, name) in Self.namespaceKinds where mask & bit != 0 {
+            if !out.isEmpty { out += "," }
+            out += name
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// CLONE_NEW* bits and their `/proc/<pid>/ns` names.
+    public static let namespaceKinds: [(UInt32, String)] = [
+        (0x1000_0000, "user"), (0x0002_0000, "mnt"), (0x2000_0000, "pid"), (0x4000_0000, "net"),
+        (0x0400_0000, "uts"), (0x0800_0000, "ipc"), (0x0200_0000, "cgroup"), (0x0000_0080, "time"),
+    ]
+
+    /// `.setns` of a namespace fd: the joined namespace's inode, its CLONE_NEW* kind and the
+    /// caller's inode of that kind before the call (`nil` for a pidfd or an unreadable fd).
+    public var joinedNamespace: (inode: UInt64, kind: UInt32, previous: UInt64)? {
+        guard op == .setns, arg0 != 0 else { return nil }
+        return (arg0, UInt32(truncatingIfNeeded: arg1), arg2)
     }
 
     /// `.procAccess`: the entry class word (`mem`, `environ`, `maps`, `pagemap`, `auxv`,
@@ -190,6 +223,7 @@ extension String {
 public enum ActivityOp: UInt16, Sendable, CaseIterable, CustomStringConvertible {
     case procAccess = 1, sysctlWrite = 2, ptrace = 3, vmRead = 4, vmWrite = 5, memfdCreate = 6
     case utimes = 7, mount = 8, moveMount = 9, moduleLoad = 10, setid = 11, capset = 12, kill = 13
+    case unshare = 14, setns = 15
     /// bpf/fileattr.bpf.c: security.capability written (setcap), inode flags set (chattr).
     case xattrSet = 20, fileFlags = 21
 
@@ -210,6 +244,8 @@ public enum ActivityOp: UInt16, Sendable, CaseIterable, CustomStringConvertible 
         case .kill: return "kill"
         case .xattrSet: return "xattr_set"
         case .fileFlags: return "file_flags"
+        case .unshare: return "unshare"
+        case .setns: return "setns"
         }
     }
 }

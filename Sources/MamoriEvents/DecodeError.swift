@@ -69,7 +69,7 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
 /// An enum (not a `String`) so that building an error never allocates. Raw values are the C
 /// field names in `abi.h`.
 public enum RecordField: String, Sendable, CaseIterable {
-    case exe, args, cwd, path, path2, op, family, reason, payload
+    case exe, args, cwd, path, path2, op, family, reason, payload, env
 }
 
 extension EventKind {

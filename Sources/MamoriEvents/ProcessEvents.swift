@@ -19,17 +19,24 @@ public struct ExecEvent: Sendable, Equatable {
     public var tty: String?
     /// What fds 0, 1 and 2 were at exec (a shell reading from a socket is a reverse shell).
     public var stdio: StdioTypes
+    /// The dynamic-loader variables of the new environment ("LD_PRELOAD=/tmp/x.so",
+    /// LD_AUDIT, LD_LIBRARY_PATH), as the kernel found them; empty when none was set (the
+    /// common case: no allocation). A library injected through the environment is invisible in
+    /// argv. `.envUnscanned` / `.envTruncated` say when the scan was cut.
+    public var loaderEnvironment: [String]
 
     public init(header: EventHeader, subject: Subject, parentStartBoottimeNs: UInt64,
                 executable: String, args: [String], cwd: String, exeInode: UInt64,
                 exeDevice: UInt32, flags: ExecFlags, egid: UInt32, loginUid: UInt32?,
-                sessionId: UInt32, tty: String?, stdio: StdioTypes = StdioTypes()) {
+                sessionId: UInt32, tty: String?, stdio: StdioTypes = StdioTypes(),
+                loaderEnvironment: [String] = []) {
         self.header = header; self.subject = subject
         self.parentStartBoottimeNs = parentStartBoottimeNs
         self.executable = executable; self.args = args; self.cwd = cwd
         self.exeInode = exeInode; self.exeDevice = exeDevice; self.flags = flags
         self.egid = egid; self.loginUid = loginUid; self.sessionId = sessionId; self.tty = tty
         self.stdio = stdio
+        self.loaderEnvironment = loaderEnvironment
     }
 
     /// The parent process's identity.
@@ -51,6 +58,10 @@ public struct ExecFlags: OptionSet, Sendable, Equatable {
     public static let exeDeleted = ExecFlags(rawValue: 1 << 5)
     /// The executable is a memfd (`memfd_create` + `execveat`/`fexecve`).
     public static let exeMemfd = ExecFlags(rawValue: 1 << 6)
+    /// The environment was not fully scanned for loader variables (too many entries).
+    public static let envUnscanned = ExecFlags(rawValue: 1 << 7)
+    /// A loader variable was cut, or more were set than the record keeps.
+    public static let envTruncated = ExecFlags(rawValue: 1 << 8)
 }
 
 /// A new thread group. The header and subject describe the child.

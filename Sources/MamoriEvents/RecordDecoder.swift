@@ -123,9 +123,11 @@ public struct RecordDecoder: Sendable {
         let exeOff = L.size
         let argsOff = exeOff + exeLen
         let cwdOff = argsOff + argsLen
+        let envOff = cwdOff + cwdLen, envLen = Int(rec.u16(L.envLen))
         try rec.check(.exec, .exe, exeOff, exeLen)
         try rec.check(.exec, .args, argsOff, argsLen)
         try rec.check(.exec, .cwd, cwdOff, cwdLen)
+        try rec.check(.exec, .env, envOff, envLen)
 
         let flags = ExecFlags(rawValue: rec.u32(L.flags))
         let loginUid = rec.u32(L.loginuid)
@@ -150,7 +152,8 @@ public struct RecordDecoder: Sendable {
                               stdout: FileType(kernelType: rec.u16(L.stdio + 2)),
                               stderr: FileType(kernelType: rec.u16(L.stdio + 4)),
                               stdinPipe: rec.u64(L.stdioIno), stdoutPipe: rec.u64(L.stdioIno + 8),
-                              stderrPipe: rec.u64(L.stdioIno + 16)))
+                              stderrPipe: rec.u64(L.stdioIno + 16)),
+            loaderEnvironment: envLen == 0 ? [] : rec.args(at: envOff, length: envLen, argc: UInt32(rec.u16(L.envCount))))
     }
 
     static func decodeFork(_ rec: UnsafeRawBufferPointer, _ header: EventHeader) -> ForkEvent {
@@ -383,6 +386,8 @@ enum ExecLayout {
     static let exeLen = offset(\mamori_exec.exe_len)
     static let argsLen = offset(\mamori_exec.args_len)
     static let cwdLen = offset(\mamori_exec.cwd_len)
+    static let envLen = offset(\mamori_exec.env_len)
+    static let envCount = offset(\mamori_exec.env_count)
 }
 
 enum ForkLayout {

@@ -8,7 +8,7 @@ import MamoriEvents
 extension ECSVocabulary {
     static func activityCategory(_ e: ActivityEvent) -> StaticString {
         switch e.op {
-        case .procAccess, .ptrace, .vmRead, .vmWrite, .kill, .setid, .capset: return "process"
+        case .procAccess, .ptrace, .vmRead, .vmWrite, .kill, .setid, .capset, .unshare, .setns: return "process"
         case .sysctlWrite: return "configuration"
         case .memfdCreate, .utimes, .mount, .moveMount, .xattrSet, .fileFlags: return "file"
         case .moduleLoad: return "driver"
@@ -21,7 +21,8 @@ extension ECSVocabulary {
         case .memfdCreate: return "creation"
         case .moduleLoad: return "start"
         case .kill: return "end"
-        case .sysctlWrite, .ptrace, .vmWrite, .utimes, .mount, .moveMount, .setid, .capset, .xattrSet, .fileFlags:
+        case .sysctlWrite, .ptrace, .vmWrite, .utimes, .mount, .moveMount, .setid, .capset, .xattrSet, .fileFlags,
+             .unshare, .setns:
             return "change"
         }
     }
@@ -94,6 +95,12 @@ extension ECSEncoder {
         case .fileFlags:
             writer.string("flags", e.newFileFlags ?? "")
             writer.string("old_flags", e.oldFileFlags ?? "")
+        case .unshare, .setns:
+            if let kinds = e.namespaces { writer.string("namespaces", kinds) }
+            if let joined = e.joinedNamespace {
+                writer.number("namespace_inode", joined.inode)
+                if joined.previous != 0 { writer.number("previous_namespace_inode", joined.previous) }
+            }
         case .procAccess, .sysctlWrite, .ptrace, .vmRead, .vmWrite, .kill:
             break
         }

@@ -194,6 +194,11 @@ public struct ECSEncoder: Sendable {
                 writer.bool("truncated", true)
             }
             if e.flags.contains(.argsFault) { writer.bool("args_unreadable", true) }
+            if !e.loaderEnvironment.isEmpty {
+                writer.beginArray("loader_env")
+                for entry in e.loaderEnvironment { writer.element(entry) }
+                writer.endArray()
+            }
             if let loginUid = e.loginUid { writer.number("login_uid", loginUid) }
             writer.number("exe_inode", e.exeInode)
             writer.beginObject("stdio")

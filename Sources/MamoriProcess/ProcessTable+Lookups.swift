@@ -1,3 +1,4 @@
+import Glibc
 import MamoriEvents
 
 /// Read side of `ProcessTable`: the lookups enrichment runs for every event. Same thread rule
@@ -100,5 +101,28 @@ extension ProcessTable {
         guard let slot = slab.liveSlot(pid: key.pid) else { return nil }
         let ticks = slab[slot].record!.key.startTicks
         return (ticks &+ 1 >= key.startTicks && key.startTicks &+ 1 >= ticks) ? slot : nil
+    }
+}
+
+extension ProcessTable {
+    /// A live process whose executable is `path` and that the kernel still has (kill(pid, 0)
+    /// succeeds), or nil. For unlinks: deleting the file of a running program hides the payload
+    /// from disk while it keeps running. The walk over the live list compares lengths first
+    /// and touches no string bytes otherwise; the liveness check runs only for a path match
+    /// (the exit record of a program deleted right after it ended may still be in flight).
+    /// O(live processes), no allocation.
+    public func liveProcess(runningExecutable path: String) -> ProcessRecord? {
+        let length = path.utf8.count
+        guard length > 1 else { return nil }
+        var slot = slab.live.head
+        while slot >= 0 {
+            let entry = slab[slot]
+            if let r = entry.record, r.executable.utf8.count == length, r.executable == path,
+               r.origin != .unknown, kill(pid_t(r.key.pid), 0) == 0 || errno == EPERM {
+                return r
+            }
+            slot = entry.next
+        }
+        return nil
     }
 }

@@ -66,9 +66,10 @@ public enum RecordBuilder {
         args: [String] = ["true"], cwd: String = "/", exeInode: UInt64 = 1234, exeDevice: UInt32 = 0x0080_0001,
         flags: ExecFlags = [], egid: UInt32 = 1000, loginUid: UInt32 = UInt32.max, sessionId: UInt32 = 0,
         tty: (driver: String, index: UInt32)? = nil, argc: UInt32? = nil, rawArgs: [UInt8]? = nil,
-        stdio: StdioTypes = StdioTypes()
+        stdio: StdioTypes = StdioTypes(), loaderEnvironment: [String] = []
     ) -> [UInt8] {
         let exeBytes = Array(exe.utf8), cwdBytes = Array(cwd.utf8)
+        let envBytes: [UInt8] = loaderEnvironment.flatMap { Array($0.utf8) + [0] }
         let argBytes = rawArgs ?? args.flatMap { Array($0.utf8) + [0] }
         var r = mamori_exec()
         fillSubject(&r.subj, subject)
@@ -89,7 +90,9 @@ public enum RecordBuilder {
         r.exe_len = UInt16(truncatingIfNeeded: exeBytes.count)
         r.args_len = UInt16(truncatingIfNeeded: argBytes.count)
         r.cwd_len = UInt16(truncatingIfNeeded: cwdBytes.count)
-        return serialize(&r, \.hdr, kind: MAMORI_KIND_EXEC, header, data: exeBytes + argBytes + cwdBytes)
+        r.env_len = UInt16(truncatingIfNeeded: envBytes.count)
+        r.env_count = UInt16(truncatingIfNeeded: loaderEnvironment.count)
+        return serialize(&r, \.hdr, kind: MAMORI_KIND_EXEC, header, data: exeBytes + argBytes + cwdBytes + envBytes)
     }
 
     /// A `mamori_fork` record; `header` and `subject` describe the child.

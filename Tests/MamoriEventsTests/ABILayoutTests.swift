@@ -9,7 +9,7 @@ struct ABILayoutTests {
     @Test func structSizesMatchStaticAsserts() {
         #expect(MemoryLayout<mamori_header>.size == 32)
         #expect(MemoryLayout<mamori_subject>.size == 40)
-        #expect(MemoryLayout<mamori_exec>.size == 160)
+        #expect(MemoryLayout<mamori_exec>.size == 168)
         #expect(MemoryLayout<mamori_fork>.size == 88)
         #expect(MemoryLayout<mamori_exit>.size == 80)
         #expect(MemoryLayout<mamori_net>.size == 120)

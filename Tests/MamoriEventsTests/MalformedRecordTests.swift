@@ -31,8 +31,8 @@ struct MalformedRecordTests {
             }
             if length < 32 {
                 #expect(error.category == .truncated)
-            } else if length < 160 {
-                #expect(error == .truncated(kind: .exec, expected: 160, actual: length))
+            } else if length < 168 {
+                #expect(error == .truncated(kind: .exec, expected: 168, actual: length))
             } else {
                 #expect(error.category == .fieldOutOfBounds, "\(length): \(error)")
             }
@@ -43,7 +43,7 @@ struct MalformedRecordTests {
         var bytes = exec
         let lengthOffset = RecordBuilder.offset(of: \mamori_exec.exe_len)
         RecordBuilder.patch(&bytes, at: lengthOffset, UInt16(0xffff))
-        #expect(decodeError(bytes) == .fieldOutOfBounds(kind: .exec, field: .exe, offset: 160, length: 0xffff,
+        #expect(decodeError(bytes) == .fieldOutOfBounds(kind: .exec, field: .exe, offset: 168, length: 0xffff,
                                                          recordSize: bytes.count))
     }
 

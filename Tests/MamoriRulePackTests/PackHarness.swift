@@ -190,12 +190,13 @@ struct Actor: Sendable {
 
     /// The exec of this actor.
     func exec(at seconds: Double = 100, stdin: FileType = .characterDevice, stdout: FileType = .characterDevice,
-              stderr: FileType = .characterDevice, flags: ExecFlags = []) -> Step {
+              stderr: FileType = .characterDevice, flags: ExecFlags = [], loaderEnvironment: [String] = []) -> Step {
         step(.exec(ExecEvent(header: header(kind: 1, at: seconds), subject: subject,
                              parentStartBoottimeNs: Proc.startNs, executable: proc.exe, args: proc.args,
                              cwd: proc.cwd, exeInode: 1, exeDevice: 1, flags: flags, egid: proc.uid,
                              loginUid: proc.session == 0 ? nil : 1000, sessionId: proc.session, tty: nil,
-                             stdio: StdioTypes(stdin: stdin, stdout: stdout, stderr: stderr))))
+                             stdio: StdioTypes(stdin: stdin, stdout: stdout, stderr: stderr),
+                             loaderEnvironment: loaderEnvironment)))
     }
 
     /// The exec of this actor reading a pipe that `writer` (a sibling in the same tree) writes.
@@ -210,6 +211,14 @@ struct Actor: Sendable {
         step(.file(FileEvent(header: header(kind: 5, at: seconds), subject: subject, op: op, result: 0,
                              flags: op == .openRead ? [.watched] : [], openFlags: 0, mode: mode,
                              ownerUid: nil, ownerGid: nil, inode: 1, device: 1, path: path, targetPath: target)))
+    }
+
+    /// An unlink by this actor of `path` while `running` (a process elsewhere) runs from it,
+    /// as the pipeline resolves it from the live process table (`TargetIsRunningImage`).
+    func unlink(_ path: String, runningIn running: Proc?, at seconds: Double = 100) -> Step {
+        var s = file(.unlink, path, at: seconds)
+        if let running { s.target = ActivityTarget(record: running.record(parent: Trees.systemd), isDescendant: nil) }
+        return s
     }
 
     /// A connection by this actor (`op: .accept` for an inbound one).

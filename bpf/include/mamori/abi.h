@@ -83,6 +83,17 @@ enum mamori_file_op {
 #define MAMORI_EXEC_HAS_TTY        (1u << 4)
 #define MAMORI_EXEC_EXE_DELETED    (1u << 5) /* the executable had no link left (i_nlink == 0) */
 #define MAMORI_EXEC_EXE_MEMFD      (1u << 6) /* ... and is a memfd ("/memfd:<name>"): fileless */
+#define MAMORI_EXEC_ENV_UNSCANNED  (1u << 7) /* the environment was not fully scanned for loader
+                                              * variables (more than MAMORI_ENV_SCAN_VARS, or an
+                                              * unexpected stack layout) */
+#define MAMORI_EXEC_ENV_TRUNCATED  (1u << 8) /* a loader variable was cut at MAMORI_ENV_ENTRY_MAX
+                                              * bytes, or more than MAMORI_ENV_ENTRIES were set */
+
+/* Loader variables at exec (LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH): how many environment
+ * entries are scanned, how many matching entries are kept, and each one's byte bound. */
+#define MAMORI_ENV_SCAN_VARS  128
+#define MAMORI_ENV_ENTRIES    3
+#define MAMORI_ENV_ENTRY_MAX  256
 
 /* mamori_file.flags */
 #define MAMORI_FILE_PATH_TRUNCATED  (1u << 0)
@@ -119,7 +130,9 @@ struct mamori_subject {
 /*
  * A successful execve/execveat (sched_process_exec). Variable data follows the fixed part,
  * in this order: exe (exe_len bytes), args (args_len bytes, NUL-separated, argc entries),
- * cwd (cwd_len bytes). Strings are not NUL-terminated inside data.
+ * cwd (cwd_len bytes), env (env_len bytes: the dynamic-loader variables of the new
+ * environment, "NAME=value" entries each ending in NUL; usually empty). Other strings are not
+ * NUL-terminated inside data.
  */
 struct mamori_exec {
 	struct mamori_header hdr;
@@ -144,6 +157,9 @@ struct mamori_exec {
 	 * A shell whose stdin inode equals another process's stdout inode reads that process's
 	 * output: `curl ... | sh` is joined into one pipeline in userspace. */
 	__u64 stdio_ino[3];
+	__u16 env_len;          /* bytes of loader-variable entries after cwd (0 = none set) */
+	__u16 env_count;        /* how many entries */
+	__u32 _pad1;
 	/* char data[]; */
 };
 
@@ -383,6 +399,12 @@ enum mamori_activity_op {
 	MAMORI_ACT_KILL = 13,        /* kill/tkill/tgkill/pidfd_send_signal: value = signal, target_pid = pid as given (pidfd: the pid behind the pidfd or /proc/<pid> fd)
 	                              * (kill: 0 / negative = process group, -1 = everything),
 	                              * arg[0] = tgid (tgkill), arg[1] = MAMORI_KILL_* */
+	MAMORI_ACT_UNSHARE = 14,     /* unshare(2): value = flags (CLONE_NEW*), arg[0] = the caller's
+	                              * user namespace inode before the call */
+	MAMORI_ACT_SETNS = 15,       /* setns(2): value = nstype as given, arg[0] = the joined
+	                              * namespace's inode (namespace fd) and arg[1] its CLONE_NEW* type,
+	                              * arg[2] = the caller's inode of that type before the call (0 =
+	                              * not read); a pidfd: target_pid = its pid, arg[1] = nstype */
 	/* bpf/fileattr.bpf.c (enter only: flags carry NO_RESULT). 20+ leaves room below. */
 	MAMORI_ACT_XATTR_SET = 20,   /* setxattr family, name "security.capability" only: path =
 	                              * file, value = XATTR_* flags, arg[0] = vfs_cap_data magic_etc
@@ -536,7 +558,7 @@ _Static_assert(sizeof(struct mamori_tamper) == 104, "mamori_tamper layout");
 _Static_assert(sizeof(struct mamori_activity) == 152, "mamori_activity layout");
 _Static_assert(sizeof(struct mamori_header) == 32, "mamori_header layout");
 _Static_assert(sizeof(struct mamori_subject) == 40, "mamori_subject layout");
-_Static_assert(sizeof(struct mamori_exec) == 160, "mamori_exec layout");
+_Static_assert(sizeof(struct mamori_exec) == 168, "mamori_exec layout");
 _Static_assert(sizeof(struct mamori_fork) == 88, "mamori_fork layout");
 _Static_assert(sizeof(struct mamori_exit) == 80, "mamori_exit layout");
 _Static_assert(sizeof(struct mamori_net) == 120, "mamori_net layout");
