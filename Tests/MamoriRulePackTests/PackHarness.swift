@@ -78,6 +78,8 @@ struct Proc: Sendable {
     var session: UInt32
     /// The well-known tool this executable is a content copy of (`ImageIdentity`), if any.
     var toolIdentity: String? = nil
+    /// `ImageProtected`: by default, whether the executable sits in a system directory.
+    var imageProtected: Bool? = nil
 
     /// This process, with an executable that is a byte-for-byte copy of `tool`.
     func copy(of tool: String) -> Proc { var p = self; p.toolIdentity = tool; return p }
@@ -115,6 +117,7 @@ struct Proc: Sendable {
                       unit: unit, startBoottimeNs: Proc.startNs, comm: String(exe.split(separator: "/").last?.prefix(15) ?? ""),
                       exitStatus: nil, origin: .exec)
         r.toolIdentity = toolIdentity
+        r.imageProtected = imageProtected ?? ["/usr/", "/bin/", "/sbin/", "/lib/", "/opt/"].contains { exe.hasPrefix($0) }
         return r
     }
 
