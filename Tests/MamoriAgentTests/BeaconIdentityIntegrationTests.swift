@@ -25,14 +25,16 @@ struct BeaconIdentityIntegrationTests {
         let bound = withUnsafeMutablePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
         }
-        guard bound, type != SOCK_STREAM || listen(fd, 128) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        guard bound, type != Int32(SOCK_STREAM.rawValue) || listen(fd, 128) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
         return (fd, UInt16(bigEndian: addr.sin_port))
     }
 
+    /// Starts `exe` in a session of its own (setsid): its own lineage and incident, so triage
+    /// does not fold its alert into another scenario's.
     private func start(_ exe: String, _ args: [String]) throws -> Process {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        p.arguments = ["--wait", exe] + args
         try p.run()
         return p
     }
@@ -64,7 +66,7 @@ struct BeaconIdentityIntegrationTests {
         #expect(ImageProtection.directoriesProtected(installed))
         #expect(!ImageProtection.directoriesProtected(impostor))
 
-        let tcpA = try loopbackSocket(SOCK_STREAM), tcpB = try loopbackSocket(SOCK_STREAM), udp = try loopbackSocket(SOCK_DGRAM)
+        let tcpA = try loopbackSocket(Int32(SOCK_STREAM.rawValue)), tcpB = try loopbackSocket(Int32(SOCK_STREAM.rawValue)), udp = try loopbackSocket(Int32(SOCK_DGRAM.rawValue))
         defer { close(tcpA.fd); close(tcpB.fd); close(udp.fd) }
         let agent = try TestAgent(directory: dir, configuration: TestAgent.configuration(directory: dir, store: false))
         defer { agent.stop() }
