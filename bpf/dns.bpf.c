@@ -11,7 +11,8 @@
  *        priority lane, so a lookup is ordered before the connect that follows it.
  * Selection: egress with destination port 53 (a query), ingress with source port 53 (an
  *        answer), over UDP or TCP, IPv4 or IPv6 (no IPv6 extension headers, no IPv4
- *        non-first fragments). A local DNS server's own traffic (source port 53 leaving,
+ *        non-first fragments); and egress UDP to any other port whose payload has the shape
+ *        of a DNS query (dns_query_shape: tunnels and exfiltration listeners on custom ports). A local DNS server's own traffic (source port 53 leaving,
  *        destination port 53 arriving) is not reported: its clients' sockets are.
  * Attribution: a UDP send runs the egress hook synchronously in the sending task, so the
  *        query's owner is the current task; it is recorded on the socket (sk storage) and
@@ -20,8 +21,8 @@
  * Bounds: no loops; one bounded copy (<= MAMORI_DNS_DATA_MAX) per DNS packet; at most
  *        MAMORI_DNS_BUDGET records per owner per second (the rest counted, not sent), so a
  *        DNS flood cannot crowd process records out of the priority lane.
- * Cost of a non-DNS packet: the header loads and two compares (direct packet access); no map
- *        lookup and no helper call (docs/kernel.md has the measured ns/run).
+ * Cost of a non-DNS packet: the header loads and a few compares (direct packet access, up to
+ *        13 payload bytes for egress UDP); no map lookup and no helper call (docs/kernel.md has the measured ns/run).
  */
 #include "lib/common.h"
 #include "lib/maps.h"
@@ -86,6 +87,23 @@ struct dns_loc {
 };
 
 /*
+ * A UDP datagram to a port other than 53 whose payload, in the linear data, starts like a
+ * standard DNS query: QR = 0, opcode 0, one question, no answer or authority records, at most
+ * one additional (EDNS), and a first label of 1..63 bytes. DNS tunnels and exfiltration
+ * listeners on custom ports (and a lab's loopback resolver) speak this; other UDP protocols
+ * almost never match all of it. Direct packet access only (no helper call): a payload that is
+ * not linear is not inspected.
+ */
+MAMORI_ALWAYS bool dns_query_shape(void *data, void *end, __u32 l4)
+{
+	__u8 *m = data + l4 + 8;
+	if (l4 > 60 || (void *)(m + 13) > end)
+		return false;
+	return (m[2] & 0xf8) == 0 && m[4] == 0 && m[5] == 1 && m[6] == 0 && m[7] == 0 &&
+	       m[8] == 0 && m[9] == 0 && m[10] == 0 && m[11] <= 1 && m[12] >= 1 && m[12] <= 63;
+}
+
+/*
  * The cheap part, run on every packet: parse IP and the transport ports from the linear
  * data and decide whether this is DNS for our direction. Returns false for everything else.
  */
@@ -135,8 +153,10 @@ MAMORI_ALWAYS bool dns_locate(struct __sk_buff *skb, bool egress, struct dns_loc
 	} else {
 		return false;
 	}
-	if (egress ? loc->dport != DNS_PORT_BE : loc->sport != DNS_PORT_BE)
-		return false;
+	if (egress ? loc->dport != DNS_PORT_BE : loc->sport != DNS_PORT_BE) {
+		if (!egress || loc->protocol != IPPROTO_UDP_ || !dns_query_shape(data, end, l4))
+			return false;
+	}
 
 	if (loc->protocol == IPPROTO_UDP_) {
 		loc->off = l4 + 8;

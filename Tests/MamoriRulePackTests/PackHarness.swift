@@ -228,7 +228,7 @@ struct Actor: Sendable {
 
     /// A DNS query this actor sent (`type` 1 = A, 16 = TXT) to `server`, as the packet-path
     /// hook reports it.
-    func dns(_ name: String, type: UInt16 = 1, server: String = "10.0.0.2", at seconds: Double = 100) -> Step {
+    func dns(_ name: String, type: UInt16 = 1, server: String = "10.0.0.2", port: UInt16 = 53, at seconds: Double = 100) -> Step {
         let destination = Actor.ip(server)
         let source = destination.family == .inet ? Actor.ip("10.0.0.5") : Actor.ip("fd00::5")
         let message = DNSMessage(id: 0x1234, isResponse: false, opcode: 0, responseCode: 0, headerFlags: 0x0100,
@@ -236,7 +236,7 @@ struct Actor: Sendable {
                                  questionType: type, questionClass: 1, answers: [], answersIncomplete: false)
         return step(.dns(DNSEvent(header: header(kind: 10, at: seconds), subject: subject, direction: .query, proto: 17,
                                   family: destination.family, source: source, sourcePort: 40_000,
-                                  destination: destination, destinationPort: 53, socketCookie: 7,
+                                  destination: destination, destinationPort: port, socketCookie: 7,
                                   attribution: .sender, wireLength: 64, truncated: false, message: message,
                                   decodeError: nil)))
     }
