@@ -1,6 +1,7 @@
 #!/bin/bash
 # Cost per UDP datagram of this build's mamori_sendmsg4 and mamori_dns_egress (bpf_stats):
 # tools/udp-cost.sh plain|dns — 20000 datagrams to 127.0.0.1:9 (plain payload or a DNS query).
+cd "$(dirname "$0")/.." || exit 1
 ids() { bpftool prog show --json | python3 -c 'import json,sys; print(" ".join(str(p["id"]) for p in json.load(sys.stdin)))'; }
 BEFORE=" $(ids) "
 sysctl -q kernel.bpf_stats_enabled=1
