@@ -11,7 +11,8 @@
  *        priority lane, so a lookup is ordered before the connect that follows it.
  * Selection: egress with destination port 53 (a query), ingress with source port 53 (an
  *        answer), over UDP or TCP, IPv4 or IPv6 (no IPv6 extension headers, no IPv4
- *        non-first fragments). A local DNS server's own traffic (source port 53 leaving,
+ *        non-first fragments); and egress UDP to any other port whose payload has the shape
+ *        of a DNS query (dns_query_shape: tunnels and exfiltration listeners on custom ports). A local DNS server's own traffic (source port 53 leaving,
  *        destination port 53 arriving) is not reported: its clients' sockets are.
  * Attribution: a UDP send runs the egress hook synchronously in the sending task, so the
  *        query's owner is the current task; it is recorded on the socket (sk storage) and
@@ -102,6 +103,23 @@ union dns_head {
 };
 
 /*
+ * A UDP datagram to a port other than 53 whose payload starts like a standard DNS query: QR = 0,
+ * opcode 0, one question, no answer or authority records, at most one additional (EDNS), and a
+ * first label of 1..63 bytes. DNS tunnels and exfiltration listeners on custom ports (and a
+ * lab's loopback resolver) speak this; other UDP protocols almost never match all of it. One
+ * 13-byte bpf_skb_load_bytes (egress UDP to another port only; no direct packet access, which
+ * 6.1 refuses here).
+ */
+MAMORI_ALWAYS bool dns_query_shape(struct __sk_buff *skb, __u32 l4)
+{
+	__u8 m[13];
+	if (l4 > 60 || bpf_skb_load_bytes(skb, l4 + 8, m, sizeof(m)))
+		return false;
+	return (m[2] & 0xf8) == 0 && m[4] == 0 && m[5] == 1 && m[6] == 0 && m[7] == 0 &&
+	       m[8] == 0 && m[9] == 0 && m[10] == 0 && m[11] <= 1 && m[12] >= 1 && m[12] <= 63;
+}
+
+/*
  * The cheap part, run on every packet: read the IP header and the transport ports with
  * bpf_skb_load_bytes (one call for IPv6 and option-less IPv4, two with IPv4 options) and decide
  * whether this is DNS for our direction. Returns false for everything else.
@@ -147,8 +165,10 @@ MAMORI_ALWAYS bool dns_locate(struct __sk_buff *skb, bool egress, struct dns_loc
 	} else {
 		return false;
 	}
-	if (egress ? loc->dport != DNS_PORT_BE : loc->sport != DNS_PORT_BE)
-		return false;
+	if (egress ? loc->dport != DNS_PORT_BE : loc->sport != DNS_PORT_BE) {
+		if (!egress || loc->protocol != IPPROTO_UDP_ || !dns_query_shape(skb, l4))
+			return false;
+	}
 
 	if (loc->protocol == IPPROTO_UDP_) {
 		loc->off = l4 + 8;

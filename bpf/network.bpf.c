@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Network: connect, accept, listen (syscall tracepoints) and the first datagram of each UDP
- * flow sent to an explicit address (cgroup sendmsg4/6, attached at the cgroup v2 root).
+ * flow sent to an explicit address, plus the first datagram after each silence of at least
+ * MAMORI_UDP_BURST_GAP_NS (cgroup sendmsg4/6, attached at the cgroup v2 root): a datagram
+ * beacon's every check-in is seen, a busy flow costs one record per TTL.
  *
  * Hooks: tracepoint/syscalls/sys_{enter,exit}_connect, sys_exit_accept{,4},
  *        sys_{enter,exit}_listen, cgroup/sendmsg4, cgroup/sendmsg6.
@@ -18,19 +20,26 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define MAMORI_EINPROGRESS 115
+/* A datagram after this much silence on its flow starts a new burst and is reported: a timer
+ * (beacon) sending every >= 250 ms is seen at every beat; at most 4 records/s per flow. */
+#define MAMORI_UDP_BURST_GAP_NS 250000000ull
 
-/* UDP flows already reported: (tgid, family, port, address) -> boot ns of the last report. */
+/* UDP flows already reported: (tgid, family, port, address) -> times of last report and send. */
 struct udp_flow_key {
 	__u32 tgid;
 	__u16 family;
 	__u16 dport;
 	__u8 daddr[16];
 };
+struct udp_flow_seen {
+	__u64 reported_ns;      /* boot ns of the last record */
+	__u64 sent_ns;          /* boot ns of the last datagram */
+};
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
 	__type(key, struct udp_flow_key);
-	__type(value, __u64);
+	__type(value, struct udp_flow_seen);
 } mamori_udp_flows SEC(".maps");
 
 struct sockaddr_any {
@@ -205,13 +214,15 @@ int mamori_listen_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-/* First datagram of a flow to an explicit destination; repeats within the TTL are dropped. */
+/* First datagram of a flow to an explicit destination, and the first after a silence of
+ * MAMORI_UDP_BURST_GAP_NS; other repeats within the TTL only update the flow's send time. */
 MAMORI_ALWAYS int udp_send(struct bpf_sock_addr *ctx, __u16 family)
 {
 	struct mamori_config *cfg;
 	struct udp_flow_key key = {};
 	struct mamori_net n = {};
-	__u64 now, *last;
+	struct udp_flow_seen *last, seen = {};
+	__u64 now;
 
 	if (!net_enabled(&cfg))
 		return 1;
@@ -227,9 +238,17 @@ MAMORI_ALWAYS int udp_send(struct bpf_sock_addr *ctx, __u16 family)
 	}
 	now = bpf_ktime_get_boot_ns();
 	last = bpf_map_lookup_elem(&mamori_udp_flows, &key);
-	if (last && now - *last < cfg->udp_flow_ttl_ns)
-		return 1;
-	bpf_map_update_elem(&mamori_udp_flows, &key, &now, BPF_ANY);
+	if (last) {
+		bool quiet = now - last->sent_ns >= MAMORI_UDP_BURST_GAP_NS;
+		last->sent_ns = now;
+		if (!quiet && now - last->reported_ns < cfg->udp_flow_ttl_ns)
+			return 1;
+		last->reported_ns = now;
+	} else {
+		seen.reported_ns = now;
+		seen.sent_ns = now;
+		bpf_map_update_elem(&mamori_udp_flows, &key, &seen, BPF_ANY);
+	}
 
 	n.family = family;
 	n.protocol = ctx->protocol;

@@ -26,6 +26,8 @@ public final class DetectionPipeline {
     private let rarity: CommandRarity
     /// Copies of well-known tools by content (`ImageIdentity`); nil = off.
     private let tools: ToolIdentity?
+    /// Whether only root could have placed each executable (`ImageProtected`).
+    private let protection = ImageProtection()
     private var hits: [RuleHit] = []
     /// Joins `writer | reader` pipes between exec'd processes (`pipeline` rules).
     private var pipes = PipeJoiner()
@@ -100,6 +102,9 @@ public final class DetectionPipeline {
         table.apply(event)
         if case .exec(let e) = event, let tools, let name = tools.identify(e, now: Double(e.header.ktimeNs) / 1e9) {
             table.setToolIdentity(name, for: e.header.processKey)
+        }
+        if case .exec(let e) = event, let verdict = protection.isProtected(e) {
+            table.setImageProtected(verdict, for: e.header.processKey)
         }
         if case .gap = event {
             store(.event(EventRow(event, process: nil, parentEntityId: nil, realtimeOffsetNs: clock.realtimeMinusBoottimeNs)))

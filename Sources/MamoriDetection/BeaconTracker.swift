@@ -5,11 +5,12 @@ import MamoriEvents
 /// Exists to recognise command-and-control check-ins: one process (or lineage, per `by`)
 /// connecting to the same address and port again and again at a near-constant interval. A
 /// human, a build or a browser connects in bursts and pauses; an implant's timer does not. For
-/// each (rule, key, destination) it keeps only running statistics of the intervals (count,
-/// Welford mean and variance, first and last time): O(1) per match, no timestamps stored, and no
+/// each (rule, key, destination) it keeps the count, first and last time and the last 16
+/// intervals in an inline ring: bounded work per match (one 16-element sort), and no
 /// allocation once the entry exists. A gap longer than the window starts the statistics over.
-/// The rule fires when `count` connections have been seen with a coefficient of variation of
-/// the intervals ≤ `maxJitter` and a mean interval ≥ `minInterval`, then starts over for that
+/// The rule fires when `count` connections have been seen whose recent intervals keep a beat
+/// (`judge`: median interval, ≥ 3/4 of the intervals within `maxJitter` of 1–3 beats) of at
+/// least `minInterval`, then starts over for that
 /// destination (a long-lived beacon yields one hit per `count` connections; triage folds
 /// repeats). Memory is bounded like `ThresholdTracker`: `maxKeysPerRule` entries per rule;
 /// under a flood of fresh destinations, expired entries go first, then the least advanced.
@@ -28,8 +29,11 @@ struct BeaconTracker {
         var firstNs: UInt64 = 0
         var lastNs: UInt64 = 0
         var firstProcess = ProcessKey(pid: 0, startBoottimeNs: 0)
-        var mean = 0.0
-        var m2 = 0.0
+        /// The last `BeaconTracker.ringSize` intervals in ms (inline: no allocation), oldest
+        /// overwritten first; `stored` of them are valid.
+        var intervals = SIMD16<Float>(repeating: 0)
+        var stored = 0
+        var next = 0
 
         /// Adds one connection at `now`; a gap longer than the window restarts the statistics.
         mutating func add(_ now: UInt64, process: ProcessKey, windowNs: UInt64) {
@@ -37,21 +41,66 @@ struct BeaconTracker {
                 self = Stats(connects: 1, firstNs: now, lastNs: now, firstProcess: process)
                 return
             }
-            let interval = Double(now - lastNs)
-            let n = Double(connects)   // intervals so far + 1
-            let delta = interval - mean
-            mean += delta / n
-            m2 += delta * (interval - mean)
+            intervals[next] = Float(Double(now - lastNs) / 1_000_000)
+            next = (next + 1) % BeaconTracker.ringSize
+            stored = Swift.min(stored + 1, BeaconTracker.ringSize)
             connects += 1
             lastNs = now
         }
 
-        /// Coefficient of variation of the intervals (population standard deviation / mean).
-        var jitter: Double {
-            let intervals = Double(connects - 1)
-            guard intervals >= 1, mean > 0 else { return .infinity }
-            return (m2 / intervals).squareRoot() / mean
+        /// Judges the stored intervals; nil when they are not regular enough.
+        func regularity(maxJitter: Double) -> BeaconTracker.Regularity? {
+            BeaconTracker.judge(intervals, count: stored, tolerance: Float(maxJitter))
         }
+    }
+
+    /// What a regular run looks like: its beat and how closely the intervals keep it.
+    struct Regularity: Equatable {
+        /// Median interval (ms).
+        var beatMs: Float
+        /// Intervals on a multiple (1 to 3) of the beat, and all of them.
+        var onBeat: Int
+        var intervals: Int
+        /// Median absolute deviation of the single-beat intervals / beat.
+        var jitter: Float
+    }
+
+    static let ringSize = 16
+
+    /// Robust regularity: the median interval is the beat; an interval is on the beat when it
+    /// is within `tolerance` × beat of 1, 2 or 3 beats (a check-in that was late or skipped
+    /// once under load is still a timer). Regular when at least 3/4 of the intervals are on
+    /// the beat and at least half are single beats. Unlike a mean and standard deviation, one
+    /// late or missed check-in does not hide an implant, and a few fast retries do not make a
+    /// person look like a timer. Cost: a 16-element insertion sort per matching connect.
+    static func judge(_ ring: SIMD16<Float>, count: Int, tolerance: Float) -> Regularity? {
+        guard count >= 2 else { return nil }
+        var sorted = ring
+        for i in 1..<count {
+            let v = sorted[i]
+            var j = i - 1
+            while j >= 0 && sorted[j] > v { sorted[j + 1] = sorted[j]; j -= 1 }
+            sorted[j + 1] = v
+        }
+        let beat = count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2
+        guard beat > 0 else { return nil }
+        var onBeat = 0, single = 0
+        var deviations = SIMD16<Float>(repeating: .infinity)
+        for i in 0..<count {
+            let ratio = ring[i] / beat
+            let beats = ratio.rounded()
+            guard beats >= 1, beats <= 3, abs(ratio - beats) <= tolerance else { continue }
+            onBeat += 1
+            if beats == 1 { deviations[single] = abs(ratio - 1); single += 1 }
+        }
+        guard onBeat * 4 >= count * 3, single * 2 >= count else { return nil }
+        for i in 1..<single {
+            let v = deviations[i]
+            var j = i - 1
+            while j >= 0 && deviations[j] > v { deviations[j + 1] = deviations[j]; j -= 1 }
+            deviations[j + 1] = v
+        }
+        return Regularity(beatMs: beat, onBeat: onBeat, intervals: count, jitter: deviations[single / 2])
     }
 
     private var rules: [[Key: Stats]] = []
@@ -68,18 +117,14 @@ struct BeaconTracker {
         // Mutated in place through the dictionary's default subscript (no copy of the entry).
         rules[rule][key, default: Stats()].add(now, process: event.process, windowNs: spec.windowNs)
         if let s = rules[rule][key], s.connects >= spec.count {
-            if s.jitter <= beacon.maxJitter && s.mean >= Double(beacon.minIntervalNs) {
+            if let r = s.regularity(maxJitter: beacon.maxJitter), Double(r.beatMs) * 1_000_000 >= Double(beacon.minIntervalNs) {
                 var first = event
                 first.timestampNs = s.firstNs
                 first.process = s.firstProcess
-                let jitterText = String(Int((s.jitter * 100).rounded()))
-                let interval = String(Int((s.mean / 1_000_000).rounded()))
-                first.value = "\(s.connects) connections every \(interval) ms (jitter \(jitterText)%)"
+                let jitterText = String(Int((r.jitter * 100).rounded()))
+                first.value = "\(s.connects) connections every \(Int(r.beatMs.rounded())) ms (\(r.onBeat)/\(r.intervals) recent intervals on the beat, jitter \(jitterText)%)"
                 fired = [first, event]
                 rules[rule][key] = nil
-            } else if s.connects >= spec.count * 4 {
-                // Long irregular history: keep the statistics recent rather than ever-averaged.
-                rules[rule][key] = Stats(connects: 1, firstNs: now, lastNs: now, firstProcess: event.process)
             }
         }
         if rules[rule].count > BeaconTracker.maxKeysPerRule {

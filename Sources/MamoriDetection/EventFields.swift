@@ -224,6 +224,9 @@ struct EventFields {
             return true
         case .processUnit: return appendNonEmpty(input.process?.unit)
         case .imageIdentity: return appendNonEmpty(input.process?.toolIdentity)
+        case .imageProtected:
+            guard let verdict = input.process?.imageProtected else { return false }
+            return appendNonEmpty(verdict ? "true" : "false")
         case .truncated: return appendTruncation(input.event)
         case .stdinWriterImage: return appendNonEmpty(input.stdinWriter?.executable)
         case .stdinWriterCommandLine:

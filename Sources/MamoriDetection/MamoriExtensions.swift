@@ -39,8 +39,9 @@ struct ThresholdSpec: Equatable, Sendable {
 }
 
 /// `mamori: beacon:` — fire when one key connects to one destination (address and port) `count`
-/// times with regular intervals: the intervals' coefficient of variation (standard deviation /
-/// mean) at most `maxJitter`, their mean at least `minIntervalNs`, no gap longer than `window`.
+/// times with regular intervals: most intervals within `maxJitter` (a fraction of the beat) of
+/// one to three beats (`BeaconTracker.judge`), a beat of at least `minIntervalNs`, no gap longer
+/// than `window`.
 struct BeaconSpec: Equatable, Sendable {
     var maxJitter: Double
     var minIntervalNs: UInt64
@@ -176,7 +177,7 @@ struct MamoriSettings {
             case "by": by = try groupBy(value)
             case "max_jitter":
                 guard let j = Double(try YAMLNodes.string(value, "beacon max_jitter")), j > 0, j < 1 else {
-                    throw RuleIssue(YAMLNodes.textPosition(value), "beacon max_jitter must be a number between 0 and 1 (standard deviation / mean of the intervals)")
+                    throw RuleIssue(YAMLNodes.textPosition(value), "beacon max_jitter must be a number between 0 and 1 (how far from the beat, as a fraction of it, an interval may be)")
                 }
                 jitter = j
             case "min_interval": minInterval = try YAMLNodes.duration(value, "beacon min_interval")

@@ -17,6 +17,10 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     /// content, whatever its name; and which kernel bounds the event hit ("exe", "args", "cwd",
     /// "path", "path2", comma-separated): deliberate padding hides the real path or argv.
     case imageIdentity, truncated
+    /// Mamori: "true" when only root could have put the executable where it is (root-owned
+    /// file and directories, writable by nobody else: `ImageProtection`), "false" otherwise;
+    /// absent when not judged. Exclusions by program name require it (issue 13).
+    case imageProtected
     // network_connection.
     case destinationIp, destinationPort, sourceIp, sourcePort, initiated, networkProtocol
     case sourceIsIpv6, destinationIsIpv6
@@ -123,6 +127,7 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .stderrType: return "StderrType"
         case .imageIdentity: return "ImageIdentity"
         case .truncated: return "Truncated"
+        case .imageProtected: return "ImageProtected"
         case .destinationIp: return "DestinationIp"
         case .destinationPort: return "DestinationPort"
         case .sourceIp: return "SourceIp"

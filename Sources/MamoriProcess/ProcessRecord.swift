@@ -38,6 +38,11 @@ public struct ProcessRecord: Sendable, Equatable {
     /// the file is called; nil when it is no copy of one (or was not checked). Set by the agent's
     /// `ToolIdentity` after an exec; a fork inherits it (same image).
     public var toolIdentity: String? = nil
+    /// Whether only root could have put the executable where it is (root-owned file and
+    /// directories, writable by nobody else); nil when not judged. Set by the agent's
+    /// `ImageProtection` after an exec; a fork inherits it (same image). Lets exclusions trust a
+    /// program's name only where an unprivileged user could not have chosen it.
+    public var imageProtected: Bool? = nil
 
     /// How complete the record is.
     public enum Origin: Sendable, Equatable {

@@ -211,6 +211,13 @@ public final class ProcessTable {
         slab.withRecord(slot) { $0.toolIdentity = name }
     }
 
+    /// Records whether only root could have placed the process's executable (see
+    /// `ProcessRecord.imageProtected`); no-op for an unknown key.
+    public func setImageProtected(_ verdict: Bool?, for key: ProcessKey) {
+        guard let slot = slab.slot(of: key) else { return }
+        slab.withRecord(slot) { $0.imageProtected = verdict }
+    }
+
     private func applyExec(_ e: ExecEvent) {
         let stamp = e.header.ktimeNs
         let key = e.header.processKey
@@ -236,6 +243,7 @@ public final class ProcessTable {
                 if r.parentKey == nil, e.subject.ppid != 0 { r.parentKey = e.parentKey }
                 r.origin = .exec
                 r.toolIdentity = nil  // a new image
+                r.imageProtected = nil
             }
             slab.touch(slot, stamp: stamp)
         } else {

@@ -23,6 +23,25 @@ extension Fixtures {
     static let admin = Actor(Proc.line("/usr/bin/dig", "dig +short www.example.com"), in: Trees.rootLogin)
 
     static let dns: [RuleFixture] = [
+        RuleFixture("dns-query-to-nonstandard-port",
+            positives: [
+                Case("base32 chunks of /etc/passwd to a loopback listener on a high port",
+                     Actor(Proc.line("/usr/bin/python3.11", "python3 -"), in: Trees.rootLogin)
+                        .dns("\(encodedChunk(3, length: 30)).exfil.example", server: "127.0.0.1", port: 41_234)),
+                Case("a renamed resolver name in /tmp forwarding encoded names",
+                     Actor(Proc("/tmp/.r/dnsmasq", ["dnsmasq"]), in: Trees.rootLogin)
+                        .dns("\(encodedChunk(4, length: 24)).t.example", server: "127.0.0.1", port: 5300)),
+            ],
+            negatives: [
+                Case("an ordinary name to a local resolver on a custom port",
+                     Actor(Proc.line("/usr/bin/dig", "dig -p 5300 @127.0.0.1 www.example.com"), in: Trees.rootLogin)
+                        .dns("www.example.com", server: "127.0.0.1", port: 5300)),
+                Case("the installed dnsmasq forwarding to a local upstream on 5335",
+                     Actor(Proc("/usr/sbin/dnsmasq", ["/usr/sbin/dnsmasq", "-k"], unit: "dnsmasq.service"), in: Tree([Trees.systemd]))
+                        .dns("\(encodedChunk(5, length: 30)).cdn.example", server: "127.0.0.1", port: 5335)),
+                Case("an encoded name to port 53 (other rules judge it)",
+                     admin.dns("www.example.com", server: "10.0.0.2", port: 53)),
+            ]),
         RuleFixture("dns-tunnel-encoded-query",
             positives: [
                 Case("a 40-character base32 label (any program)",

@@ -2,6 +2,23 @@ import MamoriEvents
 
 extension Fixtures {
     static let lateralMovement: [RuleFixture] = [
+        RuleFixture("ssh-remote-command-runs-staged-tool",
+            positives: [
+                Case("chmod +x and run a pushed tool through an ssh remote command",
+                     Actor(Proc("/usr/bin/ssh", ["ssh", "-o", "BatchMode=yes", "-p", "2222", "root@10.0.0.9", "chmod +x /tmp/tool && /tmp/tool"]), in: Trees.rootLogin).exec()),
+                Case("sh on a script staged in /dev/shm",
+                     Actor(Proc("/usr/bin/ssh", ["ssh", "deploy@10.0.0.9", "sh /dev/shm/.x"]), in: Trees.userLogin).exec()),
+                Case("remote command is the staged binary itself",
+                     Actor(Proc("/usr/bin/ssh", ["ssh", "web2.internal", "/var/tmp/kit"]), in: Trees.userLogin).exec()),
+            ],
+            negatives: [
+                Case("reading a log in another host's /tmp",
+                     Actor(Proc("/usr/bin/ssh", ["ssh", "web2.internal", "cat /tmp/build.log"]), in: Trees.userLogin).exec()),
+                Case("running an installed maintenance script remotely",
+                     Actor(Proc("/usr/bin/ssh", ["ssh", "root@10.0.0.9", "/usr/local/sbin/rotate-logs && systemctl reload nginx"]), in: Trees.rootLogin).exec()),
+                Case("an ssh client config file in /tmp (not a remote command)",
+                     Actor(Proc("/usr/bin/ssh", ["ssh", "-F", "/tmp/ssh_config", "web2.internal", "uptime"]), in: Trees.userLogin).exec()),
+            ]),
         RuleFixture("ssh-key-from-unusual-context",
             positives: [
                 Case("stolen key from /tmp", Actor(Proc.line("/usr/bin/ssh", "ssh -i /tmp/.k/id_rsa -o StrictHostKeyChecking=no root@10.0.0.7", uid: 1000), in: Trees.userLogin).exec()),

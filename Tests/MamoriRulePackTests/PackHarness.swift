@@ -78,6 +78,8 @@ struct Proc: Sendable {
     var session: UInt32
     /// The well-known tool this executable is a content copy of (`ImageIdentity`), if any.
     var toolIdentity: String? = nil
+    /// `ImageProtected`: by default, whether the executable sits in a system directory.
+    var imageProtected: Bool? = nil
 
     /// This process, with an executable that is a byte-for-byte copy of `tool`.
     func copy(of tool: String) -> Proc { var p = self; p.toolIdentity = tool; return p }
@@ -115,6 +117,7 @@ struct Proc: Sendable {
                       unit: unit, startBoottimeNs: Proc.startNs, comm: String(exe.split(separator: "/").last?.prefix(15) ?? ""),
                       exitStatus: nil, origin: .exec)
         r.toolIdentity = toolIdentity
+        r.imageProtected = imageProtected ?? ["/usr/", "/bin/", "/sbin/", "/lib/", "/opt/"].contains { exe.hasPrefix($0) }
         return r
     }
 
@@ -234,7 +237,7 @@ struct Actor: Sendable {
 
     /// A DNS query this actor sent (`type` 1 = A, 16 = TXT) to `server`, as the packet-path
     /// hook reports it.
-    func dns(_ name: String, type: UInt16 = 1, server: String = "10.0.0.2", at seconds: Double = 100) -> Step {
+    func dns(_ name: String, type: UInt16 = 1, server: String = "10.0.0.2", port: UInt16 = 53, at seconds: Double = 100) -> Step {
         let destination = Actor.ip(server)
         let source = destination.family == .inet ? Actor.ip("10.0.0.5") : Actor.ip("fd00::5")
         let message = DNSMessage(id: 0x1234, isResponse: false, opcode: 0, responseCode: 0, headerFlags: 0x0100,
@@ -242,7 +245,7 @@ struct Actor: Sendable {
                                  questionType: type, questionClass: 1, answers: [], answersIncomplete: false)
         return step(.dns(DNSEvent(header: header(kind: 10, at: seconds), subject: subject, direction: .query, proto: 17,
                                   family: destination.family, source: source, sourcePort: 40_000,
-                                  destination: destination, destinationPort: 53, socketCookie: 7,
+                                  destination: destination, destinationPort: port, socketCookie: 7,
                                   attribution: .sender, wireLength: 64, truncated: false, message: message,
                                   decodeError: nil)))
     }

@@ -40,7 +40,12 @@ listen_tcp "$EVAL_PORT"
 for i in $(seq 1 15); do timeout 2 ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=1 -p "$EVAL_PORT" "root@127.0.0.1" true 2>/dev/null; done; true
 
 #@ id=cred-su-bruteforce kind=attack tactic=credential_access technique=T1110.001 signal=exec title=su password guessing from an unprivileged account
-for i in $(seq 1 12); do echo "guess$i" | timeout 3 setpriv --reuid=65534 --regid=65534 --clear-groups su root -c true 2>/dev/null; done; true
+# Three waves of four parallel guesses: each failure costs su PAM's ~2 s delay, so a sequential
+# run of 12 would outlast the case timeout.
+for wave in 1 2 3; do
+    for i in 1 2 3 4; do (echo "guess$wave$i" | timeout 4 setpriv --reuid=65534 --regid=65534 --clear-groups su root -c true 2>/dev/null) & done
+    wait
+done; true
 
 #@ id=cred-aws-keys kind=attack tactic=credential_access technique=T1552.001 signal=file title=Cloud credential files read
 find / -xdev -maxdepth 4 -path '*/.aws/credentials' 2>/dev/null; cat /root/.aws/credentials /root/.config/gcloud/credentials.db 2>/dev/null; true
