@@ -1,5 +1,5 @@
 /// Lazy literal scanning for the ancestor fields (`AncestorImage`, `AncestorCommandLine`,
-/// `AncestorUnit`).
+/// `AncestorUnit`, and their lineage-bounded `Lineage*` forms).
 ///
 /// Exists because ancestor tests loop over every ancestor and every value (a rule may list 30
 /// tool names against 5 ancestors): the first such test of an event instead scans each
@@ -56,7 +56,7 @@ struct AncestorLiterals: Sendable {
         if bits.count < words { bits = [UInt64](repeating: 0, count: words) }
         for w in 0..<words { bits[w] = 0 }
         for k in fields.indices {
-            for i in input.ancestry.indices {
+            for i in 0..<ctx.ancestorCount(fields[k], input) {
                 guard let range = ctx.ancestorText(fields[k], index: i, folded: true, input) else { continue }
                 scanners[k].scan(ctx.arena.span.extracting(range), into: &bits)
             }

@@ -25,6 +25,9 @@ struct EventFields {
     /// `ancestorsScanned` (see `AncestorLiterals`).
     var ancestorBits: [UInt64] = []
     var ancestorsScanned = false
+    /// `LineageKeys.lineageDepth` of the current event, computed on first use.
+    private var lineageDepthValue = 0
+    private var lineageDepthGeneration: UInt32 = 0
     /// Buffers reused by `FastRegex`.
     var regexScratch = FastRegex.Scratch()
 
@@ -53,6 +56,7 @@ struct EventFields {
         if generation == 0 {
             for i in slotGeneration.indices { slotGeneration[i] = 0 }
             for i in ancestorGeneration.indices { ancestorGeneration[i] = 0 }
+            lineageDepthGeneration = 0
             generation = 1
         }
         arena.removeAll(keepingCapacity: true)
@@ -96,8 +100,8 @@ struct EventFields {
     mutating func ancestorText(_ field: RuleField, index: Int, folded: Bool, _ input: EventInput) -> Range<Int>? {
         let kind: Int
         switch field {
-        case .ancestorImage: kind = 0
-        case .ancestorCommandLine: kind = 1
+        case .ancestorImage, .lineageAncestorImage: kind = 0
+        case .ancestorCommandLine, .lineageAncestorCommandLine: kind = 1
         case .ancestorUnit: kind = 2
         default: return nil
         }
@@ -128,6 +132,21 @@ struct EventFields {
     }
 
     static let cachedAncestors = 32
+
+    /// How many ancestors (parent first) an ancestor field looks at: the whole ancestry, or for
+    /// the `Lineage*` fields those up to the lineage root (`LineageKeys.lineageDepth`).
+    mutating func ancestorCount(_ field: RuleField, _ input: EventInput) -> Int {
+        switch field {
+        case .lineageAncestorImage, .lineageAncestorCommandLine:
+            if lineageDepthGeneration != generation {
+                lineageDepthValue = LineageKeys.lineageDepth(input)
+                lineageDepthGeneration = generation
+            }
+            return lineageDepthValue
+        default:
+            return input.ancestry.count
+        }
+    }
 
     // MARK: - Typed values
 
@@ -177,7 +196,7 @@ struct EventFields {
         case .ip: return ip(field, input) != nil
         case .unavailable, .keywords: return false
         case .ancestors:
-            for i in input.ancestry.indices where ancestorText(field, index: i, folded: false, input) != nil {
+            for i in 0..<ancestorCount(field, input) where ancestorText(field, index: i, folded: false, input) != nil {
                 return true
             }
             return false

@@ -23,14 +23,23 @@ enum LineageKeys {
     }
 
     static func lineageRoot(_ input: EventInput) -> ProcessKey {
+        guard input.process != nil else { return input.ancestry.first?.key ?? input.header.processKey }
+        let depth = lineageDepth(input)
+        return depth == 0 ? input.process!.key : input.ancestry[depth - 1].key
+    }
+
+    /// How many ancestors (parent first) belong to the acting process's lineage, its root
+    /// included: 0 when the process is its own root, `ancestry.count` when no root is known
+    /// (the oldest known ancestor is the root). No process record: the parent alone.
+    static func lineageDepth(_ input: EventInput) -> Int {
         let chain = input.ancestry
-        guard let process = input.process else { return chain.first?.key ?? input.header.processKey }
-        if isRoot(process, parentPid: chain.first?.pid, parentUnit: chain.first?.unit) { return process.key }
+        guard let process = input.process else { return min(1, chain.count) }
+        if isRoot(process, parentPid: chain.first?.pid, parentUnit: chain.first?.unit) { return 0 }
         for i in chain.indices {
             let last = i + 1 == chain.count
-            if last || isRoot(chain[i], parentPid: chain[i + 1].pid, parentUnit: chain[i + 1].unit) { return chain[i].key }
+            if last || isRoot(chain[i], parentPid: chain[i + 1].pid, parentUnit: chain[i + 1].unit) { return i + 1 }
         }
-        return process.key
+        return 0
     }
 
     /// Session leader, or main process of a systemd service (has a unit; its parent is pid 1

@@ -67,7 +67,8 @@ struct MatchTables: Sendable {
         case .ancestors:
             if !input.ancestry.isEmpty, let verdict = ancestorLiterals.verdict(index, test, &ctx, input) { return verdict }
             if input.ancestry.isEmpty { return evaluatePatterns(index, test, field: test.field, ancestor: nil, &ctx, input) }
-            for i in input.ancestry.indices where evaluatePatterns(index, test, field: test.field, ancestor: i, &ctx, input) {
+            for i in 0..<ctx.ancestorCount(test.field, input)
+            where evaluatePatterns(index, test, field: test.field, ancestor: i, &ctx, input) {
                 return true
             }
             return false

@@ -12,6 +12,12 @@ enum RuleField: UInt8, CaseIterable, Sendable {
     case processId, parentProcessId, parentUser
     // Mamori extensions.
     case ancestorImage, ancestorCommandLine, processUnit, ancestorUnit
+    /// Mamori: the ancestors inside the acting process's lineage only: parent first, up to and
+    /// including the lineage root (session leader or service main process, `LineageKeys`). A
+    /// build tool or script runner *above* a new session (`setsid`, a login, a service) did not
+    /// run that session's commands, so exclusions judged here follow the same key thresholds
+    /// count by.
+    case lineageAncestorImage, lineageAncestorCommandLine
     case stdinType, stdoutType, stderrType
     /// Mamori: the well-known tool the executable is a byte-for-byte copy of ("bash", "nc"), by
     /// content, whatever its name; and which kernel bounds the event hit ("exe", "args", "cwd",
@@ -94,7 +100,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .logonId, .processId, .parentProcessId, .destinationPort, .sourcePort, .targetProcessId,
              .queryLongestLabel, .queryLength, .queryEntropy: return .number
         case .destinationIp, .sourceIp: return .ip
-        case .ancestorImage, .ancestorCommandLine, .ancestorUnit: return .ancestors
+        case .ancestorImage, .ancestorCommandLine, .ancestorUnit,
+             .lineageAncestorImage, .lineageAncestorCommandLine: return .ancestors
         case .originalFileName, .product, .fileDescription, .company, .fileVersion, .hashes,
              .integrityLevel, .logonGuid, .terminalSessionId, .processGuid, .parentProcessGuid,
              .utcTime, .sourceHostname, .destinationPortName,
@@ -122,6 +129,8 @@ enum RuleField: UInt8, CaseIterable, Sendable {
         case .ancestorCommandLine: return "AncestorCommandLine"
         case .processUnit: return "ProcessUnit"
         case .ancestorUnit: return "AncestorUnit"
+        case .lineageAncestorImage: return "LineageAncestorImage"
+        case .lineageAncestorCommandLine: return "LineageAncestorCommandLine"
         case .stdinType: return "StdinType"
         case .stdoutType: return "StdoutType"
         case .stderrType: return "StderrType"

