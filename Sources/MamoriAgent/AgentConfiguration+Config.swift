@@ -21,6 +21,8 @@ extension AgentConfiguration {
         watchFiles = c.sensor.watchFiles
         watchDirectories = c.sensor.watchDirectories
         queueCapacity = c.sensor.queueCapacity
+        sensor.uidBudget = .init(eventsPerSecond: UInt64(c.sensor.uidEventRate), burst: UInt64(c.sensor.uidEventRate) * 4)
+        sensor.kernelFileBudget = (UInt64(c.sensor.uidKernelFileRate), UInt64(c.sensor.uidKernelFileRate) * 3)
         sensor.fileEvents = c.sensor.fileEvents
         sensor.networkEvents = c.sensor.networkEvents
         sensor.reportFailedFileOps = c.sensor.reportFailedFileOps

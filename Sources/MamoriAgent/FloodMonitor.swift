@@ -1,6 +1,7 @@
 import Foundation
 import MamoriOutput
 import MamoriPipeline
+import MamoriText
 import MamoriTriage
 
 /// Turns the ring reader's per-uid budget reports into `mamori.flood` alerts that name the

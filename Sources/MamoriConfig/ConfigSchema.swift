@@ -39,6 +39,8 @@ enum ConfigSchema {
         field("sensor.priority_ring_size", .size(4_096...(1 << 30), powerOfTwo: true), \.sensor.priorityRingBytes),
         field("sensor.bulk_ring_size", .size(4_096...(1 << 30), powerOfTwo: true), \.sensor.bulkRingBytes),
         field("sensor.queue_capacity", .powerOfTwo(1_024...(1 << 24)), \.sensor.queueCapacity),
+        field("sensor.uid_event_rate", .integer(10...10_000_000), \.sensor.uidEventRate),
+        field("sensor.uid_kernel_file_rate", .integer(0...100_000_000), \.sensor.uidKernelFileRate),
         field("sensor.watch_files", .pathList, \.sensor.watchFiles),
         field("sensor.watch_directories", .pathList, \.sensor.watchDirectories),
     ]

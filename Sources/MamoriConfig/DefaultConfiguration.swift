@@ -18,6 +18,8 @@ sensor:
   priority_ring_size: 2MiB       # process + network ring buffer (power of two)
   bulk_ring_size: 2MiB           # file event ring buffer (power of two)
   queue_capacity: 16384          # events between ring reader and worker (power of two)
+  uid_event_rate: 4000           # events/s per non-root uid before it is queued last and named (mamori.flood)
+  uid_kernel_file_rate: 20000    # file records/s per non-root uid before the kernel only counts them (0 = off)
   watch_files:                   # read-only opens of these files are reported
     - /etc/shadow
     - /etc/gshadow

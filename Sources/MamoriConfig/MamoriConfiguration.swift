@@ -33,6 +33,12 @@ public struct SensorSettings: Sendable, Equatable {
     public var bulkRingBytes: Int = 2 << 20
     /// Slots of the queue between the ring reader and the worker (power of two).
     public var queueCapacity = 1 << 14
+    /// Events per second a non-root uid may send before its events are queued last and it is
+    /// named in a `mamori.flood` alert (burst: 4 s worth).
+    public var uidEventRate = 4_000
+    /// File records per second a non-root uid may emit before the kernel counts the rest
+    /// instead of writing them (burst: 3 s worth); 0 = off.
+    public var uidKernelFileRate = 20_000
     /// Files whose read-only opens are reported.
     public var watchFiles = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/security/opasswd"]
         + CredentialStores.watchFiles
