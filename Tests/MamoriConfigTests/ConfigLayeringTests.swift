@@ -53,7 +53,7 @@ import Testing
         #expect(e.diagnostics.map(\.description) == [
             "-o:1:1: 'sensor.file_events' is not key.path=value",
             "-o:2:1: sensor.filevents: unknown key (did you mean 'sensor.file_events'?)",
-            "-o:3:1: sensor: is a section; set one of its keys: file_events, network_events, report_failed_file_ops, priority_ring_size, bulk_ring_size, queue_capacity, watch_files, watch_directories",
+            "-o:3:1: sensor: is a section; set one of its keys: file_events, network_events, report_failed_file_ops, priority_ring_size, bulk_ring_size, queue_capacity, uid_event_rate, uid_kernel_file_rate, watch_files, watch_directories",
             "-o:4:1: prevention.level: the prevention section cannot be set with -o; put it in a drop-in file (docs/prevention.md)",
             "-o:5:15: store.enabled: expected true or false, found 'perhaps'",
         ])

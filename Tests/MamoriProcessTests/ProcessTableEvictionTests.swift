@@ -120,7 +120,7 @@ struct ProcessTableEvictionTests {
 
     @Test func memoryLayoutMatchesDocumentedBudget() {
         // docs/process-table.md quotes 202 bytes inline per record, 224 per slot; keep it honest.
-        #expect(MemoryLayout<ProcessRecord>.size <= 240)
+        #expect(MemoryLayout<ProcessRecord>.size <= 248)  // 248 since the image-protection verdict (c2) joined the record; docs/process-table.md not yet re-measured
         #expect(MemoryLayout<ProcessSlab.Entry>.stride <= 272)
     }
 }
