@@ -78,9 +78,10 @@ public struct PreventionPins: Sendable, Equatable {
 
     /// After attach: pin the new links of the prevention programs in place of the old ones.
     /// The old link is released when its pin goes; the new one is already attached.
-    func replaceLinks(_ links: [(program: String, link: OpaquePointer)]) throws(SensorError) {
+    /// `pinnedAlready`: programs whose links are pinned by their owner (`IsolationLinks`): kept.
+    func replaceLinks(_ links: [(program: String, link: OpaquePointer)], pinnedAlready: [String] = []) throws(SensorError) {
         try makeDirectory()
-        var kept = Set<String>()
+        var kept = Set(pinnedAlready.map { "link_" + $0 })
         for (program, link) in links where Self.isPrevention(program: program) {
             let path = linkPath(program)
             unlink(path)

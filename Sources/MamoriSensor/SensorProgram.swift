@@ -115,7 +115,7 @@ public final class SensorProgram {
             // force without a gap (attached before the old pins are replaced).
             if policy.readConfig().flags & UInt32(MAMORI_CFG_HAS_ISOLATION) != 0 { try isolation.setAttached(true) }
             if let pins {
-                try pins.replaceLinks(hooks.namedLinks + isolation.namedLinks)
+                try pins.replaceLinks(hooks.namedLinks, pinnedAlready: isolation.namedLinks.map(\.program))
             } else if let directory = options.pinDirectory {
                 // Fail-open: whatever an earlier fail-closed agent left is released now that
                 // this agent's own programs are attached.
