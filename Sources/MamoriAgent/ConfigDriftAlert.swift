@@ -21,20 +21,10 @@ enum ConfigDriftAlert {
     }
 
     static func ecsLine(_ fields: AlertFields, _ drift: ConfigGuard.Drift, hostName: String, unixNs: Int64) -> [UInt8]? {
-        let doc: [String: Any] = [
-            "@timestamp": RFC3339.string(unixNanoseconds: unixNs),
-            "event": ["kind": "alert", "category": ["configuration"], "type": ["change"],
-                      "severity": fields.riskScore, "action": fields.ruleId],
-            "rule": ["id": fields.ruleId, "name": fields.ruleName, "ruleset": "mamori"],
-            "threat": ["framework": "MITRE ATT&CK", "technique": [["id": "T1562.001"]]],
-            "host": ["name": hostName],
-            "message": fields.ruleName,
-            "mamori": ["config_drift": ["changes": drift.changes, "restored": drift.restored,
-                                        "found_self_tgid": drift.found.self_tgid,
-                                        "intended_self_tgid": drift.intended.self_tgid]],
-        ]
-        guard var line = try? JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys]) else { return nil }
-        line.append(0x0a)
-        return [UInt8](line)
+        AgentNoticeDocument.line(fields, category: "configuration", type: "change", section: "config_drift",
+                                 detail: ["changes": drift.changes, "restored": drift.restored,
+                                          "found_self_tgid": drift.found.self_tgid,
+                                          "intended_self_tgid": drift.intended.self_tgid] as [String: Any],
+                                 hostName: hostName, unixNs: unixNs)
     }
 }

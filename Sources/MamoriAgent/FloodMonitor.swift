@@ -64,19 +64,7 @@ struct FloodMonitor {
 
     /// The ECS line for a flood alert: `user.id` is the flooding uid.
     static func ecsLine(_ fields: AlertFields, detail: [String: Any], hostName: String, unixNs: Int64) -> [UInt8]? {
-        var doc: [String: Any] = [
-            "@timestamp": RFC3339.string(unixNanoseconds: unixNs),
-            "event": ["kind": "alert", "category": ["host"], "type": ["info"],
-                      "severity": fields.riskScore, "action": fields.ruleId],
-            "rule": ["id": fields.ruleId, "name": fields.ruleName, "ruleset": "mamori"],
-            "threat": ["framework": "MITRE ATT&CK", "technique": [["id": "T1562.001"]]],
-            "host": ["name": hostName],
-            "message": fields.ruleName,
-            "mamori": ["flood": detail],
-        ]
-        if let uid = detail["uid"] as? UInt32 { doc["user"] = ["id": String(uid)] }
-        guard var line = try? JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys]) else { return nil }
-        line.append(0x0a)
-        return [UInt8](line)
+        AgentNoticeDocument.line(fields, section: "flood", detail: detail, userId: (detail["uid"] as? UInt32).map { String($0) },
+                                 hostName: hostName, unixNs: unixNs)
     }
 }

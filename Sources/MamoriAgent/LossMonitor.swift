@@ -50,18 +50,6 @@ struct LossMonitor {
 
     /// The ECS line for a loss alert.
     static func ecsLine(_ fields: AlertFields, detail: [String: UInt64], hostName: String, unixNs: Int64) -> [UInt8]? {
-        let doc: [String: Any] = [
-            "@timestamp": RFC3339.string(unixNanoseconds: unixNs),
-            "event": ["kind": "alert", "category": ["host"], "type": ["info"],
-                      "severity": fields.riskScore, "action": fields.ruleId],
-            "rule": ["id": fields.ruleId, "name": fields.ruleName, "ruleset": "mamori"],
-            "threat": ["framework": "MITRE ATT&CK", "technique": [["id": "T1562.001"]]],
-            "host": ["name": hostName],
-            "message": fields.ruleName,
-            "mamori": ["loss": detail],
-        ]
-        guard var line = try? JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys]) else { return nil }
-        line.append(0x0a)
-        return [UInt8](line)
+        AgentNoticeDocument.line(fields, section: "loss", detail: detail, hostName: hostName, unixNs: unixNs)
     }
 }
