@@ -7,37 +7,19 @@
 # Usage: sudo python3 tools/activity-cost.py .build/release/mamori [--no-procfs-activity]
 #        [--workload-binary build/mamori-workload]
 import ctypes, json, os, signal, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bpfstats import enable_stats, own_prog_ids, prog_stats  # noqa: E402
 libc = ctypes.CDLL(None, use_errno=True)
-attr = (ctypes.c_uint32 * 4)(0, 0, 0, 0)          # BPF_ENABLE_STATS, type 0 = run time
-stats_fd = libc.syscall(321, 32, ctypes.byref(attr), 16)
-assert stats_fd >= 0, ctypes.get_errno()
+stats_fd = enable_stats()
 args = sys.argv[1:]
 binary = args[0]
 workload = args[args.index("--workload-binary") + 1] if "--workload-binary" in args else "build/mamori-workload"
 extra = ["--no-procfs-activity"] if "--no-procfs-activity" in args else []
 watch = subprocess.Popen([binary, "watch", "--json"] + extra, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-def own_prog_ids():
-    # The programs this watch holds: prog_id in the fdinfo of its descriptors.
-    ids = set()
-    d = f"/proc/{watch.pid}/fdinfo"
-    for fd in os.listdir(d):
-        try:
-            for line in open(f"{d}/{fd}"):
-                if line.startswith("prog_id:"): ids.add(int(line.split()[1]))
-        except OSError:
-            pass
-    return ids
 
 def progs():
-    out = subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True, text=True).stdout
-    ids = own_prog_ids()
-    res = {}
-    for p in json.loads(out or "[]"):
-        if p.get("id") not in ids:
-            continue
-        res[p.get("name", "?")] = (p.get("run_time_ns", 0), p.get("run_cnt", 0))
-    return res
+    return prog_stats(own_prog_ids(watch.pid))
 
 for _ in range(120):  # load + attach
     time.sleep(1)

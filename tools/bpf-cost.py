@@ -11,18 +11,9 @@ ns/run and runs per workload op for each program that ran, and the BPF ns per op
 Stats overhead (~20 ns per run) is included.
 """
 import argparse, json, mmap, os, signal, struct, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bpfstats import own_prog_ids  # noqa: E402
 
-
-def own_prog_ids(pid):
-    ids = set()
-    for fd in os.listdir(f"/proc/{pid}/fdinfo"):
-        try:
-            for line in open(f"/proc/{pid}/fdinfo/{fd}"):
-                if line.startswith("prog_id:"):
-                    ids.add(int(line.split()[1]))
-        except OSError:
-            pass
-    return ids
 
 
 def stats(ids):

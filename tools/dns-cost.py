@@ -8,22 +8,16 @@
 # Works on the host and in the `make test-vm` guest:
 #   make test-vm VM_FILTER=DNSEvents VM_EXEC='python3 tools/dns-cost.py .build/debug/mamori 2000'
 # Usage: sudo python3 tools/dns-cost.py .build/debug/mamori [N]
-import ctypes, json, socket, subprocess, sys, threading
+import ctypes, json, socket, subprocess, sys, threading, os
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bpfstats import enable_stats, own_prog_ids, prog_stats  # noqa: E402
 mamori = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
 libc = ctypes.CDLL(None, use_errno=True)
-attr = (ctypes.c_uint32 * 4)(0, 0, 0, 0)
-stats_fd = libc.syscall(321, 32, ctypes.byref(attr), 16)
-assert stats_fd >= 0, ctypes.get_errno()
+stats_fd = enable_stats()
 
 def progs():
-    out = subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True, text=True).stdout
-    r = {}
-    for p in json.loads(out or "[]"):
-        k = p.get("name", "")[:15]
-        t, c = r.get(k, (0, 0))
-        r[k] = (t + p.get("run_time_ns", 0), c + p.get("run_cnt", 0))
-    return r
+    return prog_stats(name_len=15)
 
 def tcp():
     srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(128)

@@ -7,30 +7,17 @@
 # Compare two binaries (before/after) on the same host in one sitting; numbers on a loaded,
 # shared machine vary by tens of percent between runs.
 import ctypes, json, os, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bpfstats import enable_stats, own_prog_ids, prog_stats  # noqa: E402
 libc = ctypes.CDLL(None, use_errno=True)
-attr = (ctypes.c_uint32 * 4)(0, 0, 0, 0)          # BPF_ENABLE_STATS, type 0 = run time
-stats_fd = libc.syscall(321, 32, ctypes.byref(attr), 16)
-assert stats_fd >= 0, ctypes.get_errno()
+stats_fd = enable_stats()
 binary = sys.argv[1]
 n_exec = int(sys.argv[sys.argv.index("--execs") + 1]) if "--execs" in sys.argv else 2000
 watch = subprocess.Popen([binary, "watch", "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-def own_prog_ids():
-    ids = set()
-    d = f"/proc/{watch.pid}/fdinfo"
-    for fd in os.listdir(d):
-        try:
-            for line in open(f"{d}/{fd}"):
-                if line.startswith("prog_id:"): ids.add(int(line.split()[1]))
-        except OSError:
-            pass
-    return ids
 
 def progs():
-    out = subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True, text=True).stdout
-    ids = own_prog_ids()
-    return {p.get("name", "?"): (p.get("run_time_ns", 0), p.get("run_cnt", 0))
-            for p in json.loads(out or "[]") if p.get("id") in ids}
+    return prog_stats(own_prog_ids(watch.pid))
 
 for _ in range(180):  # load + attach
     time.sleep(1)

@@ -11,22 +11,16 @@
 #   make test-vm VM_FILTER=FileOpenTier VM_EXEC='python3 tools/open-tier-cost.py .build/debug/mamori'
 # Usage: sudo python3 tools/open-tier-cost.py .build/debug/mamori [N]
 import ctypes, json, os, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bpfstats import enable_stats, own_prog_ids, prog_stats  # noqa: E402
 mamori = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
 libc = ctypes.CDLL(None, use_errno=True)
-attr = (ctypes.c_uint32 * 4)(0, 0, 0, 0)          # BPF_ENABLE_STATS, type 0 = run time
-stats_fd = libc.syscall(321, 32, ctypes.byref(attr), 16)
-assert stats_fd >= 0, ctypes.get_errno()
+stats_fd = enable_stats()
 TIERS = {"fexit": ["mamori_file_ope"], "syscall-tracepoints": ["mamori_openat_e"]}
 
 def progs():
-    out = subprocess.run(["bpftool", "prog", "show", "--json"], capture_output=True, text=True).stdout
-    r = {}
-    for p in json.loads(out or "[]"):
-        k = p.get("name", "")[:15]
-        t, c = r.get(k, (0, 0))
-        r[k] = (t + p.get("run_time_ns", 0), c + p.get("run_cnt", 0))
-    return r
+    return prog_stats(name_len=15)
 
 def loop(path, flags):
     for _ in range(N):

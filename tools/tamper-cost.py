@@ -4,10 +4,10 @@
 # users of kernel.bpf_stats_enabled are not disturbed) and reads run_time_ns/run_cnt deltas.
 # Usage: sudo python3 tools/tamper-cost.py .build/debug/mamori
 import ctypes, os, signal, subprocess, sys, time, json
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bpfstats import enable_stats, own_prog_ids, prog_stats  # noqa: E402
 libc = ctypes.CDLL(None, use_errno=True)
-attr = (ctypes.c_uint32 * 4)(0, 0, 0, 0)          # BPF_ENABLE_STATS, type 0 = run time
-stats_fd = libc.syscall(321, 32, ctypes.byref(attr), 16)
-assert stats_fd >= 0, ctypes.get_errno()
+stats_fd = enable_stats()
 watch = subprocess.Popen([sys.argv[1], "watch", "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 time.sleep(25)  # load + attach
 def prog(name):
