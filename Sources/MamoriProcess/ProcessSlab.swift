@@ -35,6 +35,10 @@ struct ProcessSlab {
     /// Bumped by every change to a stored record or to the set of stored keys (not by
     /// `touch`, which only reorders): equal generations mean equal lookup results.
     private(set) var generation: UInt64 = 0
+    /// Every executable path a stored record was given since the last rebuild: a superset of the
+    /// live records' images, so a path missing here is no live process's image and the
+    /// running-image check of an unlink costs one hash lookup instead of a walk of the live list.
+    private(set) var executablesSeen = Set<String>()
 
     init(expectedCount: Int) {
         // Grow on demand, but start large enough to avoid most rehashing of a busy host.
@@ -91,7 +95,18 @@ struct ProcessSlab {
         index[record.key] = slot
         if !isExited { livePid[record.key.pid] = slot }
         append(slot)
+        noteExecutable(record.executable)
         return slot
+    }
+
+    /// Records that a stored record now runs `path` (an exec in place). The set only grows
+    /// between rebuilds; past 4x the stored count (and 4096) it is rebuilt from the records.
+    mutating func noteExecutable(_ path: String) {
+        guard !path.isEmpty, !executablesSeen.contains(path) else { return }
+        executablesSeen.insert(path)
+        guard executablesSeen.count > max(4096, 4 * index.count) else { return }
+        executablesSeen.removeAll(keepingCapacity: true)
+        for entry in entries { if let e = entry.record?.executable, !e.isEmpty { executablesSeen.insert(e) } }
     }
 
     /// Marks a live entry as recently seen (moves it to the newest end of the live list).

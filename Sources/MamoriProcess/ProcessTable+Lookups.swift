@@ -110,10 +110,11 @@ extension ProcessTable {
     /// from disk while it keeps running. The walk over the live list compares lengths first
     /// and touches no string bytes otherwise; the liveness check runs only for a path match
     /// (the exit record of a program deleted right after it ended may still be in flight).
-    /// O(live processes), no allocation.
+    /// A path no stored record ever ran (every data file a storm deletes) costs one hash
+    /// lookup; otherwise O(live processes). No allocation.
     public func liveProcess(runningExecutable path: String) -> ProcessRecord? {
         let length = path.utf8.count
-        guard length > 1 else { return nil }
+        guard length > 1, slab.executablesSeen.contains(path) else { return nil }
         var slot = slab.live.head
         while slot >= 0 {
             let entry = slab[slot]

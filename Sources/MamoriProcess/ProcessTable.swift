@@ -245,6 +245,7 @@ public final class ProcessTable {
                 r.toolIdentity = nil  // a new image
                 r.imageProtected = nil
             }
+            slab.noteExecutable(e.executable)
             slab.touch(slot, stamp: stamp)
         } else {
             var r = minimalRecord(key: key, startNs: e.header.startBoottimeNs, subject: e.subject,
