@@ -114,13 +114,31 @@ MAMORI_ALWAYS __u32 env_copy_entry(struct mamori_exec *e, char *out, __u32 pos, 
 	return (pos & ENV_OUT_MASK) + ((__u32)n & (MAMORI_ENV_ENTRY_MAX * 2 - 1));
 }
 
-/* State of the environment scan, shared with its bpf_loop callback. */
+/* Read-only bounds of the environment scan, passed to its bpf_loop callback on the stack. */
 struct env_scan {
 	__u64 env_start, env_end, wlen;
-	__u64 found[4];          /* MAMORI_ENV_ENTRIES used, one spare for the index mask */
-	__u32 nfound;
-	bool ended, extra;
 };
+
+/*
+ * What the scan finds lives in the scratch map, not on the stack. Verifiers before 6.7 walk a
+ * bpf_loop callback as if it ran once: state the callback writes through a stack pointer comes
+ * back to the caller as if only the first iteration had happened, so `found[1]` stays the
+ * constant 0 it was initialised to, and the copy of a second match is pruned as dead code (on
+ * 6.1 only the first loader variable was ever reported). Map memory is never tracked as a
+ * constant, so results written there survive any number of iterations.
+ */
+struct env_found {
+	__u64 ptr[4];            /* MAMORI_ENV_ENTRIES used, one spare for the index mask */
+	__u32 count;
+	__u8 ended, extra;
+};
+#define ENV_FOUND_OFF (ENV_PTRS_OFF + MAMORI_ENV_SCAN_VARS * 8 * 2)
+_Static_assert(ENV_FOUND_OFF + sizeof(struct env_found) <= MAMORI_SCRATCH_SIZE, "env scan state past the scratch record");
+
+MAMORI_ALWAYS struct env_found *env_found_slot(char *base)
+{
+	return (struct env_found *)(base + ENV_FOUND_OFF);
+}
 
 /* One envp entry: stop at the NULL terminator or a pointer outside the strings; keep the
  * pointer of a loader variable. */
@@ -129,9 +147,10 @@ static long env_scan_one(__u64 i, struct env_scan *c)
 	char *base = mamori_scratch();
 	if (!base)
 		return 1;
+	struct env_found *f = env_found_slot(base);
 	__u64 p = *(__u64 *)(base + ENV_PTRS_OFF + ((i & (MAMORI_ENV_SCAN_VARS - 1)) * 8));
 	if (!p) {
-		c->ended = true;
+		f->ended = 1;
 		return 1;
 	}
 	if (p < c->env_start || p >= c->env_end)
@@ -148,12 +167,13 @@ static long env_scan_one(__u64 i, struct env_scan *c)
 	}
 	if (!env_is_loader_var(pre[0], pre[1]))
 		return 0;
-	if (c->nfound >= MAMORI_ENV_ENTRIES) {
-		c->extra = true;
+	__u32 n = f->count;
+	if (n >= MAMORI_ENV_ENTRIES) {
+		f->extra = 1;
 		return 0;
 	}
-	c->found[c->nfound & 3] = p;
-	c->nfound++;
+	f->ptr[n & 3] = p;
+	f->count = n + 1;
 	return 0;
 }
 
@@ -211,13 +231,15 @@ __noinline int mamori_exec_scan_env(__u32 out_off)
 	if (wlen && bpf_probe_read_user(win, wlen, (void *)env_start))
 		wlen = 0;
 	struct env_scan c = {.env_start = env_start, .env_end = env_end, .wlen = wlen};
+	struct env_found *found = env_found_slot(base);
+	__builtin_memset(found, 0, sizeof(*found));
 	/* Pass 1 (bpf_loop, 5.17+: its callback is verified once, not once per iteration) finds at
 	 * most MAMORI_ENV_ENTRIES matching entries and keeps their user pointers; pass 2 copies
 	 * them. A kernel without bpf_loop does not scan (flagged ENV_UNSCANNED). */
 	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop))
 		bpf_loop(plen / 8, env_scan_one, &c, 0);
-	bool ended = c.ended, extra = c.extra;
-	__u64 f0 = c.found[0], f1 = c.found[1], f2 = c.found[2];
+	bool ended = found->ended, extra = found->extra;
+	__u64 f0 = found->ptr[0], f1 = found->ptr[1], f2 = found->ptr[2];
 	if (!ended)
 		e->flags |= MAMORI_EXEC_ENV_UNSCANNED;
 	if (extra)
